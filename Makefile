@@ -1,0 +1,47 @@
+# 湘潭市公共就业服务平台 — the two commands a newcomer needs are `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEMO_POSTINGS ?= 2000
+DEMO_SEEKERS ?= 1500
+
+.DEFAULT_GOAL := help
+.PHONY: help run test lint lock bench-engine clean
+
+help: ## List the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+# The virtual environment is rebuilt only when the lock file changes.
+$(VENV)/.installed: requirements-dev.lock
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "需要 Python 3.11 或更新版本 (Python 3.11+ required)"'
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.lock
+	@touch $@
+
+run: $(VENV)/.installed ## Set up everything and run the portal with demo data (web + Celery worker + beat)
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo --postings $(DEMO_POSTINGS) --seekers $(DEMO_SEEKERS) --seed 1
+	@$(PY) manage.py demo_logins --url "http://$(HOST):$(PORT)/"
+	WEB_ADDR="$(HOST):$(PORT)" exec $(VENV)/bin/honcho --no-prefix -f Procfile.dev start
+
+test: $(VENV)/.installed ## Run the whole suite: ruff, migrations check, import contracts, pytest
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run --settings=xiangtan_jobs.settings.test
+	$(VENV)/bin/lint-imports
+	$(PY) -m pytest
+
+lint: $(VENV)/.installed ## Fix what ruff can fix and format the code
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+lock: ## Re-pin the dependencies with hashes after editing requirements*.in
+	$(PYTHON) -m pip install --quiet uv==0.13.8
+	$(PYTHON) -m uv pip compile --quiet --generate-hashes --python-version 3.11 requirements.in -o requirements.lock
+	$(PYTHON) -m uv pip compile --quiet --generate-hashes --python-version 3.11 requirements-dev.in -o requirements-dev.lock
+
+clean: ## Remove the virtual environment and local data under var/
+	rm -rf $(VENV) var

@@ -1,0 +1,18 @@
+"""Choices of the job-fair app."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class FairStatus(models.TextChoices):
+    DRAFT = "draft", _("筹备中")
+    PUBLISHED = "published", _("已发布")
+    CANCELLED = "cancelled", _("已取消")
+
+
+class SignupStatus(models.TextChoices):
+    SIGNED_UP = "signed_up", _("已报名")
+    CHECKED_IN = "checked_in", _("已签到")
+    CANCELLED = "cancelled", _("已取消")

@@ -1,0 +1,126 @@
+"""Job fairs (招聘会): a fair with its days/sessions, exhibitors and seekers' sign-ups."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.db.models import F, Q
+
+from xiangtan_jobs.common.models import TimeStampedModel, choices_constraint
+from xiangtan_jobs.common.validators import validate_latitude, validate_longitude
+
+from .enums import FairStatus, SignupStatus
+
+
+class JobFair(TimeStampedModel):
+    """One fair of a series (e.g. 2025年春风行动), held on one or more days."""
+
+    series = models.CharField("系列活动", max_length=64, blank=True)
+    title = models.CharField("名称", max_length=100)
+    organiser = models.CharField("主办单位", max_length=100)
+    venue = models.CharField("场馆", max_length=100)
+    address = models.CharField("地址", max_length=128)
+    area = models.ForeignKey("core.Area", verbose_name="所在区域", on_delete=models.PROTECT, related_name="+")
+    lat = models.FloatField("纬度", validators=[validate_latitude])
+    lng = models.FloatField("经度", validators=[validate_longitude])
+    contact_phone = models.CharField("咨询电话", max_length=32)
+    starts_on = models.DateField("开始日期")
+    ends_on = models.DateField("结束日期")
+    description = models.TextField("介绍", blank=True)
+    expected_employers = models.PositiveIntegerField("预计参会单位", default=0)
+    expected_posts = models.PositiveIntegerField("预计提供岗位", default=0)
+    service_point = models.ForeignKey(
+        "core.ServicePoint",
+        verbose_name="承办服务点",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="fairs",
+    )
+    status = models.CharField("状态", max_length=16, choices=FairStatus.choices, default=FairStatus.PUBLISHED)
+    is_demo = models.BooleanField("演示数据", default=False)
+
+    class Meta:
+        verbose_name = "招聘会"
+        verbose_name_plural = "招聘会"
+        ordering = ["-starts_on", "title"]
+        constraints = [
+            choices_constraint("status", FairStatus, "jobfair_status_valid"),
+            models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="jobfair_ends_after_start"),
+            models.UniqueConstraint(fields=["title", "starts_on"], name="jobfair_unique_title_date"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class FairSession(models.Model):
+    """One day (or half-day) of a fair; sign-ups are per session."""
+
+    fair = models.ForeignKey(JobFair, on_delete=models.CASCADE, related_name="sessions")
+    date = models.DateField("日期")
+    # The announcement gives dates only; times stay empty until the organiser fixes them.
+    starts_at = models.TimeField("开始时间", null=True, blank=True)
+    ends_at = models.TimeField("结束时间", null=True, blank=True)
+    capacity = models.PositiveIntegerField("可报名人数", default=0, help_text="0 表示不限")
+    note = models.CharField("说明", max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = "招聘会场次"
+        verbose_name_plural = "招聘会场次"
+        ordering = ["date", "starts_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["fair", "date"], name="fairsession_one_per_day"),
+            models.CheckConstraint(
+                condition=Q(starts_at__isnull=True) | Q(ends_at__isnull=True) | Q(ends_at__gt=F("starts_at")),
+                name="fairsession_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.fair} {self.date}"
+
+
+class Exhibitor(TimeStampedModel):
+    """An employer taking a booth at a fair, with the postings it brings."""
+
+    fair = models.ForeignKey(JobFair, on_delete=models.CASCADE, related_name="exhibitors")
+    employer = models.ForeignKey("core.Employer", verbose_name="参会单位", on_delete=models.PROTECT, related_name="+")
+    booth = models.CharField("展位号", max_length=16, blank=True)
+    postings = models.ManyToManyField("core.JobPosting", verbose_name="招聘岗位", blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = "参会单位"
+        verbose_name_plural = "参会单位"
+        constraints = [
+            models.UniqueConstraint(fields=["fair", "employer"], name="exhibitor_unique_employer"),
+            models.UniqueConstraint(fields=["fair", "booth"], condition=~Q(booth=""), name="exhibitor_unique_booth"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.fair}: {self.employer}"
+
+
+class FairSignup(TimeStampedModel):
+    """A seeker's sign-up for a fair session, with the QR ticket code checked at the door."""
+
+    session = models.ForeignKey(FairSession, on_delete=models.CASCADE, related_name="signups")
+    seeker = models.ForeignKey("core.SeekerRegistration", on_delete=models.CASCADE, related_name="fair_signups")
+    ticket = models.UUIDField("入场码", default=uuid.uuid4, unique=True, editable=False)
+    status = models.CharField("状态", max_length=16, choices=SignupStatus.choices, default=SignupStatus.SIGNED_UP)
+    checked_in_at = models.DateTimeField("签到时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "招聘会报名"
+        verbose_name_plural = "招聘会报名"
+        constraints = [
+            models.UniqueConstraint(fields=["session", "seeker"], name="fairsignup_once_per_session"),
+            choices_constraint("status", SignupStatus, "fairsignup_status_valid"),
+            models.CheckConstraint(
+                condition=~Q(status="checked_in") | Q(checked_in_at__isnull=False), name="fairsignup_checkin_has_time"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session}: {self.seeker_id}"

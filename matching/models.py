@@ -1,0 +1,58 @@
+"""Matches between postings and seekers, and their lifecycle."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from xiangtan_jobs.common.models import TimeStampedModel, choices_constraint
+
+from .enums import MatchStatus
+
+
+class Match(TimeStampedModel):
+    """A recommendation of a posting to a seeker, with its score, reasons and status."""
+
+    posting = models.ForeignKey(
+        "core.JobPosting", verbose_name="岗位", on_delete=models.CASCADE, related_name="matches"
+    )
+    seeker = models.ForeignKey(
+        "core.SeekerRegistration", verbose_name="求职者", on_delete=models.CASCADE, related_name="matches"
+    )
+    score = models.FloatField("匹配分")
+    reasons = models.JSONField("匹配理由", default=list, blank=True)
+    status = models.CharField("状态", max_length=16, choices=MatchStatus.choices, default=MatchStatus.RECOMMENDED)
+    # True while the engine's latest run still recommends this pair; acted-on matches outlive it.
+    is_current = models.BooleanField("当前推荐", default=True)
+    status_changed_at = models.DateTimeField("状态变更时间", null=True, blank=True)
+    status_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="变更人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    notified_at = models.DateTimeField("通知时间", null=True, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at", "reasons"])
+
+    class Meta:
+        verbose_name = "人岗匹配"
+        verbose_name_plural = "人岗匹配"
+        ordering = ["-score", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["posting", "seeker"], name="match_one_per_posting_seeker"),
+            choices_constraint("status", MatchStatus, "match_status_valid"),
+            models.CheckConstraint(condition=Q(score__gte=0, score__lte=100), name="match_score_0_100"),
+        ]
+        indexes = [
+            models.Index(fields=["seeker", "-score"], name="match_seeker_score"),
+            models.Index(fields=["posting", "-score"], name="match_posting_score"),
+            models.Index(fields=["status", "status_changed_at"], name="match_status_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.posting_id} ↔ {self.seeker_id} ({self.score:.0f})"

@@ -1,0 +1,61 @@
+"""Shared fixtures: reference data loaded once, and the cast of named actors."""
+
+from __future__ import annotations
+
+import pytest
+
+from xiangtan_jobs.core.enums import MembershipRole, UserRole
+from xiangtan_jobs.core.models import OperatorMembership, ServicePoint, Skill
+from xiangtan_jobs.seed.reference import reference_load
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Migrate the test database once and load Xiangtan's reference data into it."""
+    with django_db_blocker.unblock():
+        reference_load()
+
+
+@pytest.fixture
+def ref(db):
+    """Reference data present (a transactional test before this one may have flushed it)."""
+    if not Skill.objects.exists():
+        reference_load()
+
+
+@pytest.fixture
+def yuhu(ref) -> ServicePoint:
+    return ServicePoint.objects.get(name="雨湖零工市场")
+
+
+@pytest.fixture
+def yuetang_nursing(ref) -> ServicePoint:
+    return ServicePoint.objects.get(name="岳塘区护理行业零工市场")
+
+
+@pytest.fixture
+def alice(yuhu, django_user_model):
+    """An operator of 雨湖零工市场."""
+    user = django_user_model.objects.create_user("alice", password="pass-12345", role=UserRole.OPERATOR, is_staff=True)
+    OperatorMembership.objects.create(user=user, service_point=yuhu, role=MembershipRole.OPERATOR)
+    return user
+
+
+@pytest.fixture
+def bob(yuetang_nursing, django_user_model):
+    """An operator of another site (岳塘区护理行业零工市场)."""
+    user = django_user_model.objects.create_user("bob", password="pass-12345", role=UserRole.OPERATOR, is_staff=True)
+    OperatorMembership.objects.create(user=user, service_point=yuetang_nursing, role=MembershipRole.OPERATOR)
+    return user
+
+
+@pytest.fixture
+def charlie(ref, django_user_model):
+    """A bureau officer (市人社局)."""
+    return django_user_model.objects.create_user("charlie", password="pass-12345", role=UserRole.BUREAU, is_staff=True)
+
+
+@pytest.fixture
+def dora(ref, django_user_model):
+    """A job seeker with an account."""
+    return django_user_model.objects.create_user("13800138000", password="pass-12345", role=UserRole.SEEKER)

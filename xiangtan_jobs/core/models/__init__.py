@@ -1,0 +1,32 @@
+"""The shared nouns of the portal, one module per concept."""
+
+from __future__ import annotations
+
+from .areas import Area
+from .audit import AccessLog
+from .employers import Employer
+from .inbox import InboxMessage
+from .postings import JobPosting, PostingSkill
+from .records import ServiceRecord, SiteEvent
+from .seekers import SeekerRegistration, SeekerSkill
+from .service_points import OperatorMembership, ServicePoint
+from .skills import Skill, SkillCategory
+from .users import User
+
+__all__ = [
+    "AccessLog",
+    "Area",
+    "Employer",
+    "InboxMessage",
+    "JobPosting",
+    "OperatorMembership",
+    "PostingSkill",
+    "SeekerRegistration",
+    "SeekerSkill",
+    "ServicePoint",
+    "ServiceRecord",
+    "SiteEvent",
+    "Skill",
+    "SkillCategory",
+    "User",
+]

@@ -1,0 +1,36 @@
+"""Accounts: one user model for seekers, operators and bureau staff."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+from xiangtan_jobs.common.models import choices_constraint
+from xiangtan_jobs.core.enums import UserRole
+
+
+class User(AbstractUser):
+    """A person who logs in; seekers log in with their mobile number as username."""
+
+    role = models.CharField("角色", max_length=16, choices=UserRole.choices, default=UserRole.SEEKER)
+    display_name = models.CharField("显示名称", max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+        constraints = [choices_constraint("role", UserRole, "user_role_valid")]
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    @property
+    def is_operator(self) -> bool:
+        return self.role == UserRole.OPERATOR
+
+    @property
+    def is_bureau(self) -> bool:
+        return self.role == UserRole.BUREAU
+
+    @property
+    def is_seeker(self) -> bool:
+        return self.role == UserRole.SEEKER

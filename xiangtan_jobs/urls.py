@@ -1,0 +1,22 @@
+"""URL configuration of the portal."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+
+from . import views
+
+admin.site.site_header = "湘潭市公共就业服务平台 · 管理后台"
+admin.site.site_title = "湘潭就业服务管理"
+admin.site.index_title = "服务点工作台"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("elder-mode/", views.elder_mode_toggle, name="elder-mode"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("xiangtan_jobs.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+]

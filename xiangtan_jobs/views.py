@@ -1,0 +1,33 @@
+"""Project-level pages that bring several apps together: the home page and the header switches."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from fairs.selectors import fair_next
+from xiangtan_jobs.common.context_processors import ELDER_COOKIE
+from xiangtan_jobs.core.selectors import home_summary
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """One search box, the big buttons, the next fair and today's count of open postings."""
+    return render(request, "home.html", {**home_summary(), "next_fair": fair_next()})
+
+
+@require_POST
+def elder_mode_toggle(request: HttpRequest) -> HttpResponse:
+    """Switch the elder mode (长辈版) on or off and go back to the page the reader was on."""
+    target = request.POST.get("next", "/")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "/"
+    response = HttpResponseRedirect(target)
+    if request.COOKIES.get(ELDER_COOKIE) == "1":
+        response.delete_cookie(ELDER_COOKIE)
+    else:
+        response.set_cookie(ELDER_COOKIE, "1", max_age=365 * 24 * 3600, samesite="Lax")
+    return response

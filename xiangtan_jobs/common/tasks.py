@@ -1,0 +1,15 @@
+"""Queue Celery work after the current transaction commits, by task name.
+
+Lower layers (core) queue work that upper layers (matching) implement without importing them:
+the task's registered name is the contract. Nothing is queued if the transaction rolls back.
+"""
+
+from __future__ import annotations
+
+from celery import current_app
+from django.db import transaction
+
+
+def enqueue(task_name: str, *args: object) -> None:
+    """Send ``task_name(*args)`` to the broker once the surrounding transaction has committed."""
+    transaction.on_commit(lambda: current_app.send_task(task_name, args=list(args)))

@@ -1,0 +1,75 @@
+"""The demo data command: plausible, deterministic for a seed, and idempotent."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Count
+
+from xiangtan_jobs.core.enums import ServicePointKind
+from xiangtan_jobs.core.models import (
+    Employer,
+    JobPosting,
+    OperatorMembership,
+    PostingSkill,
+    SeekerRegistration,
+    ServicePoint,
+    User,
+)
+from xiangtan_jobs.seed.demo import DEMO_LOGINS, demo_seed
+
+pytestmark = pytest.mark.usefixtures("ref")
+TODAY = dt.date(2026, 11, 29)
+
+
+def fingerprint() -> list[object]:
+    """The demo content, independent of primary keys and wall-clock timestamps."""
+    postings = list(
+        JobPosting.objects.order_by("id").values_list(
+            "title", "employer__name", "service_point__name", "area__code", "lat", "lng", "work_type", "wage_min",
+            "wage_max", "wage_unit", "headcount", "status", "published_at", "expires_on", "older_ok",
+        )
+    )  # fmt: skip
+    skills = list(PostingSkill.objects.order_by("posting_id", "skill__code").values_list("skill__code", "required"))
+    seekers = [
+        (s.name, s.phone, s.birth_year, s.area.code, s.home_lat, s.tags, s.status)
+        for s in SeekerRegistration.objects.order_by("id").select_related("area")
+    ]
+    return [postings, skills, seekers]
+
+
+def test_demo_is_plausible_and_idempotent():
+    counts = demo_seed(postings=300, seekers=200, seed=7, today=TODAY)
+    assert counts.created and counts.postings == 300
+    sites = ServicePoint.objects.values("kind").annotate(n=Count("id"))
+    assert {r["kind"]: r["n"] for r in sites} == {ServicePointKind.GIG_MARKET: 10, ServicePointKind.YOUTH_STATION: 12}
+    assert ServicePoint.objects.filter(is_demo=False).count() == 2  # the two sites the facts name
+    assert JobPosting.objects.count() == 300 and SeekerRegistration.objects.count() == 200
+    # Cleaning pays by the day, around the 200 yuan the facts report.
+    cleaning = JobPosting.objects.filter(posting_skills__skill__name="保洁员", posting_skills__required=True)
+    assert all(p.wage_unit == "day" and 100 <= p.wage_max <= 300 for p in cleaning)
+    tags = {t for row in SeekerRegistration.objects.values_list("tags", flat=True) for t in row}
+    assert {"graduate", "rural", "returnee", "migrant", "mother", "older", "disabled"} <= tags
+    assert all(e.credit_code and len(e.credit_code) == 18 for e in Employer.objects.filter(is_demo=True))
+    for username, _label in DEMO_LOGINS.values():
+        assert User.objects.filter(username=username).exists()
+    assert OperatorMembership.objects.filter(user__username="yuhu_op", service_point__name="雨湖零工市场").exists()
+    again = demo_seed(postings=300, seekers=200, seed=7, today=TODAY)
+    assert not again.created and JobPosting.objects.count() == 300
+
+
+@pytest.mark.django_db(transaction=True)
+def test_same_seed_same_data_different_seed_different_data(ref):
+    def run(seed: int) -> list[object]:
+        call_command("seed_demo", postings=120, seekers=80, seed=seed, today=TODAY, stdout=io.StringIO())
+        data = fingerprint()
+        call_command("flush", interactive=False, verbosity=0)
+        call_command("load_reference", stdout=io.StringIO())
+        return data
+
+    first = run(3)
+    assert run(3) == first
+    assert run(4) != first

@@ -15,3 +15,37 @@ def fair_next() -> JobFair | None:
         .order_by("starts_on", "id")
         .first()
     )
+
+
+# --- public pages (issue 3) -------------------------------------------------------------------
+
+
+def fair_upcoming() -> list[JobFair]:
+    """Fairs that have not ended, soonest first, with their sessions."""
+    return list(
+        JobFair.objects.filter(status=FairStatus.PUBLISHED, ends_on__gte=timezone.localdate())
+        .select_related("area")
+        .prefetch_related("sessions")
+        .order_by("starts_on", "id")
+    )
+
+
+def fair_past(*, limit: int = 30) -> list[JobFair]:
+    """Fairs that have ended, most recent first."""
+    return list(
+        JobFair.objects.filter(status=FairStatus.PUBLISHED, ends_on__lt=timezone.localdate())
+        .select_related("area")
+        .order_by("-starts_on", "-id")[:limit]
+    )
+
+
+def fair_get(*, pk: int) -> JobFair | None:
+    """One published fair with its sessions, or None."""
+    if not 0 < pk < 2**62:
+        return None
+    return (
+        JobFair.objects.filter(pk=pk, status__in=[FairStatus.PUBLISHED, FairStatus.CANCELLED])
+        .select_related("area")
+        .prefetch_related("sessions")
+        .first()
+    )

@@ -6,6 +6,8 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
+from xiangtan_jobs.core import urls as core_urls
+
 from . import views
 
 admin.site.site_header = "湘潭市公共就业服务平台 · 管理后台"
@@ -19,4 +21,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("xiangtan_jobs.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    # The seekers' portal (issue 3).
+    path("", include("xiangtan_jobs.core.urls")),
+    path("accounts/", include(core_urls.account_urlpatterns)),
+    path("me/", include("matching.urls")),
+    path("markets/", include("markets.urls")),
+    path("stations/", include("stations.urls")),
+    path("fairs/", include("fairs.urls")),
 ]

@@ -1,0 +1,271 @@
+"""The seeker's own pages ("我的", /me/): recommendations with reasons, applications, messages,
+editing and pausing the registration, downloading or deleting one's data."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from xiangtan_jobs.core.enums import SeekerStatus, Shift, SkillLevel
+from xiangtan_jobs.core.forms import MAX_SKILLS, PersonForm, SkillsForm, WishesForm
+from xiangtan_jobs.core.models import Area, InboxMessage, JobPosting, SeekerRegistration
+from xiangtan_jobs.core.selectors import reference_data, seeker_current, seeker_export
+from xiangtan_jobs.core.services import (
+    SkillInput,
+    registration_erase,
+    registration_set_paused,
+    registration_update,
+)
+from xiangtan_jobs.core.views.jobs import HOME_SESSION_KEY, wage_text
+from xiangtan_jobs.core.views.register import skill_select_context
+from xiangtan_jobs.core.views.widgets import options_html
+
+from .enums import MatchStatus
+from .models import Match
+from .presenters import reasons_in_words, seeker_applications, seeker_matches_export, seeker_recommendations
+from .services import match_apply, match_withdraw
+
+
+def _back(request: HttpRequest, default: str) -> HttpResponseRedirect:
+    target = request.POST.get("next") or default
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = default
+    return HttpResponseRedirect(target)
+
+
+@login_required
+def me(request: HttpRequest) -> HttpResponse:
+    """My page: recommendations with reasons, my applications, my messages."""
+    registration = seeker_current(user=request.user)
+    if registration is None:
+        return render(request, "matching/me_unregistered.html")
+    request.session[HOME_SESSION_KEY] = [registration.home_lat, registration.home_lng]
+    paused = registration.status != SeekerStatus.ACTIVE
+    recommendations = [] if paused else seeker_recommendations(seeker=registration)
+    inbox = list(InboxMessage.objects.filter(user=request.user)[:5])
+    context = {
+        "registration": registration,
+        "paused": paused,
+        "recommendations": [
+            {
+                "match": m,
+                "posting": m.posting,
+                "wage": wage_text(m.posting.wage_min, m.posting.wage_max, m.posting.wage_unit),
+                "reasons": reasons_in_words(m.reasons),
+            }
+            for m in recommendations
+        ],
+        "applications": [
+            {"match": m, "status_label": MatchStatus(m.status).label, "withdrawable": m.status == MatchStatus.APPLIED}
+            for m in seeker_applications(seeker=registration)[:50]
+        ],
+        "inbox": inbox,
+        "unread": sum(1 for m in inbox if m.read_at is None),
+    }
+    return render(request, "matching/me.html", context)
+
+
+@login_required
+@require_POST
+def apply(request: HttpRequest, posting_id: int) -> HttpResponse:
+    """Apply to a posting with one click (once only; closed postings are refused)."""
+    default = reverse("core:posting-detail", args=[posting_id]) if 0 < posting_id < 2**62 else "/jobs/"
+    registration = seeker_current(user=request.user)
+    if registration is None:
+        messages.info(request, _("申请前请先做求职登记，只要几分钟。"))
+        return HttpResponseRedirect(reverse("core:register"))
+    posting = get_object_or_404(JobPosting, pk=posting_id) if 0 < posting_id < 2**62 else None
+    if posting is None:
+        return HttpResponseRedirect("/jobs/")
+    try:
+        match_apply(seeker=registration, posting=posting, actor=request.user)  # type: ignore[arg-type]
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    else:
+        messages.success(
+            request,
+            _("已申请「%(title)s」。服务点工作人员会尽快和您联系，进展显示在「我的」页面。") % {"title": posting.title},
+        )
+    return _back(request, default)
+
+
+@login_required
+@require_POST
+def withdraw(request: HttpRequest, match_id: int) -> HttpResponse:
+    match = get_object_or_404(Match, pk=match_id, seeker__user=request.user) if 0 < match_id < 2**62 else None
+    if match is not None:
+        try:
+            match_withdraw(match=match, actor=request.user)  # type: ignore[arg-type]
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        else:
+            messages.success(request, _("已撤回申请。"))
+    return HttpResponseRedirect(reverse("matching:me"))
+
+
+@login_required
+@require_POST
+def pause(request: HttpRequest) -> HttpResponse:
+    """Pause or resume job seeking."""
+    registration = seeker_current(user=request.user)
+    if registration is not None:
+        paused = request.POST.get("paused") == "1"
+        registration_set_paused(registration=registration, actor=request.user, paused=paused)  # type: ignore[arg-type]
+        if paused:
+            messages.success(request, _("已暂停求职：暂时不再给您推荐工作，也不能申请。随时可以恢复。"))
+        else:
+            messages.success(request, _("已恢复求职，我们会重新给您推荐工作。"))
+    return HttpResponseRedirect(reverse("matching:me"))
+
+
+def _edit_initial(registration: SeekerRegistration) -> dict[str, dict[str, Any]]:
+    shifts = list(registration.shifts or [])
+    school = [Shift.WEEKDAY_MORNING.value, Shift.WEEKDAY_AFTERNOON.value]
+    if all(s in shifts for s in school):
+        shifts = ["school", *[s for s in shifts if s not in school]]
+    skills: dict[str, Any] = {}
+    for i, s in enumerate(registration.seeker_skills.order_by("id")[:MAX_SKILLS], start=1):
+        skills.update(
+            {
+                f"skill_{i}": str(s.skill_id),
+                f"level_{i}": s.level,
+                f"years_{i}": s.years,
+                f"cert_{i}": s.has_certificate,
+            }
+        )
+    return {
+        "person": {
+            "name": registration.name,
+            "birth_year": registration.birth_year,
+            "town": str(registration.area_id),
+            "id_number": registration.id_number or "",
+        },
+        "skills": skills,
+        "wishes": {
+            "work_types": registration.work_types,
+            "shifts": shifts,
+            "expected_wage": registration.expected_wage,
+            "expected_unit": registration.expected_unit or "day",
+            "travel_km": str(registration.travel_km),
+            "tags": registration.tags,
+        },
+    }
+
+
+@login_required
+def edit(request: HttpRequest) -> HttpResponse:
+    """Edit the registration on one page (the same questions as the registration screens)."""
+    registration = seeker_current(user=request.user)
+    if registration is None:
+        return HttpResponseRedirect(reverse("core:register"))
+    initial = _edit_initial(registration)
+    data = request.POST if request.method == "POST" else None
+    person = PersonForm(data, initial=initial["person"], prefix="person", registration=registration)
+    skills = SkillsForm(data, initial=initial["skills"], prefix="skills")
+    wishes = WishesForm(data, initial=initial["wishes"], prefix="wishes")
+    submitted = data is not None and request.POST.get("action") != "search"
+    # Validate all three so that every section shows its errors at once.
+    valid = submitted and all([person.is_valid(), skills.is_valid(), wishes.is_valid()])
+    if valid:
+        try:
+            registration_update(
+                registration=registration,
+                actor=request.user,  # type: ignore[arg-type]
+                name=person.cleaned_data["name"],
+                birth_year=person.cleaned_data["birth_year"],
+                id_number=person.cleaned_data.get("id_number", ""),
+                area=Area.objects.get(pk=int(person.cleaned_data["town"])),
+                skills=[SkillInput(**row) for row in skills.skill_rows()],
+                travel_km=wishes.cleaned_data["travel_km"],
+                work_types=wishes.cleaned_data.get("work_types") or [],
+                shifts=wishes.shift_values(),
+                expected_wage=wishes.cleaned_data.get("expected_wage"),
+                expected_unit=wishes.cleaned_data.get("expected_unit") or "",
+                tags=wishes.cleaned_data.get("tags") or [],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            request.session[HOME_SESSION_KEY] = [registration.home_lat, registration.home_lng]
+            messages.success(request, _("登记信息已保存，推荐的工作会随之更新。"))
+            return HttpResponseRedirect(reverse("matching:me"))
+    ref = reference_data()
+    town = str(person["town"].value() or "")
+    search = str(skills["skill_search"].value() or "") if request.POST.get("action") == "search" else ""
+    context = {
+        "person": person,
+        "skills": skills,
+        "wishes": wishes,
+        "town_options": options_html(
+            "reg-town",
+            [(name, [(str(t), tn) for t, tn in ref.towns.get(pk, [])]) for pk, name in ref.districts],
+            [town] if town else [],
+            version=ref,
+        ),
+        "skill_rows": skill_select_context(skills, search),
+        "searched": search,
+        "level_choices": SkillLevel.choices,
+    }
+    return render(request, "matching/me_edit.html", context)
+
+
+@login_required
+def messages_list(request: HttpRequest) -> HttpResponse:
+    """The site inbox; opening it marks the messages read."""
+    inbox = list(InboxMessage.objects.filter(user=request.user)[:100])
+    InboxMessage.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
+    return render(request, "matching/me_messages.html", {"inbox": inbox})
+
+
+@login_required
+def data_download(request: HttpRequest) -> HttpResponse:
+    """Everything about me as a JSON file."""
+    registration = seeker_current(user=request.user)
+    if registration is None:
+        payload: dict[str, Any] = {"account": {"username": request.user.get_username()}}
+    else:
+        payload = seeker_export(registration=registration)
+        payload["matches"] = seeker_matches_export(seeker=registration)
+        payload["fair_signups"] = [
+            {"session": str(s.session), "status": s.status, "created_at": s.created_at.isoformat()}
+            for s in registration.fair_signups.select_related("session__fair")  # type: ignore[attr-defined]
+        ]
+    response = HttpResponse(
+        json.dumps(payload, ensure_ascii=False, indent=2, default=str), content_type="application/json; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="my-data.json"'
+    return response
+
+
+@login_required
+def delete(request: HttpRequest) -> HttpResponse:
+    """Delete my data: open applications are withdrawn, personal fields erased, the account
+    deleted (see ``registration_erase``), and the person logged out."""
+    registration = seeker_current(user=request.user)
+    if request.method != "POST":
+        return render(request, "matching/me_delete.html", {"registration": registration})
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, _("请勾选「我确认删除」后再提交。"))
+        return render(request, "matching/me_delete.html", {"registration": registration, "need_confirm": True})
+    user = request.user
+    if registration is not None:
+        for match in Match.objects.filter(seeker=registration, status=MatchStatus.APPLIED):
+            match_withdraw(match=match, actor=user)  # type: ignore[arg-type]
+        registration_erase(registration=registration, actor=user)  # type: ignore[arg-type]
+    else:
+        user.delete()
+    logout(request)
+    messages.success(request, _("您的个人信息已删除，账号已注销。需要时可以重新登记。"))
+    return HttpResponseRedirect("/")

@@ -1,0 +1,13 @@
+"""Public URLs of the youth stations."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from . import views
+
+app_name = "stations"
+urlpatterns = [
+    path("", views.station_list_view, name="youthstation-list"),
+    path("<int:pk>/", views.station_detail_view, name="youthstation-detail"),
+]

@@ -1,0 +1,34 @@
+"""Public pages of the youth stations (青年驿站): list and detail with current postings."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from xiangtan_jobs.core.enums import ServiceKind
+from xiangtan_jobs.core.selectors import reference_data, site_postings
+from xiangtan_jobs.core.views.jobs import card
+
+from .selectors import station_get, station_list
+
+
+def station_list_view(request: HttpRequest) -> HttpResponse:
+    return render(request, "stations/youthstation_list.html", {"sites": station_list()})
+
+
+def station_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Address, hours, phone, services offered and the postings collected here."""
+    site = station_get(pk=pk)
+    if site is None:
+        raise Http404(_("没有找到这个青年驿站"))
+    ref = reference_data()
+    services = [str(ServiceKind(s).label) for s in site.services if s in ServiceKind.values]
+    context = {
+        "site": site,
+        "services": services,
+        "cards": [card(row, ref, None) for row in site_postings(site_id=site.pk)],
+        "more_url": f"/jobs/?site={site.pk}",
+        "kind_label": _("青年驿站"),
+    }
+    return render(request, "stations/youthstation_detail.html", context)

@@ -1,0 +1,310 @@
+"""Registration (求职登记) in five short screens that work without JavaScript.
+
+What each screen received is kept in the session (the password only as its hash), so going
+back, or an error on a later screen, never loses anything typed. Nothing is written to the
+database until the last screen's consent.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.hashers import make_password
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from xiangtan_jobs.common.text import normalize_text
+from xiangtan_jobs.core.enums import KeyGroup, SkillLevel, WageUnit, WorkType
+from xiangtan_jobs.core.forms import (
+    MAX_SKILLS,
+    SHIFT_CHOICES,
+    TRAVEL_CHOICES,
+    AccountForm,
+    ConsentForm,
+    PersonForm,
+    SkillsForm,
+    WishesForm,
+)
+from xiangtan_jobs.core.models import Area
+from xiangtan_jobs.core.selectors import reference_data, seeker_current
+from xiangtan_jobs.core.services import SkillInput, registration_submit
+
+from .jobs import HOME_SESSION_KEY
+from .widgets import options_html
+
+SESSION_KEY = "register_wizard"
+STEPS: list[tuple[str, type[forms.Form], Any]] = [
+    ("account", AccountForm, gettext_lazy("手机号和密码")),
+    ("person", PersonForm, gettext_lazy("基本情况")),
+    ("skills", SkillsForm, gettext_lazy("会做什么")),
+    ("wishes", WishesForm, gettext_lazy("想找什么样的工作")),
+    ("confirm", ConsentForm, gettext_lazy("确认并同意")),
+]
+STEP_NAMES = [name for name, _form, _title in STEPS]
+# Passwords never go into the session in clear; the hash is kept instead.
+SECRET_FIELDS = ("password1", "password2")
+
+
+def _state(request: HttpRequest) -> dict[str, Any]:
+    state = request.session.get(SESSION_KEY)
+    if not isinstance(state, dict):
+        state = {"data": {}, "password_hash": ""}
+    return state
+
+
+def _save(request: HttpRequest, state: dict[str, Any]) -> None:
+    request.session[SESSION_KEY] = state
+    request.session.modified = True
+
+
+def _raw(form: forms.Form, post: Any) -> dict[str, Any]:
+    """What the reader sent for this form's fields, as the session can hold it."""
+    raw: dict[str, Any] = {}
+    for name, field in form.fields.items():
+        if name in SECRET_FIELDS:
+            continue
+        key = form.add_prefix(name)
+        raw[name] = post.getlist(key) if isinstance(field, forms.MultipleChoiceField) else post.get(key, "")
+    return raw
+
+
+def _steps_for(request: HttpRequest) -> list[str]:
+    # A logged-in person without a registration (e.g. after deleting their data) skips the account.
+    return STEP_NAMES[1:] if request.user.is_authenticated else STEP_NAMES
+
+
+def _make_form(name: str, state: dict[str, Any], data: Any = None) -> forms.Form:
+    form_class = dict((n, f) for n, f, _t in STEPS)[name]
+    kwargs: dict[str, Any] = {}
+    if name == "account":
+        kwargs["password_set"] = bool(state.get("password_hash"))
+    if data is None:
+        # Showing a screen again: what was typed comes back as initial values, without errors.
+        return form_class(initial=state["data"].get(name) or None, **kwargs)
+    return form_class(data=data, **kwargs)
+
+
+class _DictData(dict):
+    """A saved step as form data (``getlist`` for the multiple-choice fields)."""
+
+    def getlist(self, key: str) -> list[Any]:
+        value = self.get(key, [])
+        return value if isinstance(value, list) else [value]
+
+
+def _bound(name: str, state: dict[str, Any]) -> forms.Form | None:
+    saved = state["data"].get(name)
+    if saved is None:
+        return None
+    return _make_form(name, state, _DictData(saved))
+
+
+def register_start(request: HttpRequest) -> HttpResponse:
+    if seeker_current(user=request.user) is not None:
+        messages.info(request, _("您已经登记过了，可以在这里修改登记信息。"))
+        return HttpResponseRedirect(reverse("matching:me"))
+    return HttpResponseRedirect(reverse("core:register-step", args=[_steps_for(request)[0]]))
+
+
+def register_step(request: HttpRequest, step: str) -> HttpResponse:
+    """One screen of the registration."""
+    steps = _steps_for(request)
+    if step not in steps:
+        raise Http404
+    if seeker_current(user=request.user) is not None:
+        return HttpResponseRedirect(reverse("matching:me"))
+    state = _state(request)
+    index = steps.index(step)
+    # A screen is reachable once the ones before it were answered.
+    for earlier in steps[:index]:
+        if earlier not in state["data"]:
+            return HttpResponseRedirect(reverse("core:register-step", args=[earlier]))
+
+    if request.method == "POST":
+        action = request.POST.get("action", "next")
+        form = _make_form(step, state, request.POST)
+        if action == "back":
+            state["data"][step] = _raw(form, request.POST)
+            _save(request, state)
+            target = steps[max(index - 1, 0)]
+            return HttpResponseRedirect(reverse("core:register-step", args=[target]))
+        if action == "search" and step == "skills":
+            state["data"][step] = _raw(form, request.POST)
+            _save(request, state)
+            return _render_step(request, steps, step, _make_form(step, state, None), search=True)
+        if form.is_valid():
+            state["data"][step] = _raw(form, request.POST)
+            if step == "account" and form.cleaned_data.get("password1"):
+                state["password_hash"] = make_password(form.cleaned_data["password1"])
+            _save(request, state)
+            if step == "confirm":
+                return _finish(request, state, steps)
+            return HttpResponseRedirect(reverse("core:register-step", args=[steps[index + 1]]))
+        return _render_step(request, steps, step, form)
+    form = _make_form(step, state, None)
+    if step == "confirm":
+        form = ConsentForm()
+    return _render_step(request, steps, step, form)
+
+
+def _finish(request: HttpRequest, state: dict[str, Any], steps: list[str]) -> HttpResponse:
+    forms_by_step: dict[str, forms.Form] = {}
+    for name in steps[:-1]:
+        form = _bound(name, state)
+        if form is None or not form.is_valid():
+            messages.error(request, _("这一步的信息需要补充或修改。"))
+            return HttpResponseRedirect(reverse("core:register-step", args=[name]))
+        forms_by_step[name] = form
+    person, skills, wishes = forms_by_step["person"], forms_by_step["skills"], forms_by_step["wishes"]
+    assert isinstance(skills, SkillsForm) and isinstance(wishes, WishesForm)
+    user = request.user if request.user.is_authenticated else None
+    phone = forms_by_step["account"].cleaned_data["phone"] if "account" in forms_by_step else request.user.username
+    if user is None and not state.get("password_hash"):
+        return HttpResponseRedirect(reverse("core:register-step", args=["account"]))
+    area = Area.objects.get(pk=int(person.cleaned_data["town"]))
+    try:
+        registration = registration_submit(
+            phone=phone,
+            password_hash=state.get("password_hash", ""),
+            user=user,  # type: ignore[arg-type]
+            name=person.cleaned_data["name"],
+            birth_year=person.cleaned_data["birth_year"],
+            id_number=person.cleaned_data.get("id_number", ""),
+            area=area,
+            skills=[SkillInput(**row) for row in skills.skill_rows()],
+            travel_km=wishes.cleaned_data["travel_km"],
+            work_types=wishes.cleaned_data.get("work_types") or [],
+            shifts=wishes.shift_values(),
+            expected_wage=wishes.cleaned_data.get("expected_wage"),
+            expected_unit=wishes.cleaned_data.get("expected_unit") or "",
+            tags=wishes.cleaned_data.get("tags") or [],
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return HttpResponseRedirect(reverse("core:register-step", args=[steps[0]]))
+    request.session.pop(SESSION_KEY, None)
+    if user is None:
+        login(request, registration.user, backend="django.contrib.auth.backends.ModelBackend")  # type: ignore[arg-type]
+    request.session[HOME_SESSION_KEY] = [registration.home_lat, registration.home_lng]
+    messages.success(request, _("登记成功！我们会根据您的情况推荐合适的工作，推荐结果显示在这里。"))
+    return HttpResponseRedirect(reverse("matching:me"))
+
+
+def skill_select_context(form: SkillsForm, search: str = "") -> list[dict[str, Any]]:
+    """The skill rows of the skills screen, with options narrowed by a search if one was typed."""
+    ref = reference_data()
+    term = normalize_text(search).strip()
+    chosen = {str(form[f"skill_{i}"].value() or "") for i in range(1, MAX_SKILLS + 1)}
+    if term:
+        hits = {pk for t, ids in ref.skill_terms.items() if term in t for pk in ids}
+        groups = [
+            (cname, [(str(s), sn) for s, sn in ref.skills_by_category.get(cpk, []) if s in hits or str(s) in chosen])
+            for cpk, cname in ref.categories
+        ]
+        groups = [(c, opts) for c, opts in groups if opts]
+        key = None
+    else:
+        groups = [
+            (cname, [(str(s), sn) for s, sn in ref.skills_by_category.get(cpk, [])]) for cpk, cname in ref.categories
+        ]
+        key = "reg-skill"
+    rows = []
+    for i in range(1, MAX_SKILLS + 1):
+        value = str(form[f"skill_{i}"].value() or "")
+        if key:
+            options = options_html(key, groups, [value] if value else [], version=ref)
+        else:
+            options = options_html(f"reg-skill-search-{i}", groups, [value] if value else [], version=object())
+        rows.append(
+            {
+                "i": i,
+                "skill": form[f"skill_{i}"],
+                "options": options,
+                "level": form[f"level_{i}"],
+                "years": form[f"years_{i}"],
+                "cert": form[f"cert_{i}"],
+            }
+        )
+    return rows
+
+
+def _render_step(
+    request: HttpRequest, steps: list[str], step: str, form: forms.Form, *, search: bool = False
+) -> HttpResponse:
+    ref = reference_data()
+    index = steps.index(step)
+    context: dict[str, Any] = {
+        "form": form,
+        "step": step,
+        "step_title": dict((n, t) for n, _f, t in STEPS)[step],
+        "step_number": index + 1,
+        "step_count": len(steps),
+        "is_first": index == 0,
+        "is_last": index == len(steps) - 1,
+        "steps": [(i + 1, dict((n, t) for n, _f, t in STEPS)[n], i < index) for i, n in enumerate(steps)],
+        "level_choices": SkillLevel.choices,
+    }
+    if step == "person":
+        value = str(form["town"].value() or "")
+        context["town_options"] = options_html(
+            "reg-town",
+            [(name, [(str(t), tn) for t, tn in ref.towns.get(pk, [])]) for pk, name in ref.districts],
+            [value] if value else [],
+            version=ref,
+        )
+    if step == "skills":
+        assert isinstance(form, SkillsForm)
+        search_term = str(form["skill_search"].value() or "") if search else ""
+        context["skill_rows"] = skill_select_context(form, search_term)
+        context["searched"] = search_term
+    if step == "confirm":
+        context["summary"] = _summary(request, _state(request))
+    return render(request, "core/register_step.html", context)
+
+
+def _summary(request: HttpRequest, state: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(question, answer, screen to change it) for the confirmation screen."""
+    ref = reference_data()
+    data = state["data"]
+    rows: list[tuple[str, str, str]] = []
+    if "account" in data:
+        rows.append((_("手机号"), data["account"].get("phone", ""), "account"))
+    person = data.get("person", {})
+    town = person.get("town", "")
+    rows += [
+        (_("姓名"), person.get("name", ""), "person"),
+        (_("出生年份"), person.get("birth_year", ""), "person"),
+        (_("住在"), ref.area_label(int(town)) if str(town).isdigit() else "", "person"),
+        (_("身份证号"), _("已填写") if person.get("id_number") else _("未填写"), "person"),
+    ]
+    skills = data.get("skills", {})
+    names = [
+        ref.skill_name.get(int(v), "")
+        for v in (skills.get(f"skill_{i}", "") for i in range(1, MAX_SKILLS + 1))
+        if str(v).isdigit()
+    ]
+    rows.append((_("会做的工作"), "、".join(n for n in names if n), "skills"))
+    wishes = data.get("wishes", {})
+    wt = dict(WorkType.choices)
+    rows.append(
+        (_("想做"), "、".join(str(wt.get(v, "")) for v in wishes.get("work_types", [])) or _("都可以"), "wishes")
+    )
+    sh = dict(SHIFT_CHOICES)
+    rows.append(
+        (_("上班时间"), "、".join(str(sh.get(v, "")) for v in wishes.get("shifts", [])) or _("都可以"), "wishes")
+    )
+    if wishes.get("expected_wage"):
+        unit = dict(WageUnit.choices).get(wishes.get("expected_unit", ""), "")
+        rows.append((_("希望工资至少"), f"{wishes['expected_wage']} {unit}", "wishes"))
+    rows.append((_("最远"), str(dict(TRAVEL_CHOICES).get(wishes.get("travel_km", ""), "")), "wishes"))
+    kg = dict(KeyGroup.choices)
+    if wishes.get("tags"):
+        rows.append((_("我属于"), "、".join(str(kg.get(v, "")) for v in wishes["tags"]), "wishes"))
+    return [(str(q), str(a), s) for q, a, s in rows]

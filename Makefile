@@ -25,7 +25,7 @@ run: $(VENV)/.installed ## Set up everything and run the portal with demo data (
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --postings $(DEMO_POSTINGS) --seekers $(DEMO_SEEKERS) --seed 1
 	@$(PY) manage.py demo_logins --url "http://$(HOST):$(PORT)/"
-	WEB_ADDR="$(HOST):$(PORT)" exec $(VENV)/bin/honcho --no-prefix -f Procfile.dev start
+	WEB_ADDR="$(HOST):$(PORT)" exec scripts/run-all
 
 test: $(VENV)/.installed ## Run the whole suite: ruff, migrations check, import contracts, pytest
 	$(VENV)/bin/ruff check .

@@ -1,9 +1,50 @@
-"""Admin registrations of the shared nouns (plain; the operators' scoped admin builds on these)."""
+"""The operators' admin of the shared nouns, scoped to their service points (see admin_scope.py)."""
 
 from __future__ import annotations
 
-from django.contrib import admin
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
+from import_export.admin import ImportExportModelAdmin
+from import_export.formats.base_formats import CSV, XLSX
+from simple_history.admin import SimpleHistoryAdmin
+
+from xiangtan_jobs.common.crypto import pii_digest
+from xiangtan_jobs.common.validators import (
+    normalize_credit_code,
+    normalize_mobile,
+    normalize_resident_id,
+    validate_credit_code,
+    validate_mobile,
+    validate_resident_id,
+)
+from xiangtan_jobs.core import services
+from xiangtan_jobs.core.admin_scope import (
+    ADD,
+    CHANGE,
+    DELETE,
+    VIEW,
+    ParentScopedInlineMixin,
+    ReferenceAdminMixin,
+    ScopedAdminMixin,
+    StaffRole,
+    SuperuserOnlyAdminMixin,
+    operator_site_ids,
+    reviewer_site_ids,
+    staff_role,
+)
+from xiangtan_jobs.core.enums import KeyGroup, PostingStatus, SeekerStatus, Shift, WorkType
+from xiangtan_jobs.core.resources import PostingResource, SeekerExportResource, SeekerImportResource
 
 from .models import (
     AccessLog,
@@ -23,16 +64,75 @@ from .models import (
     User,
 )
 
+# --- filters that never list other sites --------------------------------------------------
+
+
+class SiteListFilter(admin.SimpleListFilter):
+    """Filter by service point, offering only the sites the user may see (none for one site)."""
+
+    title = "服务点"
+    parameter_name = "site"
+
+    def __init__(self, request: HttpRequest, params: Any, model: Any, model_admin: Any) -> None:
+        self.site_field = model_admin.site_field
+        super().__init__(request, params, model, model_admin)
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        role = staff_role(request.user)
+        if role is StaffRole.OPERATOR:
+            ids = operator_site_ids(request)
+            if len(ids) < 2:
+                return []
+            sites = ServicePoint.objects.filter(pk__in=ids)
+        else:
+            sites = ServicePoint.objects.all()
+        return [(str(pk), name) for pk, name in sites.values_list("pk", "name")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        value = self.value()
+        if not value or not value.isdigit():
+            return queryset
+        return queryset.filter(**{self.site_field: int(value)})
+
+
+class SkillCategoryFilter(admin.SimpleListFilter):
+    """Postings asking for any skill of a category (an EXISTS, so no duplicate rows)."""
+
+    title = "技能类别"
+    parameter_name = "skill_category"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [(str(pk), name) for pk, name in SkillCategory.objects.values_list("pk", "name")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        value = self.value()
+        if not value or not value.isdigit():
+            return queryset
+        wanted = PostingSkill.objects.filter(posting=OuterRef("pk"), skill__category_id=int(value))
+        return queryset.filter(Exists(wanted))
+
+
+# --- reference data (superusers manage; every staff role may look) -------------------------
+
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(SuperuserOnlyAdminMixin, DjangoUserAdmin):
     list_display = ("username", "display_name", "role", "is_staff", "is_active")
     list_filter = ("role", "is_staff", "is_active")
     fieldsets = (*DjangoUserAdmin.fieldsets, ("角色", {"fields": ("role", "display_name")}))
 
 
+# Rights come from roles (admin_scope.py), not groups; groups stay a superuser's tool.
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(SuperuserOnlyAdminMixin, DjangoGroupAdmin):
+    pass
+
+
 @admin.register(Area)
-class AreaAdmin(admin.ModelAdmin):
+class AreaAdmin(ReferenceAdminMixin, admin.ModelAdmin):
     list_display = ("code", "name", "kind", "parent")
     list_filter = ("kind",)
     search_fields = ("name", "code")
@@ -40,98 +140,550 @@ class AreaAdmin(admin.ModelAdmin):
 
 
 @admin.register(SkillCategory)
-class SkillCategoryAdmin(admin.ModelAdmin):
+class SkillCategoryAdmin(ReferenceAdminMixin, admin.ModelAdmin):
     list_display = ("code", "name")
     search_fields = ("name",)
 
 
 @admin.register(Skill)
-class SkillAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "category", "alias_of", "certificate_required", "is_gig")
+class SkillAdmin(ReferenceAdminMixin, admin.ModelAdmin):
+    list_display = ("code", "name", "category", "alias_of", "aliases", "certificate_required", "is_gig")
     list_filter = ("category", "certificate_required", "is_gig")
-    search_fields = ("name", "code")
+    search_fields = ("name", "code", "aliases")
     list_select_related = ("category", "alias_of")
     autocomplete_fields = ("alias_of",)
 
 
-@admin.register(ServicePoint)
-class ServicePointAdmin(admin.ModelAdmin):
+class ServicePointAdminBase(ScopedAdminMixin, admin.ModelAdmin):
+    """Service points: superusers manage them; operators see their own; the bureau sees all."""
+
+    site_field = "pk"
+    operator_actions = frozenset({VIEW})
     list_display = ("name", "kind", "area", "phone", "status", "is_demo")
     list_filter = ("kind", "status", "is_demo")
     search_fields = ("name", "address")
     list_select_related = ("area",)
+    autocomplete_fields = ("area",)
+
+
+@admin.register(ServicePoint)
+class ServicePointAdmin(ServicePointAdminBase):
+    pass
 
 
 @admin.register(OperatorMembership)
-class OperatorMembershipAdmin(admin.ModelAdmin):
+class OperatorMembershipAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Who operates or reviews for which site: superusers only (the bureau may look)."""
+
+    operator_actions = frozenset()
     list_display = ("user", "service_point", "role")
     list_filter = ("role",)
+    search_fields = ("user__username", "user__display_name", "service_point__name")
     list_select_related = ("user", "service_point")
     autocomplete_fields = ("user", "service_point")
 
 
+# UserAdmin's search_fields serve the membership form's autocomplete.
+
+
+@admin.register(InboxMessage)
+class InboxMessageAdmin(SuperuserOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("title", "user", "created_at", "read_at")
+    list_select_related = ("user",)
+    raw_id_fields = ("user",)
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """The audit trail of personal-data views: read-only for everyone, operators not at all."""
+
+    site_field = "seeker__service_point"
+    operator_actions = frozenset()
+    list_display = ("at", "user", "action", "seeker", "path")
+    list_select_related = ("user", "seeker")
+    list_filter = ("action",)
+    show_full_result_count = False
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+# --- employers --------------------------------------------------------------------------------
+
+
+class EmployerForm(forms.ModelForm):
+    class Meta:
+        model = Employer
+        fields = ("name", "credit_code", "contact_name", "contact_phone", "address", "area", "service_point")
+
+    def clean_credit_code(self) -> str | None:
+        # Normalise first (spaces, full-width, lower case) so what is stored is canonical.
+        value = normalize_credit_code(self.cleaned_data.get("credit_code"))
+        if not value:
+            return None
+        validate_credit_code(value)
+        return value
+
+
 @admin.register(Employer)
-class EmployerAdmin(admin.ModelAdmin):
-    list_display = ("name", "credit_code", "service_point", "verified")
-    list_filter = ("verified",)
+class EmployerAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    form = EmployerForm
+    list_display = ("name", "credit_code", "contact_name", "service_point", "verified", "verified_at")
+    list_filter = ("verified", SiteListFilter)
     search_fields = ("name", "credit_code")
     list_select_related = ("service_point",)
+    autocomplete_fields = ("area",)
+    readonly_fields = ("verified", "verified_at", "verified_by", "is_demo")
+    actions = ("verify",)
+    show_full_result_count = False
+
+    @admin.action(description="核验通过所选单位", permissions=("change",))
+    def verify(self, request: HttpRequest, queryset: QuerySet[Employer]) -> None:
+        done = 0
+        for employer in queryset:
+            services.employer_verify(employer=employer, actor=request.user)
+            done += 1
+        self.message_user(request, f"已核验 {done} 家单位", messages.SUCCESS)
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet[Any], search_term: str) -> Any:
+        # A pasted credit code in lower case or with spaces still finds its employer.
+        code = normalize_credit_code(search_term)
+        if len(code) == 18:
+            return queryset.filter(credit_code=code), False
+        return super().get_search_results(request, queryset, search_term)
 
 
-class PostingSkillInline(admin.TabularInline):
+# --- postings ---------------------------------------------------------------------------------
+
+
+class PostingSkillInline(ParentScopedInlineMixin, admin.TabularInline):
     model = PostingSkill
     extra = 1
     autocomplete_fields = ("skill",)
 
 
+class RejectForm(forms.Form):
+    reason = forms.CharField(label="不通过的原因", max_length=200, widget=forms.Textarea(attrs={"rows": 3}))
+
+
 @admin.register(JobPosting)
-class JobPostingAdmin(admin.ModelAdmin):
-    list_display = ("title", "employer", "service_point", "work_type", "wage_min", "wage_max", "wage_unit", "status")
-    list_filter = ("status", "work_type", "wage_unit")
-    search_fields = ("title", "employer__name")
+class JobPostingAdmin(ScopedAdminMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
+    list_display = (
+        "title",
+        "employer",
+        "service_point",
+        "work_type",
+        "wage",
+        "headcount",
+        "status",
+        "published_at",
+        "expires_on",
+        "matches_link",
+    )
+    list_filter = ("status", "work_type", SkillCategoryFilter, "published_at", "expires_on", SiteListFilter)
+    search_fields = ("title", "employer__name", "=external_ref")
+    search_help_text = "按岗位名称、用人单位或岗位编号查找"
     list_select_related = ("employer", "service_point")
-    raw_id_fields = ("employer",)
+    # 50,000 postings: no COUNT(*) of the unfiltered table on every page, no date drill-down.
+    show_full_result_count = False
+    list_per_page = 50
+    autocomplete_fields = ("employer", "area")
     inlines = [PostingSkillInline]
+    readonly_fields = ("status", "published_at", "closed_at", "review_note", "wage_daily", "created_by")
+    exclude = ("district",)
+    actions = ("publish", "close", "mark_filled", "relist", "duplicate", "approve", "reject")
+    resource_classes = [PostingResource]
+    import_formats = [CSV, XLSX]
+    export_formats = [CSV, XLSX]
+    import_error_display = ("message", "row")
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        actions = super().get_actions(request)
+        if not reviewer_site_ids(request):
+            actions.pop("approve", None)
+            actions.pop("reject", None)
+        return actions
+
+    def get_import_resource_kwargs(self, request: HttpRequest, **kwargs: Any) -> dict[str, Any]:
+        return {**super().get_import_resource_kwargs(request, **kwargs), "request": request}
+
+    def get_export_resource_kwargs(self, request: HttpRequest, **kwargs: Any) -> dict[str, Any]:
+        return {**super().get_export_resource_kwargs(request, **kwargs), "request": request}
+
+    def get_import_data_kwargs(self, request: HttpRequest, **kwargs: Any) -> dict[str, Any]:
+        # All or nothing: one bad row rolls the whole file back.
+        return {**super().get_import_data_kwargs(request=request, **kwargs), "rollback_on_validation_errors": True}
+
+    def get_valid_export_item_pks(self, request: HttpRequest) -> Any:
+        return self.get_queryset(request).values_list("pk", flat=True)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Operators delete only drafts; anything seekers may have seen is closed instead.
+        if obj is not None and not request.user.is_superuser and obj.status != PostingStatus.DRAFT:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    @admin.display(description="薪资")
+    def wage(self, obj: JobPosting) -> str:
+        return f"{obj.wage_min}–{obj.wage_max} {obj.get_wage_unit_display()}"
+
+    @admin.display(description="推荐人选")
+    def matches_link(self, obj: JobPosting) -> str:
+        url = reverse("admin:matching_match_changelist") + f"?posting__id__exact={obj.pk}"
+        return format_html('<a href="{}">查看</a>', url)
+
+    def save_model(self, request: HttpRequest, obj: JobPosting, form: Any, change: bool) -> None:
+        services.posting_derive_fields(posting=obj)
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        services.posting_refresh_search_text(posting=form.instance)
+
+    # Each action calls the service for every selected posting and reports what it could not do.
+    def _run(self, request: HttpRequest, queryset: QuerySet[JobPosting], label: str, fn: Any) -> None:
+        done, failed = 0, []
+        for posting in queryset.select_related("employer"):
+            try:
+                fn(posting)
+                done += 1
+            except (ValidationError, PermissionDenied) as exc:
+                failed.append(f"{posting.title}：{'；'.join(getattr(exc, 'messages', [str(exc)]))}")
+        if done:
+            self.message_user(request, f"{label}：{done} 个岗位", messages.SUCCESS)
+        for msg in failed:
+            self.message_user(request, msg, messages.WARNING)
+
+    @admin.action(description="发布所选岗位（未核验单位的岗位先送审）", permissions=("change",))
+    def publish(self, request: HttpRequest, queryset: QuerySet[JobPosting]) -> None:
+        self._run(request, queryset, "已发布或送审", lambda p: services.posting_publish(posting=p, actor=request.user))
+
+    @admin.action(description="结束招聘", permissions=("change",))
+    def close(self, request: HttpRequest, queryset: QuerySet[JobPosting]) -> None:
+        self._run(request, queryset, "已结束招聘", lambda p: services.posting_close(posting=p, actor=request.user))
+
+    @admin.action(description="标记为已招满", permissions=("change",))
+    def mark_filled(self, request: HttpRequest, queryset: QuerySet[JobPosting]) -> None:
+        self._run(
+            request, queryset, "已标记招满", lambda p: services.posting_mark_filled(posting=p, actor=request.user)
+        )
+
+    @admin.action(description="重新发布（截止日期顺延 30 天）", permissions=("change",))
+    def relist(self, request: HttpRequest, queryset: QuerySet[JobPosting]) -> None:
+        self._run(request, queryset, "已重新发布", lambda p: services.posting_relist(posting=p, actor=request.user))
+
+    @admin.action(description="复制为新草稿", permissions=("add",))
+    def duplicate(self, request: HttpRequest, queryset: QuerySet[JobPosting]) -> None:
+        self._run(request, queryset, "已复制", lambda p: services.posting_duplicate(posting=p, actor=request.user))
+
+    @admin.action(description="审核通过", permissions=("change",))
+    def approve(self, request: HttpRequest, queryset: QuerySet[JobPosting]) -> None:
+        self._run(request, queryset, "审核通过", lambda p: services.posting_approve(posting=p, actor=request.user))
+
+    @admin.action(description="审核不通过（需填写原因）", permissions=("change",))
+    def reject(self, request: HttpRequest, queryset: QuerySet[JobPosting]) -> HttpResponse | None:
+        form = RejectForm(request.POST if "reason" in request.POST else None)
+        if form.is_valid():
+            reason = form.cleaned_data["reason"]
+            self._run(
+                request,
+                queryset,
+                "已退回",
+                lambda p: services.posting_reject(posting=p, actor=request.user, reason=reason),
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "审核不通过",
+            "opts": self.opts,
+            "form": form,
+            "queryset": queryset,
+            "action": "reject",
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/core/jobposting/reject.html", context)
 
 
-class SeekerSkillInline(admin.TabularInline):
+# --- seekers (walk-in registrations) ------------------------------------------------------------
+
+
+class SeekerSkillInline(ParentScopedInlineMixin, admin.TabularInline):
     model = SeekerSkill
     extra = 1
     autocomplete_fields = ("skill",)
 
 
+class RegistrationForm(forms.ModelForm):
+    """The counter's form: phone normalised and checked, ID number write-only, tick boxes for lists."""
+
+    phone = forms.CharField(label="手机号", max_length=20)
+    id_number_input = forms.CharField(
+        label="身份证号（选填）",
+        required=False,
+        max_length=24,
+        help_text="只用于核对身份，保存后只显示前 3 位和后 4 位；留空表示不修改",
+    )
+    work_types = forms.MultipleChoiceField(
+        label="想做的用工形式", choices=WorkType.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    shifts = forms.MultipleChoiceField(
+        label="可上班时段", choices=Shift.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    tags = forms.MultipleChoiceField(
+        label="重点群体", choices=KeyGroup.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    home_lat = forms.FloatField(label="居住地纬度", required=False, help_text="留空则用所选街道/乡镇的中心")
+    home_lng = forms.FloatField(label="居住地经度", required=False, help_text="留空则用所选街道/乡镇的中心")
+
+    class Meta:
+        model = SeekerRegistration
+        fields = (
+            "name",
+            "phone",
+            "birth_year",
+            "area",
+            "home_lat",
+            "home_lng",
+            "travel_km",
+            "work_types",
+            "shifts",
+            "expected_wage",
+            "expected_unit",
+            "tags",
+            "status",
+            "service_point",
+            "note",
+        )
+
+    def clean_phone(self) -> str:
+        value = normalize_mobile(self.cleaned_data.get("phone"))
+        validate_mobile(value)
+        return value
+
+    def clean_id_number_input(self) -> str:
+        value = normalize_resident_id(self.cleaned_data.get("id_number_input"))
+        if value:
+            validate_resident_id(value)
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        area = data.get("area")
+        if area is not None:
+            if data.get("home_lat") is None:
+                data["home_lat"] = area.lat
+            if data.get("home_lng") is None:
+                data["home_lng"] = area.lng
+            self.instance.home_lat = data["home_lat"]
+            self.instance.home_lng = data["home_lng"]
+        phone = data.get("phone")
+        if phone:
+            taken = SeekerRegistration.objects.current().filter(phone_digest=pii_digest(phone))
+            if self.instance.pk:
+                taken = taken.exclude(pk=self.instance.pk)
+            if taken.exists():
+                # Say it exists, not where: the other site's record is not this operator's to see.
+                self.add_error("phone", "这个手机号已有求职登记，请用手机号搜索找到原登记，不要重复登记")
+        return data
+
+    def save(self, commit: bool = True) -> SeekerRegistration:
+        obj = super().save(commit=False)
+        if self.cleaned_data.get("id_number_input"):
+            obj.id_number = self.cleaned_data["id_number_input"]
+        if commit:
+            obj.save()
+            self.save_m2m()
+        return obj
+
+
 @admin.register(SeekerRegistration)
-class SeekerRegistrationAdmin(admin.ModelAdmin):
-    list_display = ("masked_name", "masked_phone", "birth_year", "area", "status", "service_point")
-    list_filter = ("status",)
-    search_fields = ("phone_last4",)
+class SeekerRegistrationAdmin(ScopedAdminMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
+    """Walk-in registrations (铁脚板) and the site's seekers; personal data masked, views logged."""
+
+    operator_actions = frozenset({VIEW, ADD, CHANGE})
+    form = RegistrationForm
+    list_display = ("masked_name", "masked_phone", "birth_year", "area", "status", "service_point", "created_at")
+    list_filter = ("status", "consent_method", SiteListFilter)
     list_select_related = ("area", "service_point")
-    exclude = ("id_number",)
-    raw_id_fields = ("user", "registered_by")
+    search_fields = ("name",)
+    search_help_text = "输入姓名、手机号后 4 位或完整手机号查找"
+    show_full_result_count = False
+    list_per_page = 50
+    autocomplete_fields = ("area",)
     inlines = [SeekerSkillInline]
+    actions = ("mark_employed", "pause")
+    resource_classes = [SeekerImportResource]
+    import_formats = [CSV, XLSX]
+    export_formats = [CSV, XLSX]
+    import_error_display = ("message", "row")
+
+    def get_export_resource_classes(self, request: HttpRequest) -> list[Any]:
+        # Exports never carry a full phone or ID number, whoever asks.
+        return [SeekerExportResource]
+
+    def get_import_resource_kwargs(self, request: HttpRequest, **kwargs: Any) -> dict[str, Any]:
+        return {**super().get_import_resource_kwargs(request, **kwargs), "request": request}
+
+    def get_import_data_kwargs(self, request: HttpRequest, **kwargs: Any) -> dict[str, Any]:
+        return {**super().get_import_data_kwargs(request=request, **kwargs), "rollback_on_validation_errors": True}
+
+    def get_valid_export_item_pks(self, request: HttpRequest) -> Any:
+        return self.get_queryset(request).values_list("pk", flat=True)
+
+    def sees_full_phone(self, request: HttpRequest, obj: SeekerRegistration | None) -> bool:
+        """Only the seeker's own site sees (and edits) the full phone; a new registration types it."""
+        if obj is None:
+            return True
+        return obj.service_point_id in operator_site_ids(request)
+
+    def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, **kwargs)
+        if self.sees_full_phone(request, obj):
+            return form
+        # A declared form field is always on the form; drop it for those who may not see it.
+        masked = type(form.__name__, (form,), {})
+        masked.base_fields = {k: v for k, v in form.base_fields.items() if k != "phone"}
+        return masked
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        phone = ["phone"] if self.sees_full_phone(request, obj) else ["masked_phone"]
+        fields = [
+            "name",
+            *phone,
+            "id_number_input" if obj is None else "masked_id_number",
+            "birth_year",
+            "area",
+            "home_lat",
+            "home_lng",
+            "travel_km",
+            "work_types",
+            "shifts",
+            "expected_wage",
+            "expected_unit",
+            "tags",
+            "status",
+            "service_point",
+            "note",
+            "consent_method",
+            "consent_version",
+            "consent_at",
+            "registered_by",
+            "user",
+        ]
+        if obj is not None and self.has_change_permission(request, obj):
+            fields.insert(fields.index("masked_id_number") + 1, "id_number_input")
+        return fields
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        fields = list(super().get_readonly_fields(request, obj))
+        fields += ["masked_phone", "masked_id_number", "consent_method", "consent_version", "consent_at"]
+        fields += ["registered_by", "user"]
+        return fields
+
+    @admin.display(description="手机号")
+    def masked_phone(self, obj: SeekerRegistration) -> str:
+        return obj.masked_phone
+
+    @admin.display(description="身份证号")
+    def masked_id_number(self, obj: SeekerRegistration) -> str:
+        return obj.masked_id_number or "-"
+
+    @admin.display(description="姓名")
+    def masked_name(self, obj: SeekerRegistration) -> str:
+        return obj.masked_name
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet[Any], search_term: str) -> Any:
+        term = search_term.strip()
+        digits = normalize_mobile(term)
+        if digits.isdigit() and len(digits) == 11:
+            return queryset.filter(phone_digest=pii_digest(digits)), False
+        if digits.isdigit() and len(digits) == 4:
+            return queryset.filter(phone_last4=digits), False
+        return super().get_search_results(request, queryset, term)
+
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET" and getattr(response, "status_code", None) == 200:
+            obj = response.context_data.get("original") if hasattr(response, "context_data") else None
+            if obj is not None and self.sees_full_phone(request, obj):
+                # PIPL accountability: every look at a full phone number is on record.
+                AccessLog.objects.create(user=request.user, seeker=obj, action="view_phone", path=request.path[:200])
+        return response
+
+    def save_model(self, request: HttpRequest, obj: SeekerRegistration, form: Any, change: bool) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        site_id = obj.service_point_id or self.single_site_id(request)
+        if site_id not in operator_site_ids(request) and not request.user.is_superuser:
+            raise PermissionDenied
+        services.registration_create_walk_in(
+            registration=obj, service_point=ServicePoint.objects.get(pk=site_id), actor=request.user
+        )
+
+    def _set_status(self, request: HttpRequest, queryset: QuerySet[Any], status: str, label: str) -> None:
+        done = 0
+        for reg in queryset:
+            reg.status = status
+            reg._history_user = request.user
+            reg.save(update_fields=["status", "updated_at"])
+            done += 1
+        self.message_user(request, f"{label}：{done} 人", messages.SUCCESS)
+
+    @admin.action(description="标记为已就业", permissions=("change",))
+    def mark_employed(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        self._set_status(request, queryset, SeekerStatus.EMPLOYED, "已标记就业")
+
+    @admin.action(description="暂停求职", permissions=("change",))
+    def pause(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        self._set_status(request, queryset, SeekerStatus.PAUSED, "已暂停求职")
+
+
+# --- the site's records: services given and events held -----------------------------------------
 
 
 @admin.register(ServiceRecord)
-class ServiceRecordAdmin(admin.ModelAdmin):
-    list_display = ("service_point", "kind", "served_at")
-    list_filter = ("kind",)
-    list_select_related = ("service_point",)
-    raw_id_fields = ("seeker",)
+class ServiceRecordAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("served_at", "kind", "seeker", "service_point", "served_by", "note")
+    list_filter = ("kind", "served_at", SiteListFilter)
+    list_select_related = ("service_point", "seeker", "served_by")
+    autocomplete_fields = ("seeker",)
+    readonly_fields = ("served_by", "is_demo")
+    show_full_result_count = False
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
+        from django.utils import timezone
+
+        return {"served_at": timezone.now(), **super().get_changeform_initial_data(request)}
+
+    def save_model(self, request: HttpRequest, obj: ServiceRecord, form: Any, change: bool) -> None:
+        if not change:
+            obj.served_by = request.user
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(SiteEvent)
-class SiteEventAdmin(admin.ModelAdmin):
-    list_display = ("title", "service_point", "starts_at", "attendance", "intentions")
+class SiteEventAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("title", "kind", "service_point", "starts_at", "employer_count", "post_count", "attendance")
+    list_display += ("intentions",)
+    list_filter = ("kind", "starts_at", SiteListFilter)
+    search_fields = ("title",)
     list_select_related = ("service_point",)
+    readonly_fields = ("created_by", "is_demo")
+    show_full_result_count = False
+
+    def save_model(self, request: HttpRequest, obj: SiteEvent, form: Any, change: bool) -> None:
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
 
 
-@admin.register(InboxMessage)
-class InboxMessageAdmin(admin.ModelAdmin):
-    list_display = ("title", "user", "created_at", "read_at")
-    raw_id_fields = ("user",)
-
-
-@admin.register(AccessLog)
-class AccessLogAdmin(admin.ModelAdmin):
-    list_display = ("at", "user", "action", "seeker")
-    raw_id_fields = ("user", "seeker")
+__all__ = ["ADD", "CHANGE", "DELETE", "VIEW", "ServicePointAdminBase", "SiteListFilter"]

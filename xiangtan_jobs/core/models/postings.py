@@ -79,6 +79,9 @@ class JobPosting(TimeStampedModel):
     expires_on = models.DateField("截止日期", null=True, blank=True)
     closed_at = models.DateTimeField("结束时间", null=True, blank=True)
     review_note = models.CharField("审核意见", max_length=200, blank=True)
+    # The site's own number for the posting (from its spreadsheets); re-importing a file
+    # updates the posting with the same number instead of adding a copy.
+    external_ref = models.CharField("岗位编号", max_length=40, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="录入人",
@@ -111,6 +114,11 @@ class JobPosting(TimeStampedModel):
                 condition=~Q(status__in=[PostingStatus.PUBLISHED, PostingStatus.FILLED])
                 | Q(published_at__isnull=False),
                 name="posting_published_has_date",
+            ),
+            models.UniqueConstraint(
+                fields=["service_point", "external_ref"],
+                condition=~Q(external_ref=""),
+                name="posting_unique_site_external_ref",
             ),
         ]
         indexes = [

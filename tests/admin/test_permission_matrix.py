@@ -1,0 +1,214 @@
+"""Who may do what in the admin, model by model: {alice (site A operator), bob (site B operator),
+charlie (bureau), dora (seeker), anonymous} × {list, view, change, delete, add}.
+
+Every object here belongs to site A. Cross-site and unprivileged attempts answer 403/404 (staff)
+or the login page (everyone else), and the object is unchanged afterwards.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from stations.models import YouthStation
+from tests.admin.helpers import ACTORS, admin_url, client_for, denied, form_data, is_login_redirect
+from tests.factories import EmployerFactory, street
+from xiangtan_jobs.core.enums import ServicePointKind
+from xiangtan_jobs.core.models import Area, ServicePoint, Skill, SkillCategory
+
+A, B, C = "alice", "bob", "charlie"
+
+
+@dataclass(frozen=True)
+class Case:
+    admin: str  # "<app>_<model>"
+    obj: str  # how to get the site-A object (see _object)
+    listing: frozenset[str]
+    view: frozenset[str]
+    change: frozenset[str]
+    add: frozenset[str]
+    delete: frozenset[str]
+    edit_field: str = ""  # a text field a successful change POST modifies
+
+
+def case(admin, obj, listing="", view="", change="", add="", delete="", edit_field=""):
+    def s(x: str) -> frozenset[str]:
+        return frozenset({"a": A, "b": B, "c": C}[ch] for ch in x)
+
+    return Case(admin, obj, s(listing), s(view), s(change), s(add), s(delete), edit_field)
+
+
+CASES = [
+    # The operators' own work: site-scoped, full rights for the site's operator, bureau read-only.
+    case("core_jobposting", "draft", "abc", "ac", "a", "ab", "a", "title"),
+    case("core_employer", "spare_employer", "abc", "ac", "a", "ab", "a", "contact_name"),
+    case("core_seekerregistration", "seeker", "abc", "ac", "a", "ab", "", "note"),
+    case("core_servicerecord", "record", "abc", "ac", "a", "ab", "a", "note"),
+    case("core_siteevent", "event", "abc", "ac", "a", "ab", "a", "title"),
+    case("matching_match", "match", "abc", "ac", "a", "", ""),
+    # Service points: operators see their own, nobody but superusers changes them.
+    case("core_servicepoint", "site", "abc", "ac"),
+    case("markets_gigmarket", "site", "abc", "ac"),
+    case("stations_youthstation", "station", "abc", "c"),
+    case("fairs_jobfair", "fair", "abc", "ac"),
+    case("fairs_fairsession", "session", "abc", "ac"),
+    case("fairs_exhibitor", "exhibitor", "abc", "ac"),
+    case("fairs_fairsignup", "signup", "abc", "ac"),
+    # Reference data: every staff role may look (forms pick from it), only superusers change it.
+    case("core_area", "area", "abc", "abc"),
+    case("core_skill", "skill", "abc", "abc"),
+    case("core_skillcategory", "category", "abc", "abc"),
+    # The bureau's and superusers' business.
+    case("core_operatormembership", "membership", "c", "c"),
+    case("core_accesslog", "access", "c", "c"),
+    case("core_user", "user", "", ""),
+    case("core_inboxmessage", "inbox", "", ""),
+    case("auth_group", "group", "", ""),
+]
+
+
+def _object(key: str, site_a: dict[str, Any], users: dict[str, Any]) -> Any:
+    if key == "spare_employer":
+        return EmployerFactory(name="雨湖待删单位", service_point=site_a["draft"].service_point)
+    if key == "site":
+        return site_a["draft"].service_point
+    if key == "station":
+        return YouthStation.objects.create(
+            kind=ServicePointKind.YOUTH_STATION,
+            name="测试青年驿站",
+            area=street(),
+            address="测试",
+            lat=27.87,
+            lng=112.91,
+        )
+    if key == "area":
+        return Area.objects.get(name="雨湖路街道")
+    if key == "skill":
+        return Skill.objects.get(name="保洁员")
+    if key == "category":
+        return SkillCategory.objects.first()
+    if key == "group":
+        from django.contrib.auth.models import Group
+
+        return Group.objects.create(name="测试组")
+    if key == "user":
+        return users["alice"]
+    return site_a[key]
+
+
+@pytest.fixture
+def users(alice, bob, charlie, dora):
+    return {"alice": alice, "bob": bob, "charlie": charlie, "dora": dora}
+
+
+def _snapshot(obj: Any) -> dict[str, Any]:
+    obj.refresh_from_db()
+    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields if f.attname != "last_login"}
+
+
+def _id(c: Case) -> str:
+    return c.admin
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("actor", ACTORS)
+@pytest.mark.parametrize("c", CASES, ids=_id)
+def test_list_view_add(c: Case, actor: str, users, site_a, site_b, root):
+    obj = _object(c.obj, site_a, users)
+    client = client_for(actor, users)
+    change_url = admin_url(c.admin, "change", obj.pk)
+
+    resp = client.get(admin_url(c.admin, "changelist"))
+    if actor in c.listing:
+        assert resp.status_code == 200
+        listed = change_url in resp.content.decode()
+        assert listed == (actor in c.view), "a row is listed exactly when its change page may be seen"
+        if actor == B:
+            assert "雨湖零工市场" not in resp.content.decode() or c.admin in ("core_area",), "no site A name leaks"
+    else:
+        assert denied(actor, resp)
+
+    resp = client.get(change_url)
+    assert resp.status_code == 200 if actor in c.view else denied(actor, resp)
+
+    resp = client.get(admin_url(c.admin, "add"))
+    assert resp.status_code == 200 if actor in c.add else denied(actor, resp)
+
+    history = client.get(admin_url(c.admin, "history", obj.pk))
+    if actor in c.view:
+        assert history.status_code == 200
+    else:
+        assert denied(actor, history)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("actor", ACTORS)
+@pytest.mark.parametrize("c", CASES, ids=_id)
+def test_change_post(c: Case, actor: str, users, site_a, site_b, root):
+    obj = _object(c.obj, site_a, users)
+    change_url = admin_url(c.admin, "change", obj.pk)
+    # The form as its rightful editor (or a superuser) sees it, so the POST is a valid one.
+    editor = client_for(A if A in c.change else "root", {**users, "root": root})
+    data = form_data(editor.get(change_url))
+    if c.edit_field:
+        data[c.edit_field] = "改过的内容"
+    before = _snapshot(obj)
+
+    resp = client_for(actor, users).post(change_url, data)
+    if actor in c.change:
+        assert resp.status_code == 302, getattr(resp, "context", None) and resp.context["adminform"].form.errors
+        if c.edit_field:
+            obj.refresh_from_db()
+            assert getattr(obj, c.edit_field) == "改过的内容"
+    else:
+        assert denied(actor, resp)
+        assert _snapshot(obj) == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("actor", ACTORS)
+@pytest.mark.parametrize("c", CASES, ids=_id)
+def test_delete(c: Case, actor: str, users, site_a, site_b):
+    obj = _object(c.obj, site_a, users)
+    resp = client_for(actor, users).post(admin_url(c.admin, "delete", obj.pk), {"post": "yes"})
+    exists = type(obj)._default_manager.filter(pk=obj.pk).exists()
+    if actor in c.delete:
+        assert resp.status_code == 302
+        assert not exists
+    else:
+        assert denied(actor, resp)
+        assert exists
+
+
+def test_every_registered_model_has_a_case():
+    from django.contrib import admin
+
+    covered = {c.admin for c in CASES}
+    registered = {f"{m._meta.app_label}_{m._meta.model_name}" for m in admin.site._registry}
+    assert registered == covered
+
+
+@pytest.mark.django_db
+def test_superuser_manages_reference_data(root, ref):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(root)
+    site = ServicePoint.objects.get(name="雨湖零工市场")
+    assert client.get(admin_url("core_servicepoint", "change", site.pk)).status_code == 200
+    assert client.get(admin_url("core_skill", "add")).status_code == 200
+    assert client.get(admin_url("core_operatormembership", "add")).status_code == 200
+    assert client.get(reverse("admin:core_user_changelist")).status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("actor", ACTORS)
+def test_admin_index(actor, users):
+    resp = client_for(actor, users).get(reverse("admin:index"))
+    if actor in ("dora", "anon"):
+        assert is_login_redirect(resp)
+    else:
+        assert resp.status_code == 200

@@ -261,6 +261,13 @@ class ScopedAdminMixin:
                 raise PermissionDenied
         return super().response_action(request, queryset)  # type: ignore[misc]
 
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        # Django quietly re-renders the list when a POSTed action is not on offer; say no instead.
+        posted = request.POST.get("action") if request.method == "POST" and "index" not in request.POST else None
+        if posted is not None and posted not in self.get_actions(request):
+            raise PermissionDenied
+        return super().changelist_view(request, extra_context)  # type: ignore[misc]
+
     def get_actions(self, request: HttpRequest) -> dict[str, Any]:
         actions = super().get_actions(request)  # type: ignore[misc]
         # Rows are closed, withdrawn or marked, not bulk-deleted: the KPIs count them.

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 
 from xiangtan_jobs.core.selectors import reference_data_forget
 
@@ -18,7 +19,8 @@ def _static_root():
 
 @pytest.fixture(autouse=True)
 def _fresh_reference_lists(db):
-    """Each test sees the reference lists of its own database (memo and cache dropped)."""
+    """Each test sees the reference lists and counts of its own database (memo and cache dropped)."""
+    cache.clear()
     reference_data_forget()
     yield
     reference_data_forget()

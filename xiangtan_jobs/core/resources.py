@@ -13,7 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from import_export import fields, resources, widgets
@@ -103,6 +103,19 @@ class ScopedResourceMixin:
     """What every scoped resource knows: who imports, and which sites are theirs."""
 
     request: HttpRequest | None
+    _skills_by_word: dict[str, Skill] | None = None
+
+    def skill_for(self, word: str) -> Skill | None:
+        """A skill by its name or one of its aliases (护工 → 养老护理员); the vocabulary is read once."""
+        if self._skills_by_word is None:
+            table: dict[str, Skill] = {}
+            for skill in Skill.objects.all():
+                for alias in skill.aliases or []:
+                    table.setdefault(str(alias), skill)
+            for skill in Skill.objects.all():
+                table[skill.name] = skill
+            self._skills_by_word = table
+        return self._skills_by_word.get(word)
 
     def _init_scope(self, request: HttpRequest | None) -> None:
         self.request = request
@@ -233,9 +246,7 @@ class PostingResource(ScopedResourceMixin, resources.ModelResource):
         wanted = _split(row.get("技能要求"))
         skills = []
         for word in wanted:
-            skill = Skill.objects.filter(Q(name=word) | Q(aliases__contains=[word])).first()
-            if skill is None:
-                skill = next((s for s in Skill.objects.filter(name__icontains=word)[:1]), None)
+            skill = self.skill_for(word)
             if skill is None:
                 errors.setdefault("skills", []).append(f"技能「{word}」不在技能目录中")
             else:
@@ -340,7 +351,7 @@ class SeekerImportResource(ScopedResourceMixin, resources.ModelResource):
             instance.home_lat, instance.home_lng = instance.area.lat, instance.area.lng
         skills = []
         for word in _split(row.get("技能")):
-            skill = Skill.objects.filter(Q(name=word) | Q(aliases__contains=[word])).first()
+            skill = self.skill_for(word)
             if skill is None:
                 errors.setdefault("skills", []).append(f"技能「{word}」不在技能目录中")
             else:

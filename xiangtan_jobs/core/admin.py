@@ -293,6 +293,9 @@ class JobPostingAdmin(ScopedAdminMixin, ImportExportModelAdmin, SimpleHistoryAdm
     # 50,000 postings: no COUNT(*) of the unfiltered table on every page, no date drill-down.
     show_full_result_count = False
     list_per_page = 50
+    # Newest first by id: the primary key's index serves it; (-published_at, -id) has only
+    # partial indexes for published rows and cost 300 ms a page over 50,000 postings.
+    ordering = ("-id",)
     autocomplete_fields = ("employer", "area")
     inlines = [PostingSkillInline]
     readonly_fields = ("status", "published_at", "closed_at", "review_note", "wage_daily", "created_by")

@@ -178,6 +178,8 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "staticfiles")))
+# WhiteNoise warns about a missing root before the first collectstatic; an empty one is fine.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -213,6 +215,10 @@ PRIVACY_NOTICE_VERSION = "2025-01"
 SITE_NAME = "湘潭市公共就业服务平台"
 # Outgoing SMS: the console backend writes to the log; a real provider is a dotted path here.
 SMS_BACKEND = env.str("SMS_BACKEND", default="xiangtan_jobs.common.sms.ConsoleSmsBackend")
+# A match at least this strong is worth a message; at most one message per seeker per day, and
+# none during the quiet hours (local time, start-end; empty = never quiet, used by tests).
+NOTIFY_MIN_SCORE = env.float("NOTIFY_MIN_SCORE", default=70.0)
+NOTIFY_QUIET_HOURS = env.str("NOTIFY_QUIET_HOURS", default="21-8")
 
 LOGGING = {
     "version": 1,

@@ -340,7 +340,10 @@ def posting_page(
         if values and (last := _as_id(values[1])) and isinstance(values[0], str):
             when = parse_datetime(values[0]) if len(values[0]) < 40 else None
             if when is not None:
-                qs = qs.filter(Q(published_at__lt=when) | Q(published_at=when, id__lt=last))
+                # The redundant "<=" lets the (published_at, id) index seek instead of scanning.
+                qs = qs.filter(published_at__lte=when).filter(
+                    Q(published_at__lt=when) | Q(published_at=when, id__lt=last)
+                )
         key_of = lambda row: [row["published_at"].isoformat(), row["id"]]  # noqa: E731
     fields = [*LIST_FIELDS, "d2"] if sort == "near" and origin is not None else list(LIST_FIELDS)
     rows = list(qs.order_by(*order).values(*fields)[: size + 1])

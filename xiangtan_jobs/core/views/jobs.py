@@ -138,9 +138,11 @@ def _chips(f: PostingFilter, ref: RefData) -> list[dict[str, str]]:
     return chips
 
 
-def _count_cache_key(f: PostingFilter) -> str | None:
-    """Keyword results only: their count is the heavy part, and it may be a minute old."""
-    if not (f.form.cleaned_data.get("q") or "").strip():
+def _count_cache_key(f: PostingFilter, *, deep: bool) -> str | None:
+    """Keyword results, and pages after the first: their count is the heavy part of the page,
+    it was counted moments ago on page 1, and a count a minute old is true enough. The rows
+    themselves are never cached."""
+    if not deep and not (f.form.cleaned_data.get("q") or "").strip():
         return None
     items = sorted((k, v) for k, values in f.data.lists() for v in values if k not in (*PAGING_PARAMS, "sort"))
     digest = hashlib.sha256(repr(items).encode()).hexdigest()[:32]
@@ -159,7 +161,7 @@ def posting_list(request: HttpRequest) -> HttpResponse:
         size = 20
     size = size if size in PAGE_SIZES else 20
     page = posting_page(qs, sort=sort, cursor=request.GET.get("cursor"), size=size, origin=f.origin)
-    counts = posting_counts(qs, cache_key=_count_cache_key(f))
+    counts = posting_counts(qs, cache_key=_count_cache_key(f, deep=page.cursor is not None))
     data = f.form.cleaned_data
     params = [(k, v) for k, values in request.GET.lists() for v in values if k not in PAGING_PARAMS and v != ""]
     next_url = None

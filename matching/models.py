@@ -24,8 +24,11 @@ class Match(TimeStampedModel):
     score = models.FloatField("匹配分")
     reasons = models.JSONField("匹配理由", default=list, blank=True)
     status = models.CharField("状态", max_length=16, choices=MatchStatus.choices, default=MatchStatus.RECOMMENDED)
-    # True while the engine's latest run still recommends this pair; acted-on matches outlive it.
-    is_current = models.BooleanField("当前推荐", default=True)
+    # Capacity-aware ranking in two local passes (matching/engine/README.md): a posting *keeps* its
+    # best ceil(5 × headcount) seekers, and each seeker is *shown* (is_current) the best 20 of the
+    # postings that keep them. Acted-on matches outlive both flags.
+    kept = models.BooleanField("岗位推荐名单内", default=True)
+    is_current = models.BooleanField("向求职者推荐", default=True)
     status_changed_at = models.DateTimeField("状态变更时间", null=True, blank=True)
     status_changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -52,7 +55,34 @@ class Match(TimeStampedModel):
             models.Index(fields=["seeker", "-score"], name="match_seeker_score"),
             models.Index(fields=["posting", "-score"], name="match_posting_score"),
             models.Index(fields=["status", "status_changed_at"], name="match_status_time"),
+            models.Index(fields=["seeker", "kept"], name="match_seeker_kept"),
         ]
 
     def __str__(self) -> str:
         return f"{self.posting_id} ↔ {self.seeker_id} ({self.score:.0f})"
+
+
+class RematchRun(TimeStampedModel):
+    """One full rematch, split into chunks of postings that several workers share.
+
+    The database, not the broker, is the source of truth: each chunk marks itself done with an
+    atomic update, and the worker that finishes the last chunk queues the final pass.
+    """
+
+    chunks_total = models.PositiveIntegerField("分块数")
+    chunks_done = models.PositiveIntegerField("已完成分块", default=0)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    pairs_kept = models.PositiveIntegerField("保留配对数", default=0)
+
+    class Meta:
+        verbose_name = "全量重新匹配"
+        verbose_name_plural = "全量重新匹配"
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(chunks_done__lte=models.F("chunks_total")), name="rematch_done_le_total"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.chunks_done}/{self.chunks_total}"

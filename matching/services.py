@@ -2,15 +2,37 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
-from xiangtan_jobs.core.enums import SeekerStatus
-from xiangtan_jobs.core.models import JobPosting, SeekerRegistration, User
+from matching.engine.explain import explain_many
+from matching.engine.incremental import Update, update_for_posting, update_for_seeker
+from matching.engine.index import PostingIndex, SeekerIndex
+from matching.engine.ranking import rank_capacity_aware
+from matching.engine.skills import SkillTable
+from matching.engine.types import DEFAULT_WEIGHTS, Explanation, Params, PostingIn, ScoredPair, SeekerIn
+from xiangtan_jobs.common.sms import sms_send
+from xiangtan_jobs.core.enums import SeekerStatus, WageUnit
+from xiangtan_jobs.core.models import (
+    InboxMessage,
+    JobPosting,
+    PostingSkill,
+    SeekerRegistration,
+    SeekerSkill,
+    Skill,
+    User,
+)
 
-from .enums import MatchStatus
-from .models import Match
+from .enums import UNTOUCHED_STATUSES, MatchStatus
+from .models import Match, RematchRun
+from .selectors import engine_postings, engine_seekers, engine_skills, matchable_postings, matchable_seekers
 
 # The operator's pipeline: contacted → interview → intention reached → hired, or declined.
 # Each step may also go back one step (every change is reversible; history keeps them all).
@@ -97,3 +119,389 @@ def match_withdraw(*, match: Match, actor: User) -> Match:
     match._history_user = actor  # type: ignore[attr-defined]
     match.save(update_fields=["status", "status_changed_at", "status_changed_by", "updated_at"])
     return match
+
+
+# --- The engine's glue: rank, store, notify ------------------------------------------------
+# Capacity-aware ranking in two local passes (matching/engine/README.md): a posting keeps its
+# best ceil(cap_factor × headcount) seekers; a seeker is shown the best top_k of the postings that
+# keep them. Both passes are local, so updating one posting or one seeker reproduces exactly
+# what a full rematch would store.
+
+ENGINE_PARAMS = Params()
+_MATCHING_LOCK = 7_314_001  # PostgreSQL advisory lock: one matching write at a time
+
+
+@dataclass(frozen=True)
+class MatchingOutcome:
+    postings: int
+    kept: int
+    seekers_refreshed: int
+
+
+def _lock_matching() -> None:
+    """Serialise matching writes: two runs must not interleave their kept sets and shown flags."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_MATCHING_LOCK])
+
+
+def _related_skill_ids(skill_ids: set[int]) -> list[int]:
+    """Skills that can earn credit against these: same skill, same group or same category."""
+    if not skill_ids:
+        return []
+    info = engine_skills()
+    groups = {info[s].group for s in skill_ids if s in info}
+    categories = {info[s].category for s in skill_ids if s in info}
+    return sorted(pk for pk, si in info.items() if si.group in groups or si.category in categories)
+
+
+def _seekers_near_skills(postings: list[PostingIn]) -> list[SeekerIn]:
+    """Active seekers who could be eligible for these postings (they share a skill category or group)."""
+    wanted = {s for p in postings for s, _lvl in p.required_skills} | {s for p in postings for s in p.optional_skills}
+    related = _related_skill_ids(wanted)
+    ids = SeekerSkill.objects.filter(skill_id__in=related).values("registration_id")
+    return engine_seekers(SeekerRegistration.objects.filter(pk__in=ids))
+
+
+def _postings_near_skills(seeker: SeekerIn) -> list[PostingIn]:
+    """Matchable postings this seeker could be eligible for (a shared skill category or group)."""
+    related = _related_skill_ids({s for s, _lvl, _cert in seeker.skills})
+    ids = PostingSkill.objects.filter(skill_id__in=related).values("posting_id")
+    return engine_postings(matchable_postings().filter(pk__in=ids))
+
+
+def _raw_delete(queryset: QuerySet[Match]) -> int:
+    """Delete without loading rows: recommendation churn is not history (status changes are)."""
+    sql, params = queryset.values("id").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {Match._meta.db_table} WHERE id IN ({sql})", params)
+        return cursor.rowcount
+
+
+def _store_kept(*, posting_ids: list[int], pairs: list[ScoredPair]) -> set[int]:
+    """Make ``pairs`` the kept sets of ``posting_ids``; returns the seekers whose kept rows changed."""
+    untouched = Match.objects.filter(posting_id__in=posting_ids, status__in=UNTOUCHED_STATUSES)
+    before = set(Match.objects.filter(posting_id__in=posting_ids, kept=True).values_list("posting_id", "seeker_id"))
+    acted = set(
+        Match.objects.filter(posting_id__in=posting_ids)
+        .exclude(status__in=UNTOUCHED_STATUSES)
+        .values_list("posting_id", "seeker_id")
+    )
+    after = {(p.posting_id, p.seeker_id) for p in pairs}
+    # Acted-on matches keep their score and reasons: only their "kept" flag follows the engine.
+    Match.objects.filter(posting_id__in=posting_ids, kept=True).exclude(status__in=UNTOUCHED_STATUSES).update(
+        kept=False
+    )
+    for posting_id, seeker_id in acted & after:
+        Match.objects.filter(posting_id=posting_id, seeker_id=seeker_id).update(kept=True)
+    untouched.update(kept=False)
+    rows = [
+        Match(posting_id=p.posting_id, seeker_id=p.seeker_id, score=round(p.score, 4), kept=True, is_current=False)
+        for p in pairs
+        if (p.posting_id, p.seeker_id) not in acted
+    ]
+    # Reasons are emptied with every new score and filled again on first display (or at once by
+    # the incremental runs): the full run then never has to explain 700,000 pairs.
+    Match.objects.bulk_create(
+        rows,
+        batch_size=2000,
+        update_conflicts=True,
+        unique_fields=["posting", "seeker"],
+        update_fields=["score", "kept", "reasons"],
+    )
+    _raw_delete(Match.objects.filter(posting_id__in=posting_ids, status__in=UNTOUCHED_STATUSES, kept=False))
+    return {s for _p, s in before ^ after}
+
+
+def _refresh_shown(seeker_ids: set[int] | None) -> int:
+    """Recompute which kept matches each seeker is shown: their best top_k by score, then posting.
+
+    Two set-based statements (window function), so the full run's 700,000 rows never pass
+    through Python; rows whose flag is already right are not rewritten.
+    """
+    if seeker_ids is not None and not seeker_ids:
+        return 0
+    table = Match._meta.db_table
+    statuses = [str(s) for s in UNTOUCHED_STATUSES]
+    marks = ", ".join(["%s"] * len(statuses))
+    scope, scope_params = "", []
+    if seeker_ids is not None:
+        scope = f" AND seeker_id IN ({', '.join(['%s'] * len(seeker_ids))})"
+        scope_params = sorted(seeker_ids)
+    ranked = (
+        f"WITH ranked AS (SELECT id, ROW_NUMBER() OVER (PARTITION BY seeker_id ORDER BY score DESC, posting_id) AS rn "
+        f"FROM {table} WHERE kept = %s AND status IN ({marks}){scope}) "
+    )
+    top = "(SELECT id FROM ranked WHERE rn <= %s)"
+    head = [True, *statuses, *scope_params]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            ranked + f"UPDATE {table} SET is_current = %s WHERE is_current = %s AND status IN ({marks}){scope} "
+            f"AND id NOT IN {top}",
+            [*head, False, True, *statuses, *scope_params, ENGINE_PARAMS.top_k],
+        )
+        cursor.execute(
+            ranked + f"UPDATE {table} SET is_current = %s WHERE is_current = %s AND status IN ({marks}){scope} "
+            f"AND id IN {top}",
+            [*head, True, False, *statuses, *scope_params, ENGINE_PARAMS.top_k],
+        )
+    return Match.objects.filter(is_current=True, status__in=UNTOUCHED_STATUSES).count() if seeker_ids is None else 0
+
+
+class DbKeptStore:
+    """The engine's view of the stored kept relation (matching.engine.incremental.KeptStore)."""
+
+    def _read(self, **lookup: object) -> list[tuple[int, int, float]]:
+        return list(Match.objects.filter(kept=True, **lookup).values_list("posting_id", "seeker_id", "score"))
+
+    def kept_for_postings(self, posting_ids: Collection[int]) -> dict[int, list[ScoredPair]]:
+        out: dict[int, list[ScoredPair]] = {}
+        for p, s, score in self._read(posting_id__in=list(posting_ids)):
+            out.setdefault(p, []).append(ScoredPair(p, s, score))
+        for pairs in out.values():
+            pairs.sort(key=lambda x: (-x.score, x.seeker_id))
+        return out
+
+    def kept_for_seekers(self, seeker_ids: Collection[int]) -> dict[int, list[ScoredPair]]:
+        out: dict[int, list[ScoredPair]] = {}
+        for p, s, score in self._read(seeker_id__in=list(seeker_ids)):
+            out.setdefault(s, []).append(ScoredPair(p, s, score))
+        return out
+
+
+def _reasons(expl: Explanation, names: dict[int, str]) -> list[dict[str, object]]:
+    """The engine's factors as the words the pages show (shape documented in matching/presenters.py)."""
+    out: list[dict[str, object]] = []
+    for factor in expl.factors:
+        d = factor.detail
+        detail: dict[str, object]
+        name = factor.name
+        if name == "skills":
+            slots = [*d.get("required", []), *d.get("optional", [])]  # type: ignore[misc]
+            detail = {
+                "matched": [
+                    {"skill": names.get(slot["matched"] or slot["skill"], ""), "how": slot["how"]}
+                    for slot in slots
+                    if slot.get("how")
+                ]
+            }
+        elif name == "distance":
+            detail = {"km": d.get("km")}
+        elif name == "wage":
+            converted = d.get("expected_in_posting_unit")
+            detail = {
+                "wage": d.get("posting_max"),
+                "unit": d.get("posting_unit"),
+                "expected": converted if converted is not None else d.get("expected"),
+                "expected_unit": d.get("posting_unit") if converted is not None else d.get("expected_unit"),
+            }
+        elif name == "fit":
+            name, detail = "schedule", {"fits": True, "work_type": d.get("work_type"), "shifts": d.get("shifts")}
+        elif name == "freshness":
+            detail = {"days": round(float(d.get("age_days") or 0))}  # type: ignore[arg-type]
+        else:
+            detail = dict(d)
+        out.append({"name": name, "points": round(factor.points, 2), "detail": detail})
+    return out
+
+
+def _store_reasons(pairs: list[tuple[int, int]], postings: PostingIndex, seekers: SeekerIndex) -> None:
+    """Write each pair's explanation beside its score (untouched matches only)."""
+    if not pairs:
+        return
+    names = dict(Skill.objects.values_list("id", "name"))
+    by_pair = {
+        (e.posting_id, e.seeker_id): _reasons(e, names) for e in explain_many(pairs, postings, seekers, DEFAULT_WEIGHTS)
+    }
+    rows = list(
+        Match.objects.filter(
+            posting_id__in={p for p, _s in pairs}, seeker_id__in={s for _p, s in pairs}, status__in=UNTOUCHED_STATUSES
+        ).only("id", "posting_id", "seeker_id")
+    )
+    for row in rows:
+        row.reasons = by_pair.get((row.posting_id, row.seeker_id), row.reasons)
+    Match.objects.bulk_update([r for r in rows if (r.posting_id, r.seeker_id) in by_pair], ["reasons"], batch_size=2000)
+
+
+def _apply(update: Update, postings: PostingIndex, seekers: SeekerIndex) -> MatchingOutcome:
+    changed_seekers: set[int] = set(update.recommended)
+    kept_pairs: list[ScoredPair] = []
+    for posting_id, pairs in update.kept.items():
+        changed_seekers |= _store_kept(posting_ids=[posting_id], pairs=list(pairs))
+        kept_pairs.extend(pairs)
+    _store_reasons(
+        [(p.posting_id, p.seeker_id) for p in kept_pairs if postings.get(p.posting_id) and seekers.get(p.seeker_id)],
+        postings,
+        seekers,
+    )
+    _refresh_shown(changed_seekers)
+    return MatchingOutcome(postings=len(update.kept), kept=len(kept_pairs), seekers_refreshed=len(changed_seekers))
+
+
+def matching_run_posting(*, posting_id: int, now: dt.datetime | None = None) -> MatchingOutcome:
+    """After a posting is published, edited, closed or expired: its kept seekers and their recommendations."""
+    with transaction.atomic():
+        _lock_matching()
+        found = engine_postings(JobPosting.objects.filter(pk=posting_id), now=now)
+        posting = found[0] if found else None
+        table = SkillTable.build(engine_skills().values())
+        seekers = SeekerIndex.build(_seekers_near_skills(found), table)
+        postings = PostingIndex.build(found, table)
+        update = update_for_posting(posting_id, posting, seekers, DbKeptStore(), ENGINE_PARAMS, DEFAULT_WEIGHTS)
+        outcome = _apply(update, postings, seekers)
+        seekers_notify(seeker_ids={p.seeker_id for p in update.kept.get(posting_id, ())})
+        return outcome
+
+
+def matching_run_seeker(*, seeker_id: int, now: dt.datetime | None = None) -> MatchingOutcome:
+    """After a seeker registers, edits, pauses or resumes: the kept lists they enter or leave."""
+    with transaction.atomic():
+        _lock_matching()
+        found = engine_seekers(SeekerRegistration.objects.filter(pk=seeker_id))
+        seeker = found[0] if found else None
+        table = SkillTable.build(engine_skills().values())
+        was_kept_by = set(Match.objects.filter(seeker_id=seeker_id, kept=True).values_list("posting_id", flat=True))
+        near = _postings_near_skills(seeker) if seeker else []
+        others = engine_postings(JobPosting.objects.filter(pk__in=was_kept_by - {p.id for p in near}), now=now)
+        all_postings = [*near, *others]
+        postings = PostingIndex.build(all_postings, table)
+        # Seekers who compete for the postings whose kept lists may be recomputed.
+        competing = _seekers_near_skills([p for p in all_postings if p.id in was_kept_by])
+        seekers = SeekerIndex.build({s.id: s for s in [*competing, *found]}.values(), table)
+        update = update_for_seeker(seeker_id, seeker, postings, seekers, DbKeptStore(), ENGINE_PARAMS, DEFAULT_WEIGHTS)
+        outcome = _apply(update, postings, seekers)
+        seekers_notify(seeker_ids={seeker_id})
+        return outcome
+
+
+def matches_fill_reasons(matches: Sequence[Match]) -> None:
+    """Explain the matches whose reasons are empty (after a full rematch) and keep the words."""
+    missing = [m for m in matches if not m.reasons]
+    if not missing:
+        return
+    table = SkillTable.build(engine_skills().values())
+    postings = PostingIndex.build(
+        engine_postings(JobPosting.objects.filter(pk__in={m.posting_id for m in missing})), table
+    )
+    seekers = SeekerIndex.build(
+        engine_seekers(SeekerRegistration.objects.filter(pk__in={m.seeker_id for m in missing})), table
+    )
+    pairs = [(m.posting_id, m.seeker_id) for m in missing if postings.get(m.posting_id) and seekers.get(m.seeker_id)]
+    names = dict(Skill.objects.values_list("id", "name"))
+    explained = {(e.posting_id, e.seeker_id): _reasons(e, names) for e in explain_many(pairs, postings, seekers)}
+    for m in missing:
+        m.reasons = explained.get((m.posting_id, m.seeker_id), [])
+    Match.objects.bulk_update([m for m in missing if m.reasons], ["reasons"])
+
+
+# --- The full rematch, in chunks of postings that several workers share -----------------------
+REMATCH_CHUNK = 5000
+
+
+def rematch_plan(*, chunk_size: int = REMATCH_CHUNK) -> tuple[RematchRun, list[list[int]]]:
+    """Start a full rematch: the run's row and its chunks of matchable posting ids."""
+    ids = list(matchable_postings().order_by("id").values_list("id", flat=True))
+    chunks = [ids[i : i + chunk_size] for i in range(0, len(ids), chunk_size)]
+    run = RematchRun.objects.create(chunks_total=len(chunks))
+    return run, chunks
+
+
+def rematch_chunk(*, run_id: int, posting_ids: list[int], now: dt.datetime | None = None) -> bool:
+    """Recompute the kept lists of these postings against every active seeker; True if it was the last chunk."""
+    table = SkillTable.build(engine_skills().values())
+    postings = PostingIndex.build(engine_postings(JobPosting.objects.filter(pk__in=posting_ids), now=now), table)
+    seekers = SeekerIndex.build(engine_seekers(), table)
+    result = rank_capacity_aware(postings, seekers, ENGINE_PARAMS, DEFAULT_WEIGHTS)
+    pairs = list(result.kept.pairs())
+    with transaction.atomic():
+        _lock_matching()
+        _store_kept(posting_ids=posting_ids, pairs=pairs)
+        RematchRun.objects.filter(pk=run_id).update(
+            chunks_done=F("chunks_done") + 1, pairs_kept=F("pairs_kept") + len(pairs)
+        )
+        run = RematchRun.objects.get(pk=run_id)
+    return run.chunks_done == run.chunks_total
+
+
+def rematch_finish(*, run_id: int) -> int:
+    """After the last chunk: drop what is no longer matchable, then refresh every seeker's shown list."""
+    with transaction.atomic():
+        _lock_matching()
+        gone = Match.objects.exclude(posting__in=matchable_postings()) | Match.objects.exclude(
+            seeker__in=matchable_seekers()
+        )
+        _raw_delete(gone.filter(status__in=UNTOUCHED_STATUSES))
+        gone.filter(kept=True).update(kept=False)
+        shown = _refresh_shown(None)
+        RematchRun.objects.filter(pk=run_id, finished_at__isnull=True).update(finished_at=timezone.now())
+    seekers_notify(seeker_ids=None)
+    return shown
+
+
+def rematch_inline(*, progress: Callable[[int], None] = lambda _n: None, chunk_size: int = REMATCH_CHUNK) -> RematchRun:
+    """The whole rematch in this process (the `rematch` command); the nightly one is shared by workers."""
+    run, chunks = rematch_plan(chunk_size=chunk_size)
+    now = timezone.now()
+    for chunk in chunks:
+        rematch_chunk(run_id=run.pk, posting_ids=chunk, now=now)
+        progress(len(chunk))
+    rematch_finish(run_id=run.pk)
+    run.refresh_from_db()
+    return run
+
+
+# --- Notifications -------------------------------------------------------------------------------
+
+
+def _quiet(local: dt.datetime) -> bool:
+    """Whether it is night (settings.NOTIFY_QUIET_HOURS, e.g. "21-8"): nobody gets a message then."""
+    spec = settings.NOTIFY_QUIET_HOURS.strip()
+    if not spec:
+        return False
+    start, end = (int(x) for x in spec.split("-"))
+    hour = local.hour
+    return hour >= start or hour < end if start > end else start <= hour < end
+
+
+def seekers_notify(*, seeker_ids: set[int] | None, now: dt.datetime | None = None) -> int:
+    """Tell seekers about new strong recommendations: an inbox message and an SMS, at most once a day.
+
+    Runs after every matching write and periodically (beat), so what the night held back goes out
+    in the morning. Returns how many seekers were told.
+    """
+    now = now or timezone.now()
+    local = timezone.localtime(now)
+    if _quiet(local):
+        return 0
+    start_of_day = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    fresh = Match.objects.filter(
+        is_current=True,
+        status=MatchStatus.RECOMMENDED,
+        notified_at__isnull=True,
+        score__gte=settings.NOTIFY_MIN_SCORE,
+        seeker__status=SeekerStatus.ACTIVE,
+    )
+    if seeker_ids is not None:
+        fresh = fresh.filter(seeker_id__in=seeker_ids)
+    told_today = Match.objects.filter(notified_at__gte=start_of_day).values("seeker_id")
+    best: dict[int, Match] = {}
+    for match in (
+        fresh.exclude(seeker_id__in=told_today)
+        .select_related("posting", "seeker")
+        .order_by("seeker_id", "-score", "posting_id")
+    ):
+        best.setdefault(match.seeker_id, match)
+    for seeker_id, match in best.items():
+        seeker, posting = match.seeker, match.posting
+        wage = f"{posting.wage_min}-{posting.wage_max}{WageUnit(posting.wage_unit).label}"
+        text = f"【湘潭就业】为您推荐：{posting.title}，{wage}。登录“我的”页面查看推荐理由。"
+        if seeker.user_id:
+            InboxMessage.objects.get_or_create(
+                user_id=seeker.user_id,
+                dedupe_key=f"daily-match:{local.date().isoformat()}",
+                defaults={"title": "为您推荐了新岗位", "body": text, "link": f"/jobs/{posting.pk}/"},
+            )
+        phone = seeker.phone
+        transaction.on_commit(lambda phone=phone, text=text: sms_send(phone=phone, text=text))
+        fresh.filter(seeker_id=seeker_id).update(notified_at=now)
+    return len(best)

@@ -152,6 +152,8 @@ CELERY_TASK_ALWAYS_EAGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "expire-postings-nightly": {"task": "core.expire_postings", "schedule": crontab(hour=0, minute=5)},
+    "rematch-nightly": {"task": "matching.rematch_all", "schedule": crontab(hour=2, minute=0)},
+    "notify-held-back": {"task": "matching.notify", "schedule": crontab(minute="*/30", hour="8-20")},
 }
 
 # --- Auth ---------------------------------------------------------------------------------

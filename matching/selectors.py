@@ -1,0 +1,117 @@
+"""Rows to engine inputs, in a fixed number of queries whatever the number of rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from matching.engine.types import PostingIn, SeekerIn, SkillInfo
+from xiangtan_jobs.core.enums import PostingStatus, SeekerStatus
+from xiangtan_jobs.core.models import JobPosting, PostingSkill, SeekerRegistration, SeekerSkill, Skill
+
+POSTING_FLAGS = ("older_ok", "disability_ok", "mother_flexible")
+
+
+def engine_skills() -> dict[int, SkillInfo]:
+    """Every skill with its group (canonical skill) and category: one query."""
+    rows = Skill.objects.values_list("id", "alias_of_id", "category_id")
+    return {pk: SkillInfo(id=pk, group=alias_of or pk, category=cat) for pk, alias_of, cat in rows}
+
+
+def matchable_postings() -> QuerySet[JobPosting]:
+    """Postings that may receive recommendations: published and not past their expiry date."""
+    return JobPosting.objects.public()
+
+
+def matchable_seekers() -> QuerySet[SeekerRegistration]:
+    """Registrations that may receive recommendations: actively seeking (not paused or employed)."""
+    return SeekerRegistration.objects.filter(status=SeekerStatus.ACTIVE)
+
+
+def engine_postings(postings: QuerySet[JobPosting] | None = None, *, now: dt.datetime | None = None) -> list[PostingIn]:
+    """Postings as engine inputs: two queries (postings, their skills)."""
+    now = now or timezone.now()
+    qs = matchable_postings() if postings is None else postings.filter(status=PostingStatus.PUBLISHED)
+    rows = list(
+        qs.order_by("id").values_list(
+            "id",
+            "lat",
+            "lng",
+            "work_type",
+            "wage_min",
+            "wage_max",
+            "wage_unit",
+            "headcount",
+            "shifts",
+            "published_at",
+            *POSTING_FLAGS,
+        )
+    )
+    required: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    optional: dict[int, list[int]] = defaultdict(list)
+    certificates: dict[int, list[int]] = defaultdict(list)
+    # A subquery, not a list of ids: one query whatever the number of postings.
+    for posting_id, skill_id, is_required, level, cert in PostingSkill.objects.filter(
+        posting_id__in=qs.values("id")
+    ).values_list("posting_id", "skill_id", "required", "min_level", "skill__certificate_required"):
+        if is_required:
+            required[posting_id].append((skill_id, level))
+            if cert:
+                certificates[posting_id].append(skill_id)
+        else:
+            optional[posting_id].append(skill_id)
+    out = []
+    for pk, lat, lng, work_type, wmin, wmax, unit, headcount, shifts, published_at, *flags in rows:
+        age = (now - published_at).total_seconds() / 86400 if published_at else 0.0
+        out.append(
+            PostingIn(
+                id=pk,
+                lat=lat,
+                lng=lng,
+                work_type=work_type,
+                wage_min=float(wmin),
+                wage_max=float(wmax),
+                wage_unit=unit,
+                headcount=headcount,
+                required_skills=tuple(sorted(required[pk])),
+                optional_skills=tuple(sorted(optional[pk])),
+                certificates=tuple(sorted(certificates[pk])),
+                shifts=frozenset(shifts or ()),
+                flags=frozenset(f for f, on in zip(POSTING_FLAGS, flags, strict=True) if on),
+                age_days=max(0.0, age),
+            )
+        )
+    return out
+
+
+def engine_seekers(seekers: QuerySet[SeekerRegistration] | None = None) -> list[SeekerIn]:
+    """Registrations as engine inputs: two queries (registrations, their skills)."""
+    qs = matchable_seekers() if seekers is None else seekers.filter(status=SeekerStatus.ACTIVE)
+    rows = list(
+        qs.order_by("id").values_list(
+            "id", "home_lat", "home_lng", "travel_km", "work_types", "shifts", "expected_wage", "expected_unit", "tags"
+        )
+    )
+    skills: dict[int, list[tuple[int, int, bool]]] = defaultdict(list)
+    for reg_id, skill_id, level, cert in SeekerSkill.objects.filter(registration_id__in=qs.values("id")).values_list(
+        "registration_id", "skill_id", "level", "has_certificate"
+    ):
+        skills[reg_id].append((skill_id, level, cert))
+    return [
+        SeekerIn(
+            id=pk,
+            lat=lat,
+            lng=lng,
+            travel_km=float(travel),
+            skills=tuple(sorted(skills[pk])),
+            work_types=frozenset(work_types or ()),
+            available=frozenset(shifts or ()),
+            expected_wage=float(wage) if wage else None,
+            expected_unit=unit or None,
+            tags=frozenset(tags or ()),
+        )
+        for pk, lat, lng, travel, work_types, shifts, wage, unit, tags in rows
+    ]

@@ -1,0 +1,59 @@
+"""Celery glue of the matching: ids in, one service call, idempotent, retried, time-limited.
+
+Queued with ``transaction.on_commit`` (``xiangtan_jobs.common.tasks.enqueue``) by the services
+that publish postings and save registrations. Every task can run twice without harm: the
+services recompute from the database and upsert.
+"""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.db import DatabaseError
+
+from . import services
+
+RETRY = {"autoretry_for": (DatabaseError,), "retry_backoff": True, "retry_backoff_max": 300, "max_retries": 5}
+
+
+@shared_task(name="matching.match_posting", soft_time_limit=60, time_limit=90, **RETRY)
+def match_posting(posting_id: int) -> int:
+    """A posting was published, changed, closed or expired: its recommended seekers."""
+    return services.matching_run_posting(posting_id=posting_id).kept
+
+
+@shared_task(name="matching.match_seeker", soft_time_limit=60, time_limit=90, **RETRY)
+def match_seeker(seeker_id: int) -> int:
+    """A registration was created or changed: the postings recommended to this seeker."""
+    return services.matching_run_seeker(seeker_id=seeker_id).kept
+
+
+@shared_task(name="matching.rematch_all", soft_time_limit=60, time_limit=90, **RETRY)
+def rematch_all() -> int:
+    """Nightly: split the full rematch into chunks of postings that the workers share."""
+    run, chunks = services.rematch_plan()
+    if not chunks:
+        services.rematch_finish(run_id=run.pk)
+    for chunk in chunks:
+        rematch_chunk.delay(run.pk, chunk)
+    return len(chunks)
+
+
+@shared_task(name="matching.rematch_chunk", soft_time_limit=600, time_limit=660, **RETRY)
+def rematch_chunk(run_id: int, posting_ids: list[int]) -> bool:
+    """One chunk of the full rematch; the worker that completes the last chunk queues the finish."""
+    last = services.rematch_chunk(run_id=run_id, posting_ids=posting_ids)
+    if last:
+        rematch_finish.delay(run_id)
+    return last
+
+
+@shared_task(name="matching.rematch_finish", soft_time_limit=600, time_limit=660, **RETRY)
+def rematch_finish(run_id: int) -> int:
+    """Drop what is no longer matchable and refresh every seeker's recommendations."""
+    return services.rematch_finish(run_id=run_id)
+
+
+@shared_task(name="matching.notify", soft_time_limit=120, time_limit=180, **RETRY)
+def notify() -> int:
+    """Periodically: messages held back during the night go out in the morning."""
+    return services.seekers_notify(seeker_ids=None)

@@ -98,6 +98,7 @@ def match_apply(*, seeker: SeekerRegistration, posting: JobPosting, actor: User)
     if match is None:
         match = Match(posting=posting, seeker=seeker, score=0, reasons=[], is_current=False)
     match.status = MatchStatus.APPLIED
+    match.is_current = False  # from the recommendations to the applications
     match.status_changed_at = timezone.now()
     match.status_changed_by = actor
     match._history_user = actor  # type: ignore[attr-defined]
@@ -163,11 +164,11 @@ def _seekers_near_skills(postings: list[PostingIn]) -> list[SeekerIn]:
     return engine_seekers(SeekerRegistration.objects.filter(pk__in=ids))
 
 
-def _postings_near_skills(seeker: SeekerIn) -> list[PostingIn]:
+def _postings_near_skills(seeker: SeekerIn, now: dt.datetime | None) -> list[PostingIn]:
     """Matchable postings this seeker could be eligible for (a shared skill category or group)."""
     related = _related_skill_ids({s for s, _lvl, _cert in seeker.skills})
     ids = PostingSkill.objects.filter(skill_id__in=related).values("posting_id")
-    return engine_postings(matchable_postings().filter(pk__in=ids))
+    return engine_postings(matchable_postings().filter(pk__in=ids), now=now)
 
 
 def _raw_delete(queryset: QuerySet[Match]) -> int:
@@ -361,7 +362,7 @@ def matching_run_seeker(*, seeker_id: int, now: dt.datetime | None = None) -> Ma
         seeker = found[0] if found else None
         table = SkillTable.build(engine_skills().values())
         was_kept_by = set(Match.objects.filter(seeker_id=seeker_id, kept=True).values_list("posting_id", flat=True))
-        near = _postings_near_skills(seeker) if seeker else []
+        near = _postings_near_skills(seeker, now) if seeker else []
         others = engine_postings(JobPosting.objects.filter(pk__in=was_kept_by - {p.id for p in near}), now=now)
         all_postings = [*near, *others]
         postings = PostingIndex.build(all_postings, table)
@@ -438,10 +439,15 @@ def rematch_finish(*, run_id: int) -> int:
     return shown
 
 
-def rematch_inline(*, progress: Callable[[int], None] = lambda _n: None, chunk_size: int = REMATCH_CHUNK) -> RematchRun:
+def rematch_inline(
+    *,
+    progress: Callable[[int], None] = lambda _n: None,
+    chunk_size: int = REMATCH_CHUNK,
+    now: dt.datetime | None = None,
+) -> RematchRun:
     """The whole rematch in this process (the `rematch` command); the nightly one is shared by workers."""
     run, chunks = rematch_plan(chunk_size=chunk_size)
-    now = timezone.now()
+    now = now or timezone.now()
     for chunk in chunks:
         rematch_chunk(run_id=run.pk, posting_ids=chunk, now=now)
         progress(len(chunk))

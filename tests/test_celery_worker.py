@@ -32,8 +32,13 @@ def database_url() -> str:
     return f"postgres://{auth}@{cfg['HOST'] or '127.0.0.1'}:{cfg['PORT'] or 5432}/{cfg['NAME']}"
 
 
-def start_worker(queue: str, log_file) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "DATABASE_URL": database_url(), "DJANGO_SETTINGS_MODULE": "xiangtan_jobs.settings.test"}
+def start_worker(queue: str, log_file, **extra_env: str) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "DJANGO_SETTINGS_MODULE": "xiangtan_jobs.settings.test",
+        **extra_env,
+    }
     cmd = [
         sys.executable, "-m", "celery", "-A", "xiangtan_jobs", "worker", "--queues", queue, "--pool", "solo",
         "--loglevel", "INFO", "--without-gossip", "--without-mingle", "--without-heartbeat",

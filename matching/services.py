@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -179,46 +180,76 @@ def _raw_delete(queryset: QuerySet[Match]) -> int:
         return cursor.rowcount
 
 
-def _store_kept(*, posting_ids: list[int], pairs: list[ScoredPair]) -> set[int]:
-    """Make ``pairs`` the kept sets of ``posting_ids``; returns the seekers whose kept rows changed."""
-    untouched = Match.objects.filter(posting_id__in=posting_ids, status__in=UNTOUCHED_STATUSES)
-    before = set(Match.objects.filter(posting_id__in=posting_ids, kept=True).values_list("posting_id", "seeker_id"))
-    acted = set(
-        Match.objects.filter(posting_id__in=posting_ids)
-        .exclude(status__in=UNTOUCHED_STATUSES)
-        .values_list("posting_id", "seeker_id")
+def _scratch(cursor: Any, name: str, columns: Sequence[tuple[str, str]], rows: Sequence[tuple[Any, ...]]) -> None:
+    """A temporary table filled with ``rows`` and indexed on its columns: COPY on PostgreSQL."""
+    names = ", ".join(c for c, _type in columns)
+    cursor.execute(f"DROP TABLE IF EXISTS {name}")
+    cursor.execute(f"CREATE TEMPORARY TABLE {name} ({', '.join(f'{c} {t}' for c, t in columns)})")
+    if connection.vendor == "postgresql":
+        with cursor.cursor.copy(f"COPY {name} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    elif rows:
+        cursor.executemany(f"INSERT INTO {name} ({names}) VALUES ({', '.join(['%s'] * len(columns))})", rows)
+    cursor.execute(f"CREATE INDEX {name}_key ON {name} ({names})")
+
+
+def _store_kept(*, posting_ids: Sequence[int], pairs: Sequence[ScoredPair], changed: bool = True) -> set[int]:
+    """Make ``pairs`` the kept lists of ``posting_ids``; returns the seekers whose kept rows changed.
+
+    Set-based SQL over two scratch tables, so a chunk of 100,000 pairs costs a few seconds, not a
+    minute of ORM objects. Acted-on matches keep their status, score and reasons: only their
+    "kept" flag follows the engine. An untouched match keeps its reasons while its score stands.
+    """
+    table = Match._meta.db_table
+    statuses = [str(x) for x in UNTOUCHED_STATUSES]
+    marks = ", ".join(["%s"] * len(statuses))
+    jsonb = "::jsonb" if connection.vendor == "postgresql" else ""
+    in_scope = "posting_id IN (SELECT posting_id FROM scope_postings)"
+    is_kept = (
+        f"EXISTS (SELECT 1 FROM kept_in k WHERE k.posting_id = {table}.posting_id AND k.seeker_id = {table}.seeker_id)"
     )
+    before: set[tuple[int, int]] = set()
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        _scratch(cursor, "scope_postings", [("posting_id", "bigint")], [(p,) for p in posting_ids])
+        _scratch(
+            cursor,
+            "kept_in",
+            [("posting_id", "bigint"), ("seeker_id", "bigint"), ("score", "double precision")],
+            [(p.posting_id, p.seeker_id, round(p.score, 4)) for p in pairs],
+        )
+        if changed:
+            cursor.execute(f"SELECT posting_id, seeker_id FROM {table} WHERE kept = %s AND {in_scope}", [True])
+            before = set(cursor.fetchall())
+        cursor.execute(f"UPDATE {table} SET kept = %s WHERE kept = %s AND {in_scope} AND NOT {is_kept}", [False, True])
+        cursor.execute(
+            f"UPDATE {table} SET kept = %s WHERE kept = %s AND status NOT IN ({marks}) AND {is_kept}",
+            [True, False, *statuses],
+        )
+        cursor.execute(
+            f"INSERT INTO {table} (posting_id, seeker_id, score, kept, is_current, status, reasons, created_at, "
+            f"updated_at) SELECT posting_id, seeker_id, score, %s, %s, %s, '[]'{jsonb}, %s, %s FROM kept_in WHERE %s "
+            f"ON CONFLICT (posting_id, seeker_id) DO UPDATE SET score = excluded.score, kept = excluded.kept, "
+            f"reasons = CASE WHEN {table}.score = excluded.score THEN {table}.reasons ELSE '[]'{jsonb} END, "
+            f"updated_at = excluded.updated_at "
+            f"WHERE {table}.status IN ({marks}) AND ({table}.score <> excluded.score OR {table}.kept = %s)",
+            [True, False, MatchStatus.RECOMMENDED.value, now, now, True, *statuses, False],
+        )
+        cursor.execute(
+            f"DELETE FROM {table} WHERE kept = %s AND status IN ({marks}) AND {in_scope}", [False, *statuses]
+        )
+    if not changed:
+        return set()
     after = {(p.posting_id, p.seeker_id) for p in pairs}
-    # Acted-on matches keep their score and reasons: only their "kept" flag follows the engine.
-    Match.objects.filter(posting_id__in=posting_ids, kept=True).exclude(status__in=UNTOUCHED_STATUSES).update(
-        kept=False
-    )
-    for posting_id, seeker_id in acted & after:
-        Match.objects.filter(posting_id=posting_id, seeker_id=seeker_id).update(kept=True)
-    untouched.update(kept=False)
-    rows = [
-        Match(posting_id=p.posting_id, seeker_id=p.seeker_id, score=round(p.score, 4), kept=True, is_current=False)
-        for p in pairs
-        if (p.posting_id, p.seeker_id) not in acted
-    ]
-    # Reasons are emptied with every new score and filled again on first display (or at once by
-    # the incremental runs): the full run then never has to explain 700,000 pairs.
-    Match.objects.bulk_create(
-        rows,
-        batch_size=2000,
-        update_conflicts=True,
-        unique_fields=["posting", "seeker"],
-        update_fields=["score", "kept", "reasons"],
-    )
-    _raw_delete(Match.objects.filter(posting_id__in=posting_ids, status__in=UNTOUCHED_STATUSES, kept=False))
     return {s for _p, s in before ^ after}
 
 
 def _refresh_shown(seeker_ids: set[int] | None) -> int:
     """Recompute which kept matches each seeker is shown: their best top_k by score, then posting.
 
-    Two set-based statements (window function), so the full run's 700,000 rows never pass
-    through Python; rows whose flag is already right are not rewritten.
+    One set-based statement with a window function (the full run's 900,000 rows never pass
+    through Python); rows whose flag is already right are not rewritten.
     """
     if seeker_ids is not None and not seeker_ids:
         return 0
@@ -229,22 +260,18 @@ def _refresh_shown(seeker_ids: set[int] | None) -> int:
     if seeker_ids is not None:
         scope = f" AND seeker_id IN ({', '.join(['%s'] * len(seeker_ids))})"
         scope_params = sorted(seeker_ids)
-    ranked = (
-        f"WITH ranked AS (SELECT id, ROW_NUMBER() OVER (PARTITION BY seeker_id ORDER BY score DESC, posting_id) AS rn "
-        f"FROM {table} WHERE kept = %s AND status IN ({marks}){scope}) "
-    )
-    top = "(SELECT id FROM ranked WHERE rn <= %s)"
-    head = [True, *statuses, *scope_params]
     with connection.cursor() as cursor:
         cursor.execute(
-            ranked + f"UPDATE {table} SET is_current = %s WHERE is_current = %s AND status IN ({marks}){scope} "
-            f"AND id NOT IN {top}",
-            [*head, False, True, *statuses, *scope_params, ENGINE_PARAMS.top_k],
+            f"UPDATE {table} SET is_current = (r.rn <= %s) FROM (SELECT id, ROW_NUMBER() OVER "
+            f"(PARTITION BY seeker_id ORDER BY score DESC, posting_id) AS rn FROM {table} "
+            f"WHERE kept = %s AND status IN ({marks}){scope}) AS r "
+            f"WHERE {table}.id = r.id AND {table}.is_current <> (r.rn <= %s)",
+            [ENGINE_PARAMS.top_k, True, *statuses, *scope_params, ENGINE_PARAMS.top_k],
         )
         cursor.execute(
-            ranked + f"UPDATE {table} SET is_current = %s WHERE is_current = %s AND status IN ({marks}){scope} "
-            f"AND id IN {top}",
-            [*head, True, False, *statuses, *scope_params, ENGINE_PARAMS.top_k],
+            f"UPDATE {table} SET is_current = %s "
+            f"WHERE is_current = %s AND (kept = %s OR status NOT IN ({marks})){scope}",
+            [False, True, False, *statuses, *scope_params],
         )
     return Match.objects.filter(is_current=True, status__in=UNTOUCHED_STATUSES).count() if seeker_ids is None else 0
 
@@ -407,16 +434,22 @@ def rematch_plan(*, chunk_size: int = REMATCH_CHUNK) -> tuple[RematchRun, list[l
     return run, chunks
 
 
-def rematch_chunk(*, run_id: int, posting_ids: list[int], now: dt.datetime | None = None) -> bool:
-    """Recompute the kept lists of these postings against every active seeker; True if it was the last chunk."""
-    table = SkillTable.build(engine_skills().values())
+def rematch_chunk(
+    *, run_id: int, posting_ids: list[int], now: dt.datetime | None = None, seekers: SeekerIndex | None = None
+) -> bool:
+    """Recompute the kept lists of these postings against every active seeker; True if it was the last chunk.
+
+    ``seekers`` lets one process reuse its index over all chunks (the command); each worker builds its own.
+    """
+    table = seekers.skills if seekers is not None else SkillTable.build(engine_skills().values())
     postings = PostingIndex.build(engine_postings(JobPosting.objects.filter(pk__in=posting_ids), now=now), table)
-    seekers = SeekerIndex.build(engine_seekers(), table)
+    if seekers is None:
+        seekers = SeekerIndex.build(engine_seekers(), table)
     result = rank_capacity_aware(postings, seekers, ENGINE_PARAMS, DEFAULT_WEIGHTS)
     pairs = list(result.kept.pairs())
     with transaction.atomic():
         _lock_matching()
-        _store_kept(posting_ids=posting_ids, pairs=pairs)
+        _store_kept(posting_ids=posting_ids, pairs=pairs, changed=False)
         RematchRun.objects.filter(pk=run_id).update(
             chunks_done=F("chunks_done") + 1, pairs_kept=F("pairs_kept") + len(pairs)
         )
@@ -448,8 +481,9 @@ def rematch_inline(
     """The whole rematch in this process (the `rematch` command); the nightly one is shared by workers."""
     run, chunks = rematch_plan(chunk_size=chunk_size)
     now = now or timezone.now()
+    seekers = SeekerIndex.build(engine_seekers(), SkillTable.build(engine_skills().values()))
     for chunk in chunks:
-        rematch_chunk(run_id=run.pk, posting_ids=chunk, now=now)
+        rematch_chunk(run_id=run.pk, posting_ids=chunk, now=now, seekers=seekers)
         progress(len(chunk))
     rematch_finish(run_id=run.pk)
     run.refresh_from_db()

@@ -53,9 +53,12 @@ class Match(TimeStampedModel):
         ]
         indexes = [
             models.Index(fields=["seeker", "-score"], name="match_seeker_score"),
-            models.Index(fields=["posting", "-score"], name="match_posting_score"),
-            models.Index(fields=["status", "status_changed_at"], name="match_status_time"),
-            models.Index(fields=["seeker", "kept"], name="match_seeker_kept"),
+            # Acted-on matches only (applications, interviews, intentions, hires): a small index.
+            models.Index(
+                fields=["status", "status_changed_at"],
+                condition=~Q(status__in=["recommended", "viewed"]),
+                name="match_acted_status_time",
+            ),
         ]
 
     def __str__(self) -> str:

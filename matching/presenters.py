@@ -42,7 +42,8 @@ def _number(value: Any) -> float | None:
 
 
 def _amount(value: float) -> str:
-    return f"{value:.0f}" if value == int(value) else f"{value:.1f}"
+    # 183.91 元 (a monthly wish turned daily) reads as 184 元; 12.5 元 an hour stays as it is.
+    return f"{value:.0f}" if value == int(value) or value >= 100 else f"{value:.1f}"
 
 
 def _skills(detail: dict[str, Any]) -> list[str]:
@@ -55,6 +56,10 @@ def _skills(detail: dict[str, Any]) -> list[str]:
             continue
         how = item.get("how")
         (exact if how == "exact" else near if how == "alias" else category).append(item["skill"])
+    # Each skill once, under its best way of matching (the engine lists one item per pair).
+    exact = list(dict.fromkeys(exact))
+    near = [s for s in dict.fromkeys(near) if s not in exact]
+    category = [s for s in dict.fromkeys(category) if s not in exact and s not in near]
     lines = []
     if exact:
         lines.append(_("技能匹配: %(skills)s ✓") % {"skills": "、".join(exact)})

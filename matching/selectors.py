@@ -65,7 +65,9 @@ def engine_postings(postings: QuerySet[JobPosting] | None = None, *, now: dt.dat
             optional[posting_id].append(skill_id)
     out = []
     for pk, lat, lng, work_type, wmin, wmax, unit, headcount, shifts, published_at, *flags in rows:
-        age = (now - published_at).total_seconds() / 86400 if published_at else 0.0
+        # Whole days by the local calendar: every run on the same day, incremental or nightly, gives
+        # the same freshness, so scores (and the stored rows) stay put between runs.
+        age = (timezone.localdate(now) - timezone.localdate(published_at)).days if published_at else 0
         out.append(
             PostingIn(
                 id=pk,
@@ -81,7 +83,7 @@ def engine_postings(postings: QuerySet[JobPosting] | None = None, *, now: dt.dat
                 certificates=tuple(sorted(certificates[pk])),
                 shifts=frozenset(shifts or ()),
                 flags=frozenset(f for f, on in zip(POSTING_FLAGS, flags, strict=True) if on),
-                age_days=max(0.0, age),
+                age_days=float(max(0, age)),
             )
         )
     return out

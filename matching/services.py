@@ -145,6 +145,8 @@ def _lock_matching() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_MATCHING_LOCK])
+            # The full run's window function and anti-joins sort a million rows: keep them in memory.
+            cursor.execute("SET LOCAL work_mem = '256MB'")
 
 
 def _related_skill_ids(skill_ids: set[int]) -> list[int]:
@@ -194,13 +196,19 @@ def _scratch(cursor: Any, name: str, columns: Sequence[tuple[str, str]], rows: S
     cursor.execute(f"CREATE INDEX {name}_key ON {name} ({names})")
 
 
-def _store_kept(*, posting_ids: Sequence[int], pairs: Sequence[ScoredPair], changed: bool = True) -> set[int]:
+def _store_kept(
+    *, posting_ids: Sequence[int], pairs: Sequence[ScoredPair | tuple[int, int, float]], changed: bool = True
+) -> set[int]:
     """Make ``pairs`` the kept lists of ``posting_ids``; returns the seekers whose kept rows changed.
 
     Set-based SQL over two scratch tables, so a chunk of 100,000 pairs costs a few seconds, not a
     minute of ORM objects. Acted-on matches keep their status, score and reasons: only their
     "kept" flag follows the engine. An untouched match keeps its reasons while its score stands.
     """
+    rows = [
+        (p.posting_id, p.seeker_id, round(p.score, 4)) if isinstance(p, ScoredPair) else (p[0], p[1], round(p[2], 4))
+        for p in pairs
+    ]
     table = Match._meta.db_table
     statuses = [str(x) for x in UNTOUCHED_STATUSES]
     marks = ", ".join(["%s"] * len(statuses))
@@ -217,16 +225,15 @@ def _store_kept(*, posting_ids: Sequence[int], pairs: Sequence[ScoredPair], chan
             cursor,
             "kept_in",
             [("posting_id", "bigint"), ("seeker_id", "bigint"), ("score", "double precision")],
-            [(p.posting_id, p.seeker_id, round(p.score, 4)) for p in pairs],
+            rows,
         )
         if changed:
             cursor.execute(f"SELECT posting_id, seeker_id FROM {table} WHERE kept = %s AND {in_scope}", [True])
             before = set(cursor.fetchall())
-        cursor.execute(f"UPDATE {table} SET kept = %s WHERE kept = %s AND {in_scope} AND NOT {is_kept}", [False, True])
-        cursor.execute(
-            f"UPDATE {table} SET kept = %s WHERE kept = %s AND status NOT IN ({marks}) AND {is_kept}",
-            [True, False, *statuses],
-        )
+        # Acted-on matches (a small, separately indexed set) only follow the engine's "kept".
+        cursor.execute(f"UPDATE {table} SET kept = {is_kept} WHERE status NOT IN ({marks}) AND {in_scope}", [*statuses])
+        # Untouched matches the engine no longer keeps go; the rest are upserted below.
+        cursor.execute(f"DELETE FROM {table} WHERE status IN ({marks}) AND {in_scope} AND NOT {is_kept}", statuses)
         cursor.execute(
             f"INSERT INTO {table} (posting_id, seeker_id, score, kept, is_current, status, reasons, created_at, "
             f"updated_at) SELECT posting_id, seeker_id, score, %s, %s, %s, '[]'{jsonb}, %s, %s FROM kept_in WHERE %s "
@@ -236,12 +243,9 @@ def _store_kept(*, posting_ids: Sequence[int], pairs: Sequence[ScoredPair], chan
             f"WHERE {table}.status IN ({marks}) AND ({table}.score <> excluded.score OR {table}.kept = %s)",
             [True, False, MatchStatus.RECOMMENDED.value, now, now, True, *statuses, False],
         )
-        cursor.execute(
-            f"DELETE FROM {table} WHERE kept = %s AND status IN ({marks}) AND {in_scope}", [False, *statuses]
-        )
     if not changed:
         return set()
-    after = {(p.posting_id, p.seeker_id) for p in pairs}
+    after = {(p, s) for p, s, _score in rows}
     return {s for _p, s in before ^ after}
 
 
@@ -423,7 +427,8 @@ def matches_fill_reasons(matches: Sequence[Match]) -> None:
 
 
 # --- The full rematch, in chunks of postings that several workers share -----------------------
-REMATCH_CHUNK = 5000
+REMATCH_CHUNK = 5000  # postings per Celery chunk: several workers share the nightly run
+REMATCH_INLINE_CHUNK = 100_000  # the command runs in one process: one chunk
 
 
 def rematch_plan(*, chunk_size: int = REMATCH_CHUNK) -> tuple[RematchRun, list[list[int]]]:
@@ -445,8 +450,9 @@ def rematch_chunk(
     postings = PostingIndex.build(engine_postings(JobPosting.objects.filter(pk__in=posting_ids), now=now), table)
     if seekers is None:
         seekers = SeekerIndex.build(engine_seekers(), table)
-    result = rank_capacity_aware(postings, seekers, ENGINE_PARAMS, DEFAULT_WEIGHTS)
-    pairs = list(result.kept.pairs())
+    kept = rank_capacity_aware(postings, seekers, ENGINE_PARAMS, DEFAULT_WEIGHTS).kept
+    # Columns straight from the engine's table: no Python object per pair on the full run.
+    pairs = list(zip(kept.posting_ids.tolist(), kept.seeker_ids.tolist(), (kept.units / 10000).tolist(), strict=True))
     with transaction.atomic():
         _lock_matching()
         _store_kept(posting_ids=posting_ids, pairs=pairs, changed=False)
@@ -482,7 +488,7 @@ def rematch_inline(
     run, chunks = rematch_plan(chunk_size=chunk_size)
     now = now or timezone.now()
     seekers = SeekerIndex.build(engine_seekers(), SkillTable.build(engine_skills().values()))
-    for chunk in chunks:
+    for chunk in chunks:  # one process: one big chunk is fastest (the sweep's set-up is per chunk)
         rematch_chunk(run_id=run.pk, posting_ids=chunk, now=now, seekers=seekers)
         progress(len(chunk))
     rematch_finish(run_id=run.pk)

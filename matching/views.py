@@ -35,7 +35,7 @@ from xiangtan_jobs.core.views.widgets import options_html
 from .enums import MatchStatus
 from .models import Match
 from .presenters import reasons_in_words, seeker_applications, seeker_matches_export, seeker_recommendations
-from .services import match_apply, match_withdraw
+from .services import match_apply, match_withdraw, matches_fill_reasons
 
 
 def _back(request: HttpRequest, default: str) -> HttpResponseRedirect:
@@ -54,6 +54,8 @@ def me(request: HttpRequest) -> HttpResponse:
     request.session[HOME_SESSION_KEY] = [registration.home_lat, registration.home_lng]
     paused = registration.status != SeekerStatus.ACTIVE
     recommendations = [] if paused else seeker_recommendations(seeker=registration)
+    # A full rematch stores matches without their reasons; explain the ones shown here (once).
+    matches_fill_reasons(recommendations)
     inbox = list(InboxMessage.objects.filter(user=request.user)[:5])
     context = {
         "registration": registration,

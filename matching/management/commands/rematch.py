@@ -9,14 +9,14 @@ from django.core.management.base import BaseCommand, CommandParser
 from tqdm import tqdm
 
 from matching.selectors import matchable_postings
-from matching.services import REMATCH_CHUNK, rematch_inline
+from matching.services import REMATCH_INLINE_CHUNK, rematch_inline
 
 
 class Command(BaseCommand):
     help = "全量重新匹配（岗位分块计算，显示进度）"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--chunk-size", type=int, default=REMATCH_CHUNK)
+        parser.add_argument("--chunk-size", type=int, default=REMATCH_INLINE_CHUNK)
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.monotonic()

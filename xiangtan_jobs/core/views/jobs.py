@@ -56,6 +56,17 @@ def wage_text(wage_min: int, wage_max: int, unit: str) -> str:
     return f"{amount} {UNIT_LABELS.get(unit, '')}"
 
 
+def place_text(label: str, address: str) -> str:
+    """「岳塘区东坪街道 · 湘潭大道 157 号」, without saying the district and town twice when the
+    address already starts with them (most addresses do)."""
+    address = (address or "").strip()
+    if not address:
+        return label
+    if label in address:
+        return address
+    return f"{label} · {address}"
+
+
 def posted_text(when: Any) -> str:
     if when is None:
         return ""
@@ -277,6 +288,7 @@ def posting_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "posting": posting,
         "wage": wage_text(posting.wage_min, posting.wage_max, posting.wage_unit),
+        "place": place_text(reference_data().area_label(posting.area_id), posting.address),
         "distance": distance,
         "is_open": posting.is_open,
         "closed_reason": _closed_reason(posting),

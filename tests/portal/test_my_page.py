@@ -51,6 +51,26 @@ def test_reasons_in_words_other_shapes():
     ]
 
 
+def test_reasons_in_words_say_each_skill_once_and_round_wages():
+    assert reasons_in_words(
+        [
+            {
+                "name": "skills",
+                "detail": {
+                    "matched": [
+                        {"skill": "电商客服", "how": "exact"},
+                        {"skill": "电商客服", "how": "category"},
+                        {"skill": "保洁员", "how": "category"},
+                        {"skill": "保洁员", "how": "category"},
+                    ]
+                },
+            },
+            {"name": "wage", "detail": {"wage": 150, "unit": "day", "expected": 183.91, "expected_unit": "day"}},
+            {"name": "wage", "detail": {"wage": 12.5, "unit": "hour", "expected": 12.25, "expected_unit": "hour"}},
+        ]
+    ) == ["技能匹配: 电商客服 ✓", "同类工作: 保洁员", "日薪 150 元 < 期望 184 元", "时薪 12.5 元 ≥ 期望 12.2 元"]
+
+
 @pytest.mark.parametrize(
     "junk",
     [
@@ -91,6 +111,15 @@ def test_my_page_shows_recommendations_with_reasons(logged_in, seeker):
     assert "已关闭保洁" not in body
     for line in ["技能匹配: 保洁员 ✓", "距离 2.3 公里", "日薪 200 元 ≥ 期望 180 元"]:
         assert line in body
+
+
+def test_my_page_explains_matches_a_full_rematch_left_without_reasons(logged_in, seeker):
+    """A full rematch stores matches without reasons; the page asks the engine for them."""
+    match = Match.objects.create(posting=PostingFactory(title="小区保洁员"), seeker=seeker, score=80, reasons=[])
+    body = logged_in.get("/me/").content.decode()
+    assert "技能匹配: 保洁员 ✓" in body
+    match.refresh_from_db()
+    assert match.reasons  # kept, so the next visit does not explain it again
 
 
 def test_apply_once_only(logged_in, seeker):

@@ -23,6 +23,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from xiangtan_jobs.core.enums import PostingStatus
 from xiangtan_jobs.core.models import SeekerRegistration
@@ -30,8 +31,19 @@ from xiangtan_jobs.core.models import SeekerRegistration
 from .enums import UNTOUCHED_STATUSES, MatchStatus
 from .models import Match
 
-UNIT_PREFIX = {"hour": "时薪", "day": "日薪", "month": "月薪", "piece": "计件"}
-UNIT_SUFFIX = {"hour": "元/小时", "day": "元/天", "month": "元/月", "piece": "元/件"}
+# Marked for translation here, translated where they are used (``_(UNIT_PREFIX[unit])``).
+UNIT_PREFIX = {
+    "hour": gettext_noop("时薪"),
+    "day": gettext_noop("日薪"),
+    "month": gettext_noop("月薪"),
+    "piece": gettext_noop("计件"),
+}
+UNIT_SUFFIX = {
+    "hour": gettext_noop("元/小时"),
+    "day": gettext_noop("元/天"),
+    "month": gettext_noop("元/月"),
+    "piece": gettext_noop("元/件"),
+}
 SUITABILITY_WORDS = {"older_ok": "欢迎大龄劳动者", "disability_ok": "适合残疾人", "mother_flexible": "宝妈灵活时间"}
 
 
@@ -79,7 +91,7 @@ def _wage(detail: dict[str, Any]) -> list[str]:
     wage, unit = _number(detail.get("wage")), detail.get("unit")
     if wage is None or unit not in UNIT_PREFIX:
         return []
-    text = _("%(prefix)s %(wage)s 元") % {"prefix": UNIT_PREFIX[unit], "wage": _amount(wage)}
+    text = _("%(prefix)s %(wage)s 元") % {"prefix": _(UNIT_PREFIX[unit]), "wage": _amount(wage)}
     expected, expected_unit = _number(detail.get("expected")), detail.get("expected_unit") or unit
     if expected is None or expected <= 0:
         return [text]
@@ -91,7 +103,7 @@ def _wage(detail: dict[str, Any]) -> list[str]:
     if expected_unit in UNIT_SUFFIX:
         return [
             _("%(text)s（期望 %(expected)s %(unit)s）")
-            % {"text": text, "expected": _amount(expected), "unit": UNIT_SUFFIX[expected_unit]}
+            % {"text": text, "expected": _amount(expected), "unit": _(UNIT_SUFFIX[expected_unit])}
         ]
     return [text]
 

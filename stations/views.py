@@ -6,9 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from xiangtan_jobs.core.enums import ServiceKind
-from xiangtan_jobs.core.selectors import reference_data, site_postings
-from xiangtan_jobs.core.views.jobs import card
+from xiangtan_jobs.core.views.service_points import service_point_context
 
 from .selectors import station_get, station_list
 
@@ -22,13 +20,4 @@ def station_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     site = station_get(pk=pk)
     if site is None:
         raise Http404(_("没有找到这个青年驿站"))
-    ref = reference_data()
-    services = [str(ServiceKind(s).label) for s in site.services if s in ServiceKind.values]
-    context = {
-        "site": site,
-        "services": services,
-        "cards": [card(row, ref, None) for row in site_postings(site_id=site.pk)],
-        "more_url": f"/jobs/?site={site.pk}",
-        "kind_label": _("青年驿站"),
-    }
-    return render(request, "stations/youthstation_detail.html", context)
+    return render(request, "stations/youthstation_detail.html", service_point_context(site, _("青年驿站")))

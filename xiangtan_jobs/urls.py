@@ -13,6 +13,8 @@ from . import views
 admin.site.site_header = "湘潭市公共就业服务平台 · 管理后台"
 admin.site.site_title = "湘潭就业服务管理"
 admin.site.index_title = "服务点工作台"
+# The lists (postings, registrations) need the width more than a second menu beside them.
+admin.site.enable_nav_sidebar = False
 
 urlpatterns = [
     path("", views.home, name="home"),

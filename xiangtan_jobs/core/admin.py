@@ -272,8 +272,24 @@ class RejectForm(forms.Form):
     reason = forms.CharField(label="不通过的原因", max_length=200, widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class JobPostingForm(forms.ModelForm):
+    # Tick boxes in words, not the stored JSON list of codes (["weekday_morning", ...]).
+    shifts = forms.MultipleChoiceField(
+        label="上班时段",
+        choices=Shift.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="都不选表示时间灵活",
+    )
+
+    class Meta:
+        model = JobPosting
+        fields = "__all__"  # noqa: DJ007 -- the admin picks the fields (its exclude and read-only lists)
+
+
 @admin.register(JobPosting)
 class JobPostingAdmin(ScopedAdminMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
+    form = JobPostingForm
     list_display = (
         "title",
         "employer",

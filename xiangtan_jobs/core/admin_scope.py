@@ -23,6 +23,7 @@ import enum
 from collections.abc import Iterable
 from typing import Any
 
+from django import forms
 from django.contrib.admin.exceptions import NotRegistered
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied
@@ -34,6 +35,30 @@ from xiangtan_jobs.core.models import OperatorMembership, ServicePoint
 
 VIEW, ADD, CHANGE, DELETE = "view", "add", "change", "delete"
 ALL_ACTIONS = frozenset({VIEW, ADD, CHANGE, DELETE})
+
+
+def _keeping_current_choices(form: Any) -> Any:
+    """The form with each scoped foreign key also offering the row's current value.
+
+    A posting of an operator's site may name an employer another site registered; without this
+    its change page showed an empty employer (the choice was scoped away) and could not be
+    saved unchanged. Only the value the row already has is added, never other rows.
+    """
+
+    class KeepCurrentForm(form):  # type: ignore[misc,valid-type]
+        def __init__(self, *args: Any, **kw: Any) -> None:
+            super().__init__(*args, **kw)
+            for name, field in self.fields.items():
+                if not isinstance(field, forms.ModelChoiceField) or isinstance(field, forms.ModelMultipleChoiceField):
+                    continue
+                current = self.initial.get(name)
+                if current is None or field.queryset.filter(pk=current).exists():
+                    continue
+                allowed = models.Q(pk__in=field.queryset.values("pk")) | models.Q(pk=current)
+                field.queryset = field.queryset.model._default_manager.filter(allowed)
+
+    KeepCurrentForm.__name__ = form.__name__
+    return KeepCurrentForm
 
 
 class StaffRole(enum.Enum):
@@ -221,6 +246,8 @@ class ScopedAdminMixin:
 
     def get_form(self, request: HttpRequest, obj: models.Model | None = None, **kwargs: Any) -> Any:
         form = super().get_form(request, obj, **kwargs)  # type: ignore[misc]
+        if obj is not None and staff_role(request.user) is StaffRole.OPERATOR:
+            form = _keeping_current_choices(form)
         site_id = self.single_site_id(request) if self.site_field == "service_point" else None
         if site_id is None or obj is not None:
             return form

@@ -51,7 +51,7 @@ def _posting_form(employer, **over):
         "wage_max": "200",
         "wage_unit": "day",
         "headcount": "2",
-        "shifts": "[]",
+        # "shifts": tick boxes, none ticked, so a browser sends nothing for them
         "schedule_note": "",
         "contact_name": "",
         "contact_phone": "",

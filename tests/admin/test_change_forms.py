@@ -49,3 +49,11 @@ def test_shifts_are_tick_boxes_in_words(client, alice, posting_with_foreign_empl
     data = form_data(page) | {"shifts": ["weekday_evening"]}
     assert client.post(admin_url("core_jobposting", "change", posting.pk), data).status_code == 302
     assert JobPosting.objects.get(pk=posting.pk).shifts == ["weekday_evening"]
+
+
+def test_postings_list_reads_well(client, alice, yuhu):
+    PostingFactory(service_point=yuhu, employer=EmployerFactory(service_point=yuhu), wage_min=22, wage_max=22)
+    client.force_login(alice)
+    body = client.get(admin_url("core_jobposting", "changelist")).content.decode()
+    assert "css/admin.css" in body  # the columns' minimum widths
+    assert "22 元/天" in body and "22–22" not in body

@@ -290,6 +290,10 @@ class JobPostingForm(forms.ModelForm):
 @admin.register(JobPosting)
 class JobPostingAdmin(ScopedAdminMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
     form = JobPostingForm
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
     list_display = (
         "title",
         "employer",
@@ -350,7 +354,8 @@ class JobPostingAdmin(ScopedAdminMixin, ImportExportModelAdmin, SimpleHistoryAdm
 
     @admin.display(description="薪资")
     def wage(self, obj: JobPosting) -> str:
-        return f"{obj.wage_min}–{obj.wage_max} {obj.get_wage_unit_display()}"
+        amount = f"{obj.wage_min}" if obj.wage_min == obj.wage_max else f"{obj.wage_min}–{obj.wage_max}"
+        return f"{amount} {obj.get_wage_unit_display()}"
 
     @admin.display(description="推荐人选")
     def matches_link(self, obj: JobPosting) -> str:

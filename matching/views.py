@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from xiangtan_jobs.core.enums import SeekerStatus, Shift, SkillLevel
 from xiangtan_jobs.core.forms import MAX_SKILLS, PersonForm, SkillsForm, WishesForm
@@ -80,10 +80,16 @@ def me(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def apply(request: HttpRequest, posting_id: int) -> HttpResponse:
     """Apply to a posting with one click (once only; closed postings are refused)."""
     default = reverse("core:posting-detail", args=[posting_id]) if 0 < posting_id < 2**62 else "/jobs/"
+    if request.method == "GET":
+        # A reader who pressed 申请 before logging in comes back here from the login page with a
+        # GET: applying on a GET is unsafe, so back to the job with one more tap to go (this was
+        # a blank "405" page).
+        messages.info(request, _("已经登录。请再点一次「申请这个岗位」完成申请。"))
+        return HttpResponseRedirect(default)
     registration = seeker_current(user=request.user)
     if registration is None:
         messages.info(request, _("申请前请先做求职登记，只要几分钟。"))

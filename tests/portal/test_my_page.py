@@ -273,3 +273,14 @@ def test_messages_are_marked_read(logged_in, dora):
 
 def test_my_page_needs_login(client, ref):
     assert client.get("/me/")["Location"].startswith("/accounts/login/")
+
+
+def test_apply_before_login_comes_back_to_the_job_not_a_blank_page(client, dora, seeker):
+    posting = PostingFactory()
+    response = client.post(f"/me/apply/{posting.pk}/")
+    assert response.status_code == 302 and response["Location"] == f"/accounts/login/?next=/me/apply/{posting.pk}/"
+    client.force_login(dora)
+    response = client.get(f"/me/apply/{posting.pk}/", follow=True)  # where the login page sends the reader
+    assert response.redirect_chain == [(f"/jobs/{posting.pk}/", 302)]
+    assert "请再点一次「申请这个岗位」" in response.content.decode()
+    assert not Match.objects.filter(posting=posting, seeker=seeker).exists()  # nothing applied on a GET

@@ -309,12 +309,11 @@ def _reasons(expl: Explanation, names: dict[int, str]) -> list[dict[str, object]
         detail: dict[str, object]
         name = factor.name
         if name == "skills":
+            # Name the posting's skill: 「同类工作: 档案管理员」 says what the job asks for.
             slots = [*d.get("required", []), *d.get("optional", [])]  # type: ignore[misc]
             detail = {
                 "matched": [
-                    {"skill": names.get(slot["matched"] or slot["skill"], ""), "how": slot["how"]}
-                    for slot in slots
-                    if slot.get("how")
+                    {"skill": names.get(slot["skill"], ""), "how": slot["how"]} for slot in slots if slot.get("how")
                 ]
             }
         elif name == "distance":

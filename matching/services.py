@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -10,7 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import F, QuerySet
+from django.db.models import F, Max, QuerySet
 from django.utils import timezone
 
 from matching.engine.explain import explain_many
@@ -159,19 +160,52 @@ def _related_skill_ids(skill_ids: set[int]) -> list[int]:
     return sorted(pk for pk, si in info.items() if si.group in groups or si.category in categories)
 
 
+# Kilometres per degree of latitude, rounded down so that the boxes below are never too small.
+KM_PER_DEGREE = 110.0
+
+
+def _box(lats: list[float], lngs: list[float], km: float) -> dict[str, float]:
+    """Look-ups for a latitude/longitude box around these points, widened by ``km`` on every side."""
+    dlat = km / KM_PER_DEGREE
+    dlng = km / (KM_PER_DEGREE * math.cos(math.radians(max(abs(min(lats)), abs(max(lats))) + dlat)))
+    return {"gte": min(lats) - dlat, "lte": max(lats) + dlat, "lng_gte": min(lngs) - dlng, "lng_lte": max(lngs) + dlng}
+
+
 def _seekers_near_skills(postings: list[PostingIn]) -> list[SeekerIn]:
-    """Active seekers who could be eligible for these postings (they share a skill category or group)."""
+    """Active seekers who could be eligible for these postings: a shared skill category or group,
+    and a home inside the postings' box widened by the longest travel range (exact prefilters)."""
+    if not postings:
+        return []
     wanted = {s for p in postings for s, _lvl in p.required_skills} | {s for p in postings for s in p.optional_skills}
-    related = _related_skill_ids(wanted)
-    ids = SeekerSkill.objects.filter(skill_id__in=related).values("registration_id")
-    return engine_seekers(SeekerRegistration.objects.filter(pk__in=ids))
+    ids = SeekerSkill.objects.filter(skill_id__in=_related_skill_ids(wanted)).values("registration_id")
+    reach = matchable_seekers().aggregate(m=Max("travel_km"))["m"] or 0
+    box = _box([p.lat for p in postings], [p.lng for p in postings], float(reach))
+    return engine_seekers(
+        SeekerRegistration.objects.filter(
+            pk__in=ids,
+            home_lat__gte=box["gte"],
+            home_lat__lte=box["lte"],
+            home_lng__gte=box["lng_gte"],
+            home_lng__lte=box["lng_lte"],
+        )
+    )
 
 
 def _postings_near_skills(seeker: SeekerIn, now: dt.datetime | None) -> list[PostingIn]:
-    """Matchable postings this seeker could be eligible for (a shared skill category or group)."""
-    related = _related_skill_ids({s for s, _lvl, _cert in seeker.skills})
-    ids = PostingSkill.objects.filter(skill_id__in=related).values("posting_id")
-    return engine_postings(matchable_postings().filter(pk__in=ids), now=now)
+    """Matchable postings this seeker could be eligible for: a shared skill category or group, inside
+    the seeker's travel range (a box around home, an exact prefilter)."""
+    ids = PostingSkill.objects.filter(skill_id__in=_related_skill_ids({s for s, _l, _c in seeker.skills}))
+    box = _box([seeker.lat], [seeker.lng], seeker.travel_km)
+    return engine_postings(
+        matchable_postings().filter(
+            pk__in=ids.values("posting_id"),
+            lat__gte=box["gte"],
+            lat__lte=box["lte"],
+            lng__gte=box["lng_gte"],
+            lng__lte=box["lng_lte"],
+        ),
+        now=now,
+    )
 
 
 def _raw_delete(queryset: QuerySet[Match]) -> int:
@@ -355,11 +389,9 @@ def _store_reasons(pairs: list[tuple[int, int]], postings: PostingIndex, seekers
 
 
 def _apply(update: Update, postings: PostingIndex, seekers: SeekerIndex) -> MatchingOutcome:
-    changed_seekers: set[int] = set(update.recommended)
-    kept_pairs: list[ScoredPair] = []
-    for posting_id, pairs in update.kept.items():
-        changed_seekers |= _store_kept(posting_ids=[posting_id], pairs=list(pairs))
-        kept_pairs.extend(pairs)
+    kept_pairs = [pair for pairs in update.kept.values() for pair in pairs]
+    # One set-based store for every kept list the update replaces.
+    changed_seekers = set(update.recommended) | _store_kept(posting_ids=list(update.kept), pairs=kept_pairs)
     _store_reasons(
         [(p.posting_id, p.seeker_id) for p in kept_pairs if postings.get(p.posting_id) and seekers.get(p.seeker_id)],
         postings,
@@ -528,7 +560,10 @@ def seekers_notify(*, seeker_ids: set[int] | None, now: dt.datetime | None = Non
     )
     if seeker_ids is not None:
         fresh = fresh.filter(seeker_id__in=seeker_ids)
-    told_today = Match.objects.filter(notified_at__gte=start_of_day).values("seeker_id")
+    told_today = Match.objects.filter(notified_at__gte=start_of_day)
+    if seeker_ids is not None:
+        told_today = told_today.filter(seeker_id__in=seeker_ids)
+    told_today = told_today.values("seeker_id")
     best: dict[int, Match] = {}
     for match in (
         fresh.exclude(seeker_id__in=told_today)

@@ -153,6 +153,12 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--urls", type=int, default=400)
     parser.add_argument("--latency-requests", type=int, default=300)
+    parser.add_argument(
+        "--count-cache-seconds",
+        type=int,
+        default=None,
+        help="PORTAL_COUNT_CACHE_SECONDS for the server (0: count every request, no count cache)",
+    )
     args = parser.parse_args()
 
     setup_django()
@@ -165,6 +171,8 @@ def main() -> None:
         "LOG_LEVEL": "WARNING",
         "CONN_MAX_AGE": "600",
     }
+    if args.count_cache_seconds is not None:
+        env["PORTAL_COUNT_CACHE_SECONDS"] = str(args.count_cache_seconds)
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     server = subprocess.Popen(
         [
@@ -198,7 +206,9 @@ def main() -> None:
     med = {k: statistics.median(v) for k, v in rps.items()}
     print(
         f"\n{args.rounds} rounds × {args.seconds} s per view, {args.workers} sync workers, "
-        f"wrk -t1 -c{args.connections}\n"
+        f"wrk -t1 -c{args.connections}"
+        + (f", PORTAL_COUNT_CACHE_SECONDS={args.count_cache_seconds}" if args.count_cache_seconds is not None else "")
+        + "\n"
     )
     print("| view | req/s (median) | ÷ trivial | p50 ms (1 conn) | p95 ms (1 conn) |")
     print("| --- | ---: | ---: | ---: | ---: |")

@@ -7,6 +7,9 @@ import datetime as dt
 import re
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.factories import PostingFactory, ServicePointFactory, street
@@ -277,10 +280,27 @@ def test_anonymous_list_runs_two_queries(client, ref, django_assert_num_queries)
         PostingFactory()
     district = street().parent_id
     client.get("/jobs/")
+    cache.clear()  # counts are cached per filter set for a minute: measure a cold count
+    reference_data_forget()
+    client.get("/jobs/", {"q": "保洁"})  # warms the reference lists only
     with django_assert_num_queries(2):  # the page and its counts
         client.get("/jobs/", {"size": 100})
     with django_assert_num_queries(2):
         client.get("/jobs/", {"size": 20, "district": district})
+    # The same search again (another page size or order): its counts come from the cache.
+    with django_assert_num_queries(1):
+        client.get("/jobs/", {"size": 20, "district": district, "sort": "wage"})
+
+
+def test_cached_counts_follow_a_saved_posting(client, ref):
+    PostingFactory()
+    assert "找到 <strong>1</strong> 个岗位" in get(client).content.decode()
+    PostingFactory()
+    assert "找到 <strong>2</strong> 个岗位" in get(client).content.decode()
+    yuetang = street("岳塘街道").parent_id
+    assert "找到 <strong>0</strong> 个岗位" in get(client, district=yuetang, work_type="part").content.decode()
+    yuetang_posting(work_type=WorkType.PART)
+    assert "找到 <strong>1</strong> 个岗位" in get(client, district=yuetang, work_type="part").content.decode()
 
 
 def test_new_site_shows_up_after_cache_reset(client, ref):
@@ -288,3 +308,23 @@ def test_new_site_shows_up_after_cache_reset(client, ref):
     reference_data_forget()
     assert "新开的零工驿站" in client.get("/jobs/").content.decode()
     assert site.pk
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the pieces index is PostgreSQL's")
+def test_common_keyword_walks_the_newest_index_with_the_same_rows(client, ref, monkeypatch):
+    from xiangtan_jobs.core.views import jobs
+
+    now = timezone.now()
+    for i in range(30):
+        PostingFactory(title=f"小区保洁员{i}", published_at=now - dt.timedelta(minutes=i // 2))
+    for i in range(10):
+        PostingFactory(title=f"仓库搬运工{i}", published_at=now - dt.timedelta(minutes=i))
+    by_pieces, pages = _walk(client, q="保洁")
+    assert len(by_pieces) >= 30 and pages >= 2
+    monkeypatch.setattr(jobs, "KEYWORD_WALK_MIN", 5)  # 30 matches now count as "many"
+    with CaptureQueriesContext(connection) as ctx:
+        get(client, q="保洁")
+    assert "xt_pieces" not in ctx.captured_queries[-1]["sql"]
+    walked, _pages = _walk(client, q="保洁")
+    assert walked == by_pieces  # the same rows, in the same order, page after page

@@ -9,12 +9,16 @@ not turned into an error page.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
+from collections.abc import Callable, Collection
 from typing import Any
 
 import django_filters
+from django import forms
 from django.db.models import Q, QuerySet
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -36,25 +40,51 @@ SORT_CHOICES = [("new", _("最新发布")), ("wage", _("工资高")), ("near", _
 _POINT = re.compile(r"^\s*(-?\d{1,3}(?:\.\d{1,8})?)\s*,\s*(-?\d{1,3}(?:\.\d{1,8})?)\s*$")
 
 
-def _district_choices() -> list[tuple[str, str]]:
-    return [(str(pk), name) for pk, name in reference_data().districts]
+def _district_ids() -> Collection[int]:
+    return {pk for pk, _name in reference_data().districts}
 
 
-def _town_choices() -> list[tuple[str, str]]:
-    ref = reference_data()
-    return [(str(pk), name) for towns in ref.towns.values() for pk, name in towns]
+def _town_ids() -> Collection[int]:
+    return {pk for pk, parent in reference_data().area_parent.items() if parent is not None}
 
 
-def _category_choices() -> list[tuple[str, str]]:
-    return [(str(pk), name) for pk, name in reference_data().categories]
+def _category_ids() -> Collection[int]:
+    return {pk for pk, _name in reference_data().categories}
 
 
-def _skill_choices() -> list[tuple[str, str]]:
-    return [(str(pk), name) for pk, name in reference_data().skill_name.items()]
+def _skill_ids() -> Collection[int]:
+    return reference_data().skill_name.keys()
 
 
-def _site_choices() -> list[tuple[str, str]]:
-    return [(str(pk), name) for pk, name, _kind in reference_data().sites]
+def _site_ids() -> Collection[int]:
+    return reference_data().site_name.keys()
+
+
+class RefIdField(forms.Field):
+    """An id that must be in one of the cached reference lists (``valid`` returns the ids).
+
+    Lighter than a ``ChoiceField`` over the same list: no choices to deep-copy per request and
+    no walk over ~240 options to validate one value (profiled: half the filter set's time)."""
+
+    default_error_messages = {"invalid_choice": forms.ChoiceField.default_error_messages["invalid_choice"]}
+
+    def __init__(self, *, valid: Callable[[], Collection[int]], **kwargs: Any) -> None:
+        self.valid = valid
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> str:
+        return "" if value in self.empty_values else str(value).strip()
+
+    def validate(self, value: str) -> None:
+        super().validate(value)
+        if value and not (value.isdigit() and len(value) < 12 and int(value) in self.valid()):
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+            )
+
+
+class RefIdFilter(django_filters.Filter):
+    field_class = RefIdField
 
 
 def _near_choice_or_point(value: str) -> tuple[float, float] | None:
@@ -74,17 +104,19 @@ class PostingFilter(django_filters.FilterSet):
     """Filters of /jobs/; ``origin`` is the place distances are measured from (or None)."""
 
     q = django_filters.CharFilter(label=_("关键词"), method="filter_q", max_length=40)
-    district = django_filters.ChoiceFilter(label=_("区县"), choices=_district_choices, method="filter_district")
-    town = django_filters.ChoiceFilter(label=_("街道/乡镇"), choices=_town_choices, method="filter_town")
-    category = django_filters.ChoiceFilter(label=_("工种类别"), choices=_category_choices, method="filter_category")
-    skill = django_filters.ChoiceFilter(label=_("工种"), choices=_skill_choices, method="filter_skill")
-    work_type = django_filters.MultipleChoiceFilter(label=_("用工形式"), choices=WorkType.choices)
+    district = RefIdFilter(label=_("区县"), valid=_district_ids, method="filter_district")
+    town = RefIdFilter(label=_("街道/乡镇"), valid=_town_ids, method="filter_town")
+    category = RefIdFilter(label=_("工种类别"), valid=_category_ids, method="filter_category")
+    skill = RefIdFilter(label=_("工种"), valid=_skill_ids, method="filter_skill")
+    # distinct=False: these filter columns of the posting itself (no join can repeat a row), and
+    # django-filter's default DISTINCT made PostgreSQL sort every match on all columns.
+    work_type = django_filters.MultipleChoiceFilter(label=_("用工形式"), choices=WorkType.choices, distinct=False)
     wage = django_filters.NumberFilter(label=_("工资至少"), method="filter_wage", min_value=0, max_value=1_000_000)
     wage_unit = django_filters.ChoiceFilter(label=_("工资单位"), choices=WAGE_UNIT_CHOICES, method="filter_noop")
     days = django_filters.ChoiceFilter(label=_("发布时间"), choices=DAYS_CHOICES, method="filter_days")
-    site = django_filters.ChoiceFilter(label=_("服务点"), choices=_site_choices, method="filter_site")
+    site = RefIdFilter(label=_("服务点"), valid=_site_ids, method="filter_site")
     suitable = django_filters.MultipleChoiceFilter(
-        label=_("适合人群"), choices=SUITABLE_CHOICES, method="filter_suitable"
+        label=_("适合人群"), choices=SUITABLE_CHOICES, method="filter_suitable", distinct=False
     )
     near = django_filters.CharFilter(label=_("离这里"), method="filter_noop", max_length=40)
     km = django_filters.ChoiceFilter(label=_("范围"), choices=KM_CHOICES, method="filter_noop")
@@ -94,17 +126,52 @@ class PostingFilter(django_filters.FilterSet):
         model = JobPosting
         fields: list[str] = []
 
-    def __init__(self, *args: Any, home: tuple[float, float] | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        data: Any = None,
+        queryset: QuerySet[JobPosting] | None = None,
+        *,
+        home: tuple[float, float] | None = None,
+        request: Any = None,
+        prefix: str | None = None,
+    ) -> None:
+        # django-filter's own __init__, except that each filter is copied shallowly: its deep
+        # copy (lazy labels, choices) was a tenth of the list's Python time. Nothing here mutates
+        # a filter's nested state; re-setting ``method`` binds the method to the copy.
+        if queryset is None:
+            queryset = JobPosting.objects.all()
+        self.is_bound = data is not None
+        self.data = data or QueryDict()
+        self.queryset = queryset
+        self.request = request
+        self.form_prefix = prefix
+        self.filters = {}
+        for name, base in self.base_filters.items():
+            filter_ = copy.copy(base)
+            if filter_.method is not None:
+                filter_.method = filter_.method
+            filter_.model = queryset.model
+            filter_.parent = self
+            self.filters[name] = filter_
         self.home = home
         self.origin: tuple[float, float] | None = None
+        self.keyword_index = True
 
     # --- filters --------------------------------------------------------------------------
     def filter_noop(self, qs: QuerySet[JobPosting], name: str, value: Any) -> QuerySet[JobPosting]:
         return qs
 
     def filter_q(self, qs: QuerySet[JobPosting], name: str, value: str) -> QuerySet[JobPosting]:
-        return keyword_filter(qs, value) if value.strip() else qs
+        return keyword_filter(qs, value, use_index=self.keyword_index) if value.strip() else qs
+
+    def qs_walking(self) -> QuerySet[JobPosting]:
+        """The same result without the keyword's pieces-index condition (see ``keyword_filter``):
+        for the page rows of a keyword with many matches."""
+        self.keyword_index = False
+        try:
+            return self.filter_queryset(self.queryset.all())
+        finally:
+            self.keyword_index = True
 
     def filter_district(self, qs: QuerySet[JobPosting], name: str, value: str) -> QuerySet[JobPosting]:
         return qs.filter(district_id=int(value))

@@ -11,10 +11,12 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import BooleanField, Count, F, Func, Q, QuerySet, Value
 from django.db.models.functions import Power
+from django.utils import timezone
 
 from xiangtan_jobs.common.text import normalize_text, text_pieces
 from xiangtan_jobs.core.enums import PostingStatus, ServicePointKind, WorkType
@@ -200,15 +202,19 @@ def _tsquery(alternatives: list[str]) -> str:
     return " | ".join(parts)
 
 
-def keyword_filter(qs: QuerySet[JobPosting], q: str) -> QuerySet[JobPosting]:
-    """Postings whose search text contains every word of ``q`` (or a word's skill group)."""
+def keyword_filter(qs: QuerySet[JobPosting], q: str, *, use_index: bool = True) -> QuerySet[JobPosting]:
+    """Postings whose search text contains every word of ``q`` (or a word's skill group).
+
+    ``use_index=False`` leaves out the pieces-index condition (the result is the same: the
+    substring check is exact): for a word with thousands of matches, walking the list's order
+    index and checking the text row by row finds a page sooner than fetching every match."""
     ref = reference_data()
     for word in keyword_words(q):
         alternatives = keyword_alternatives(word, ref)
         exact = Q()
         for alt in alternatives:
             exact |= Q(search_text__contains=alt)
-        if connection.vendor == "postgresql":
+        if use_index and connection.vendor == "postgresql":
             tsq = _tsquery(alternatives)
             if tsq:
                 # The index narrows to candidates; the substring check makes the result exact.
@@ -354,16 +360,36 @@ def posting_page(
 
 
 COUNT_CACHE_SECONDS = 60
+COUNT_GENERATION_KEY = "portal:count:gen"
+
+
+def count_generation() -> int:
+    """The generation of the cached result counts: bumped whenever a posting (or its skills)
+    is saved or deleted, so that a count never outlives a change made through the ORM."""
+    return cache.get(COUNT_GENERATION_KEY) or 0
+
+
+def count_generation_bump(**_kwargs: Any) -> None:
+    """Signal receiver (connected in ``CoreConfig.ready``): forget every cached count."""
+    try:
+        cache.incr(COUNT_GENERATION_KEY)
+    except ValueError:
+        cache.set(COUNT_GENERATION_KEY, 1, None)
 
 
 def posting_counts(qs: QuerySet[JobPosting], *, cache_key: str | None = None) -> dict[str, Any]:
     """Total and per-district / per-work-type counts of a result, in one grouped query.
 
-    Keyword results are cached briefly (``cache_key``): counting every match of a common word
-    is the heaviest part of a keyword page, and a count a minute old is still true enough.
+    With ``cache_key`` (the view passes one per normalised filter set) the counts are kept for
+    ``settings.PORTAL_COUNT_CACHE_SECONDS`` (60): counting every match is the heaviest part of a list page, and a
+    count a minute old is true enough. The key is combined with the count generation and today's
+    date, so a saved posting or a new day (expiry) starts a fresh count. Never the rows.
     """
-    if cache_key:
-        hit = cache.get(cache_key)
+    key = None
+    seconds = getattr(settings, "PORTAL_COUNT_CACHE_SECONDS", COUNT_CACHE_SECONDS)
+    if cache_key and seconds > 0:
+        key = f"{cache_key}:{count_generation()}:{timezone.localdate().isoformat()}"
+        hit = cache.get(key)
         if hit is not None:
             return hit
     by_district: dict[int, int] = {}
@@ -374,8 +400,8 @@ def posting_counts(qs: QuerySet[JobPosting], *, cache_key: str | None = None) ->
         by_district[district_id] = by_district.get(district_id, 0) + n
         by_work_type[work_type] = by_work_type.get(work_type, 0) + n
     result = {"total": total, "by_district": by_district, "by_work_type": by_work_type}
-    if cache_key:
-        cache.set(cache_key, result, COUNT_CACHE_SECONDS)
+    if key:
+        cache.set(key, result, seconds)
     return result
 
 

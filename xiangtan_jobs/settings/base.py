@@ -114,6 +114,9 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# How long the public job list keeps a search's counts (total, per district, per work type);
+# 0 counts every request (the benchmark's cold-count run).
+PORTAL_COUNT_CACHE_SECONDS = env.int("PORTAL_COUNT_CACHE_SECONDS", default=60)
 
 # --- Celery -------------------------------------------------------------------------------
 CELERY_BROKER_DIR = VAR_DIR / "celery"

@@ -129,6 +129,14 @@ class JobPosting(TimeStampedModel):
                 condition=Q(status="published"),
                 name="posting_pub_district",
             ),
+            # District and work type together (the commonest pair of filters): the page is a seek,
+            # and with expires_on in the index (last, as a key column: SQLite has no INCLUDE) the
+            # counts of a district are an index-only scan.
+            models.Index(
+                fields=["district", "work_type", "-published_at", "-id", "expires_on"],
+                condition=Q(status="published"),
+                name="posting_pub_district_type",
+            ),
             models.Index(
                 fields=["area", "-published_at", "-id"], condition=Q(status="published"), name="posting_pub_area"
             ),

@@ -7,11 +7,12 @@ template time of the list page (NOTES.md).
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable, Sequence
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 
 Choice = tuple[str, str]
 _memo: dict[tuple[str, str], tuple[object, str]] = {}
@@ -47,3 +48,27 @@ def options_html(
         needle = f'<option value="{escape(value)}">'
         html = html.replace(needle, f'<option value="{escape(value)}" selected>', 1)
     return mark_safe(html)  # noqa: S308 - every value and label is escaped in _build
+
+
+def cards_html(cards: Iterable[dict[str, object]]) -> SafeString:
+    """The result cards as HTML, the same markup as ``includes/posting_card.html`` built in one
+    pass: an ``{% include %}`` per card was a third of the list's template time."""
+    esc = html.escape  # what django.utils.html.escape does, without its lazy-string wrapper
+    distance_word = esc(gettext("距离"))
+    parts: list[str] = []
+    for c in cards:
+        distance = f" · {distance_word} {esc(c['distance'])}" if c["distance"] else ""
+        badges = c["badges"]
+        badge_html = (
+            '<p class="badges">' + "".join(f'<span class="badge">{esc(b)}</span>' for b in badges) + "</p>"  # type: ignore[attr-defined]
+            if badges
+            else ""
+        )
+        parts.append(
+            f'<li class="job-card"><a href="/jobs/{int(c["id"])}/"><h3>{esc(c["title"])}</h3></a>\n'  # type: ignore[call-overload]
+            f'<p class="wage">{esc(c["wage"])}</p>\n'
+            f'<p class="meta">{esc(c["place"])}{distance} · {esc(c["work_type"])} · {esc(c["posted"])}</p>\n'
+            f'<p class="meta">{esc(c["employer"])}</p>\n'
+            f"{badge_html}</li>\n"
+        )
+    return mark_safe("".join(parts))  # noqa: S308 - every value is escaped above

@@ -9,7 +9,7 @@ DEMO_POSTINGS ?= 2000
 DEMO_SEEKERS ?= 1500
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint lock bench-engine clean
+.PHONY: help run test lint lock bench-engine bench-pages bench-matching clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -42,6 +42,15 @@ lock: ## Re-pin the dependencies with hashes after editing requirements*.in
 	$(PYTHON) -m pip install --quiet uv==0.13.8
 	$(PYTHON) -m uv pip compile --quiet --generate-hashes --python-version 3.11 requirements.in -o requirements.lock
 	$(PYTHON) -m uv pip compile --quiet --generate-hashes --python-version 3.11 requirements-dev.in -o requirements-dev.lock
+
+bench-engine: $(VENV)/.installed ## Benchmark the pure matching engine (synthetic 50,000 × 35,000)
+	OPENBLAS_NUM_THREADS=1 $(PY) bench/bench_engine.py
+
+bench-pages: $(VENV)/.installed ## Benchmark the job list pages (needs DATABASE_URL with full demo data; see bench/README.md)
+	$(PY) bench/bench_pages.py
+
+bench-matching: $(VENV)/.installed ## Benchmark the matching on the database (needs DATABASE_URL and REDIS_URL)
+	OPENBLAS_NUM_THREADS=1 $(PY) bench/bench_matching.py
 
 clean: ## Remove the virtual environment and local data under var/
 	rm -rf $(VENV) var

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections import deque
 from typing import Protocol
 
 from django.conf import settings
@@ -18,7 +19,8 @@ class SmsBackend(Protocol):
 class ConsoleSmsBackend:
     """Writes the message to the log instead of sending it (development and tests)."""
 
-    sent: list[tuple[str, str]] = []
+    # The last messages, for tests and a developer's look; bounded, since a worker runs for weeks.
+    sent: deque[tuple[str, str]] = deque(maxlen=100)
 
     def send(self, *, phone: str, text: str) -> None:
         # Only the last four digits reach the log: logs are not a place for personal data.

@@ -64,10 +64,13 @@ def engine_postings(postings: QuerySet[JobPosting] | None = None, *, now: dt.dat
         else:
             optional[posting_id].append(skill_id)
     out = []
+    # Whole days by the local calendar: every run on the same day, incremental or nightly, gives
+    # the same freshness, so scores (and the stored rows) stay put between runs. The zone is looked
+    # up once: timezone.localdate() per row was a third of this function on 42,000 postings.
+    zone = timezone.get_current_timezone()
+    today = now.astimezone(zone).date()
     for pk, lat, lng, work_type, wmin, wmax, unit, headcount, shifts, published_at, *flags in rows:
-        # Whole days by the local calendar: every run on the same day, incremental or nightly, gives
-        # the same freshness, so scores (and the stored rows) stay put between runs.
-        age = (timezone.localdate(now) - timezone.localdate(published_at)).days if published_at else 0
+        age = (today - published_at.astimezone(zone).date()).days if published_at else 0
         out.append(
             PostingIn(
                 id=pk,

@@ -11,7 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import F, Max, QuerySet
+from django.db.models import F, Max, Q, QuerySet
 from django.utils import timezone
 
 from matching.engine.explain import explain_many
@@ -33,7 +33,7 @@ from xiangtan_jobs.core.models import (
 )
 
 from .enums import UNTOUCHED_STATUSES, MatchStatus
-from .models import Match, RematchRun
+from .models import Match, RematchChunk, RematchRun
 from .selectors import engine_postings, engine_seekers, engine_skills, matchable_postings, matchable_seekers
 
 # The operator's pipeline: contacted → interview → intention reached → hired, or declined.
@@ -462,21 +462,42 @@ REMATCH_CHUNK = 5000  # postings per Celery chunk: several workers share the nig
 REMATCH_INLINE_CHUNK = 100_000  # the command runs in one process: one chunk
 
 
-def rematch_plan(*, chunk_size: int = REMATCH_CHUNK) -> tuple[RematchRun, list[list[int]]]:
-    """Start a full rematch: the run's row and its chunks of matchable posting ids."""
+def rematch_plan(*, chunk_size: int = REMATCH_CHUNK) -> tuple[RematchRun, list[RematchChunk]]:
+    """Start a full rematch: the run's row and one row per chunk of matchable posting ids."""
     ids = list(matchable_postings().order_by("id").values_list("id", flat=True))
-    chunks = [ids[i : i + chunk_size] for i in range(0, len(ids), chunk_size)]
-    run = RematchRun.objects.create(chunks_total=len(chunks))
+    now = timezone.now()
+    with transaction.atomic():
+        run = RematchRun.objects.create(chunks_total=(len(ids) + chunk_size - 1) // chunk_size)
+        chunks = RematchChunk.objects.bulk_create(
+            RematchChunk(run=run, number=n, posting_ids=ids[i : i + chunk_size], queued_at=now)
+            for n, i in enumerate(range(0, len(ids), chunk_size))
+        )
     return run, chunks
 
 
-def rematch_chunk(
-    *, run_id: int, posting_ids: list[int], now: dt.datetime | None = None, seekers: SeekerIndex | None = None
-) -> bool:
-    """Recompute the kept lists of these postings against every active seeker; True if it was the last chunk.
+def _chunk_claim(chunk_id: int) -> RematchChunk | None:
+    """Mark a chunk as started by this worker; None when it is already done (a repeated message)."""
+    with transaction.atomic():
+        chunk = RematchChunk.objects.select_for_update().filter(pk=chunk_id, done_at__isnull=True).first()
+        if chunk is None:
+            return None
+        chunk.started_at = timezone.now()
+        chunk.attempts += 1
+        chunk.save(update_fields=["started_at", "attempts"])
+        return chunk
+
+
+def rematch_chunk(*, chunk_id: int, now: dt.datetime | None = None, seekers: SeekerIndex | None = None) -> bool:
+    """Recompute the kept lists of one chunk's postings against every active seeker; True if it was the
+    run's last chunk. A chunk already done (the message came twice, or the sweeper re-queued it while
+    its first worker was only slow) is skipped.
 
     ``seekers`` lets one process reuse its index over all chunks (the command); each worker builds its own.
     """
+    claimed = _chunk_claim(chunk_id)
+    if claimed is None:
+        return False
+    posting_ids = list(claimed.posting_ids)
     table = seekers.skills if seekers is not None else SkillTable.build(engine_skills().values())
     postings = PostingIndex.build(engine_postings(JobPosting.objects.filter(pk__in=posting_ids), now=now), table)
     if seekers is None:
@@ -486,12 +507,46 @@ def rematch_chunk(
     pairs = list(zip(kept.posting_ids.tolist(), kept.seeker_ids.tolist(), (kept.units / 10000).tolist(), strict=True))
     with transaction.atomic():
         _lock_matching()
+        # Done in the same transaction as the results: a chunk is either stored and counted, or neither.
+        if not RematchChunk.objects.filter(pk=chunk_id, done_at__isnull=True).update(done_at=timezone.now()):
+            return False  # another worker finished it meanwhile; its results stand
         _store_kept(posting_ids=posting_ids, pairs=pairs, changed=False)
-        RematchRun.objects.filter(pk=run_id).update(
+        RematchRun.objects.filter(pk=claimed.run_id).update(
             chunks_done=F("chunks_done") + 1, pairs_kept=F("pairs_kept") + len(pairs)
         )
-        run = RematchRun.objects.get(pk=run_id)
+        run = RematchRun.objects.get(pk=claimed.run_id)
     return run.chunks_done == run.chunks_total
+
+
+def rematch_run_of(chunk_id: int) -> int:
+    """The run a chunk belongs to."""
+    return RematchChunk.objects.values_list("run_id", flat=True).get(pk=chunk_id)
+
+
+# A chunk not started this long after it was queued, or started this long ago and not done, is
+# taken as lost (the chunk task's hard time limit is 660 s) and queued again, at most this often.
+REMATCH_STALE = dt.timedelta(minutes=15)
+REMATCH_MAX_ATTEMPTS = 5
+
+
+def rematch_stale_chunks(*, now: dt.datetime | None = None) -> tuple[list[int], list[int]]:
+    """What the sweeper should queue again: (lost chunk ids, runs whose chunks are all done but which
+    never finished). Only runs of the last day: an older unfinished run is superseded by the next."""
+    now = now or timezone.now()
+    stale_before = now - REMATCH_STALE
+    recent = RematchRun.objects.filter(finished_at__isnull=True, created_at__gte=now - dt.timedelta(days=1))
+    lost = list(
+        RematchChunk.objects.filter(run__in=recent, done_at__isnull=True, attempts__lt=REMATCH_MAX_ATTEMPTS)
+        .filter(Q(started_at__isnull=True, queued_at__lt=stale_before) | Q(started_at__lt=stale_before))
+        .order_by("run_id", "number")
+        .values_list("id", flat=True)
+    )
+    unfinished = list(
+        recent.filter(chunks_done=F("chunks_total"), updated_at__lt=stale_before).values_list("id", flat=True)
+    )
+    if lost:
+        RematchChunk.objects.filter(pk__in=lost).update(queued_at=now, started_at=None)
+    return lost, unfinished
 
 
 def rematch_finish(*, run_id: int) -> int:
@@ -520,8 +575,8 @@ def rematch_inline(
     now = now or timezone.now()
     seekers = SeekerIndex.build(engine_seekers(), SkillTable.build(engine_skills().values()))
     for chunk in chunks:  # one process: one big chunk is fastest (the sweep's set-up is per chunk)
-        rematch_chunk(run_id=run.pk, posting_ids=chunk, now=now, seekers=seekers)
-        progress(len(chunk))
+        rematch_chunk(chunk_id=chunk.pk, now=now, seekers=seekers)
+        progress(len(chunk.posting_ids))
     rematch_finish(run_id=run.pk)
     run.refresh_from_db()
     return run

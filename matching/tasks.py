@@ -34,17 +34,29 @@ def rematch_all() -> int:
     if not chunks:
         services.rematch_finish(run_id=run.pk)
     for chunk in chunks:
-        rematch_chunk.delay(run.pk, chunk)
+        rematch_chunk.delay(chunk.pk)
     return len(chunks)
 
 
 @shared_task(name="matching.rematch_chunk", soft_time_limit=600, time_limit=660, **RETRY)
-def rematch_chunk(run_id: int, posting_ids: list[int]) -> bool:
+def rematch_chunk(chunk_id: int) -> bool:
     """One chunk of the full rematch; the worker that completes the last chunk queues the finish."""
-    last = services.rematch_chunk(run_id=run_id, posting_ids=posting_ids)
+    last = services.rematch_chunk(chunk_id=chunk_id)
     if last:
-        rematch_finish.delay(run_id)
+        rematch_finish.delay(services.rematch_run_of(chunk_id))
     return last
+
+
+@shared_task(name="matching.rematch_sweep", soft_time_limit=60, time_limit=90, **RETRY)
+def rematch_sweep() -> int:
+    """Every few minutes: queue again the chunks of tonight's run whose worker died or whose message
+    was lost, and the finish of a run whose chunks are all done but which never finished."""
+    lost, unfinished = services.rematch_stale_chunks()
+    for chunk_id in lost:
+        rematch_chunk.delay(chunk_id)
+    for run_id in unfinished:
+        rematch_finish.delay(run_id)
+    return len(lost) + len(unfinished)
 
 
 @shared_task(name="matching.rematch_finish", soft_time_limit=600, time_limit=660, **RETRY)

@@ -96,7 +96,8 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {
-    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
+    # An empty DATABASE_URL (e.g. `DATABASE_URL= make test`) means the embedded default too.
+    "default": env.db_url_config(env.str("DATABASE_URL", default="") or f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
 # Persistent connections: connection set-up was most of PostgreSQL's time per request (NOTES.md).
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
@@ -156,6 +157,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "expire-postings-nightly": {"task": "core.expire_postings", "schedule": crontab(hour=0, minute=5)},
     "rematch-nightly": {"task": "matching.rematch_all", "schedule": crontab(hour=2, minute=0)},
+    # Re-queues a lost chunk of the night's rematch (the chunk rows, not the broker, are the truth).
+    "rematch-sweep": {"task": "matching.rematch_sweep", "schedule": crontab(minute="*/10")},
     "notify-held-back": {"task": "matching.notify", "schedule": crontab(minute="*/30", hour="8-20")},
 }
 

@@ -1,0 +1,115 @@
+"""The nightly rematch's chunks: the rows are the truth, a lost chunk is queued again, a repeated
+message changes nothing, and chunks shared by workers leave what one pass would."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from matching import tasks
+from matching.models import Match, RematchChunk, RematchRun
+from matching.services import (
+    REMATCH_MAX_ATTEMPTS,
+    REMATCH_STALE,
+    rematch_chunk,
+    rematch_finish,
+    rematch_inline,
+    rematch_plan,
+    rematch_stale_chunks,
+)
+from xiangtan_jobs.seed.demo import demo_seed
+
+pytestmark = pytest.mark.usefixtures("ref")
+NOON = timezone.make_aware(dt.datetime(2026, 11, 30, 12, 0))
+
+
+def stored() -> list[tuple]:
+    return sorted(
+        Match.objects.filter(status__in=["recommended", "viewed"]).values_list(
+            "posting_id", "seeker_id", "score", "kept", "is_current"
+        )
+    )
+
+
+@pytest.fixture
+def city():
+    demo_seed(postings=120, seekers=100, seed=4, today=dt.date(2026, 11, 29))
+
+
+def test_chunks_cover_every_matchable_posting_once(city):
+    run, chunks = rematch_plan(chunk_size=25)
+    ids = [p for c in chunks for p in c.posting_ids]
+    assert len(ids) == len(set(ids)) and len(chunks) == run.chunks_total == (len(ids) + 24) // 25
+    assert [c.number for c in chunks] == list(range(len(chunks)))
+
+
+def test_chunks_in_any_order_leave_what_one_pass_would(city):
+    rematch_inline(now=NOON)
+    one_pass = stored()
+    Match.objects.all().delete()
+    run, chunks = rematch_plan(chunk_size=25)
+    lasts = [rematch_chunk(chunk_id=c.pk, now=NOON) for c in reversed(chunks)]
+    assert lasts == [False] * (len(chunks) - 1) + [True]
+    rematch_finish(run_id=run.pk)
+    assert stored() == one_pass
+    run.refresh_from_db()
+    assert run.finished_at is not None and run.pairs_kept == Match.objects.filter(kept=True).count()
+
+
+def test_a_repeated_chunk_message_changes_nothing(city):
+    run, chunks = rematch_plan(chunk_size=1000)
+    assert rematch_chunk(chunk_id=chunks[0].pk, now=NOON) is True
+    before, pairs = stored(), RematchRun.objects.get(pk=run.pk).pairs_kept
+    assert rematch_chunk(chunk_id=chunks[0].pk, now=NOON) is False
+    assert stored() == before
+    run.refresh_from_db()
+    assert (run.chunks_done, run.pairs_kept) == (1, pairs)
+    assert RematchChunk.objects.get(pk=chunks[0].pk).attempts == 1
+
+
+def test_sweeper_queues_lost_chunks_again_and_gives_up_after_five_attempts(city):
+    run, chunks = rematch_plan(chunk_size=40)
+    first, second, *rest = chunks
+    later = timezone.now() + REMATCH_STALE + dt.timedelta(minutes=1)
+    assert rematch_stale_chunks() == ([], [])  # just queued: not lost yet
+    rematch_chunk(chunk_id=first.pk, now=NOON)  # done
+    RematchChunk.objects.filter(pk=second.pk).update(started_at=timezone.now(), attempts=1)  # its worker died
+    lost, unfinished = rematch_stale_chunks(now=later)
+    assert lost == [second.pk, *(c.pk for c in rest)] and unfinished == []
+    # Re-queued: not lost again until another stale period has passed.
+    assert rematch_stale_chunks(now=later) == ([], [])
+    RematchChunk.objects.filter(pk=second.pk).update(attempts=REMATCH_MAX_ATTEMPTS)
+    assert second.pk not in rematch_stale_chunks(now=later + REMATCH_STALE * 2)[0]
+
+
+def test_sweeper_finishes_a_run_whose_finish_was_lost(city):
+    run, chunks = rematch_plan(chunk_size=1000)
+    rematch_chunk(chunk_id=chunks[0].pk, now=NOON)
+    later = timezone.now() + REMATCH_STALE + dt.timedelta(minutes=1)
+    assert rematch_stale_chunks(now=later) == ([], [run.pk])
+    rematch_finish(run_id=run.pk)
+    assert rematch_stale_chunks(now=later) == ([], [])
+    # A run older than a day is left to the next night's run.
+    stale_run, _chunks = rematch_plan(chunk_size=1000)
+    RematchRun.objects.filter(pk=stale_run.pk).update(created_at=timezone.now() - dt.timedelta(days=2))
+    assert rematch_stale_chunks(now=later) == ([], [])
+
+
+def test_nightly_tasks_run_the_whole_rematch(city):
+    """rematch_all → rematch_chunk × N → rematch_finish, run in this process (eager)."""
+    from xiangtan_jobs.celery import app
+
+    app.conf.task_always_eager = True
+    try:
+        assert tasks.rematch_all.delay().get() == 1
+        assert tasks.rematch_sweep.delay().get() == 0  # nothing lost
+    finally:
+        app.conf.task_always_eager = False
+    run = RematchRun.objects.order_by("-pk").first()
+    assert run.finished_at is not None and run.chunks_done == run.chunks_total == 1
+    by_tasks = stored()
+    assert by_tasks
+    rematch_inline(now=timezone.now())
+    assert stored() == by_tasks

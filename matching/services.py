@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable, Collection, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,7 +18,7 @@ from django.utils import timezone
 from matching.engine.explain import explain_many
 from matching.engine.incremental import Update, update_for_posting, update_for_seeker
 from matching.engine.index import PostingIndex, SeekerIndex
-from matching.engine.ranking import rank_capacity_aware
+from matching.engine.ranking import rank_kept
 from matching.engine.skills import SkillTable
 from matching.engine.types import DEFAULT_WEIGHTS, Explanation, Params, PostingIn, ScoredPair, SeekerIn
 from xiangtan_jobs.common.sms import sms_send
@@ -459,7 +460,7 @@ def matches_fill_reasons(matches: Sequence[Match]) -> None:
 
 # --- The full rematch, in chunks of postings that several workers share -----------------------
 REMATCH_CHUNK = 5000  # postings per Celery chunk: several workers share the nightly run
-REMATCH_INLINE_CHUNK = 100_000  # the command runs in one process: one chunk
+REMATCH_INLINE_CHUNK = 6000  # the command: ~7 chunks, so ranking and storing overlap
 
 
 def rematch_plan(*, chunk_size: int = REMATCH_CHUNK) -> tuple[RematchRun, list[RematchChunk]]:
@@ -487,6 +488,32 @@ def _chunk_claim(chunk_id: int) -> RematchChunk | None:
         return chunk
 
 
+def _chunk_postings(posting_ids: Sequence[int], now: dt.datetime | None) -> list[PostingIn]:
+    return engine_postings(JobPosting.objects.filter(pk__in=list(posting_ids)), now=now)
+
+
+def _chunk_pairs(postings: list[PostingIn], seekers: SeekerIndex) -> list[tuple[int, int, float]]:
+    """The kept pairs of these postings: pure computation, no database (safe in a helper thread)."""
+    kept = rank_kept(PostingIndex.build(postings, seekers.skills), seekers, ENGINE_PARAMS, DEFAULT_WEIGHTS)
+    # Columns straight from the engine's table: no Python object per pair on the full run.
+    return list(zip(kept.posting_ids.tolist(), kept.seeker_ids.tolist(), (kept.units / 10000).tolist(), strict=True))
+
+
+def _chunk_store(chunk: RematchChunk, pairs: Sequence[tuple[int, int, float]]) -> bool:
+    """Store a chunk's results, mark it done and count it, in one transaction; True if it was the last."""
+    with transaction.atomic():
+        _lock_matching()
+        # Done in the same transaction as the results: a chunk is either stored and counted, or neither.
+        if not RematchChunk.objects.filter(pk=chunk.pk, done_at__isnull=True).update(done_at=timezone.now()):
+            return False  # another worker finished it meanwhile; its results stand
+        _store_kept(posting_ids=chunk.posting_ids, pairs=pairs, changed=False)
+        RematchRun.objects.filter(pk=chunk.run_id).update(
+            chunks_done=F("chunks_done") + 1, pairs_kept=F("pairs_kept") + len(pairs)
+        )
+        run = RematchRun.objects.get(pk=chunk.run_id)
+    return run.chunks_done == run.chunks_total
+
+
 def rematch_chunk(*, chunk_id: int, now: dt.datetime | None = None, seekers: SeekerIndex | None = None) -> bool:
     """Recompute the kept lists of one chunk's postings against every active seeker; True if it was the
     run's last chunk. A chunk already done (the message came twice, or the sweeper re-queued it while
@@ -497,25 +524,9 @@ def rematch_chunk(*, chunk_id: int, now: dt.datetime | None = None, seekers: See
     claimed = _chunk_claim(chunk_id)
     if claimed is None:
         return False
-    posting_ids = list(claimed.posting_ids)
-    table = seekers.skills if seekers is not None else SkillTable.build(engine_skills().values())
-    postings = PostingIndex.build(engine_postings(JobPosting.objects.filter(pk__in=posting_ids), now=now), table)
     if seekers is None:
-        seekers = SeekerIndex.build(engine_seekers(), table)
-    kept = rank_capacity_aware(postings, seekers, ENGINE_PARAMS, DEFAULT_WEIGHTS).kept
-    # Columns straight from the engine's table: no Python object per pair on the full run.
-    pairs = list(zip(kept.posting_ids.tolist(), kept.seeker_ids.tolist(), (kept.units / 10000).tolist(), strict=True))
-    with transaction.atomic():
-        _lock_matching()
-        # Done in the same transaction as the results: a chunk is either stored and counted, or neither.
-        if not RematchChunk.objects.filter(pk=chunk_id, done_at__isnull=True).update(done_at=timezone.now()):
-            return False  # another worker finished it meanwhile; its results stand
-        _store_kept(posting_ids=posting_ids, pairs=pairs, changed=False)
-        RematchRun.objects.filter(pk=claimed.run_id).update(
-            chunks_done=F("chunks_done") + 1, pairs_kept=F("pairs_kept") + len(pairs)
-        )
-        run = RematchRun.objects.get(pk=claimed.run_id)
-    return run.chunks_done == run.chunks_total
+        seekers = SeekerIndex.build(engine_seekers(), SkillTable.build(engine_skills().values()))
+    return _chunk_store(claimed, _chunk_pairs(_chunk_postings(claimed.posting_ids, now), seekers))
 
 
 def rematch_run_of(chunk_id: int) -> int:
@@ -567,16 +578,27 @@ def rematch_finish(*, run_id: int) -> int:
 def rematch_inline(
     *,
     progress: Callable[[int], None] = lambda _n: None,
-    chunk_size: int = REMATCH_CHUNK,
+    chunk_size: int = REMATCH_INLINE_CHUNK,
     now: dt.datetime | None = None,
 ) -> RematchRun:
-    """The whole rematch in this process (the `rematch` command); the nightly one is shared by workers."""
+    """The whole rematch in this process (the `rematch` command); the nightly one is shared by workers.
+
+    On two cores the work overlaps: a helper thread ranks chunk k + 1 (numpy, no database) while
+    PostgreSQL stores chunk k (its own process); the reads and writes stay on this thread's connection.
+    """
     run, chunks = rematch_plan(chunk_size=chunk_size)
     now = now or timezone.now()
     seekers = SeekerIndex.build(engine_seekers(), SkillTable.build(engine_skills().values()))
-    for chunk in chunks:  # one process: one big chunk is fastest (the sweep's set-up is per chunk)
-        rematch_chunk(chunk_id=chunk.pk, now=now, seekers=seekers)
-        progress(len(chunk.posting_ids))
+    pending: tuple[RematchChunk, Future[list[tuple[int, int, float]]]] | None = None
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="rematch") as pool:
+        for chunk in [*chunks, None]:
+            claimed = _chunk_claim(chunk.pk) if chunk is not None else None
+            future = pool.submit(_chunk_pairs, _chunk_postings(claimed.posting_ids, now), seekers) if claimed else None
+            if pending is not None:
+                done, pairs = pending
+                _chunk_store(done, pairs.result())
+                progress(len(done.posting_ids))
+            pending = (claimed, future) if claimed is not None and future is not None else None
     rematch_finish(run_id=run.pk)
     run.refresh_from_db()
     return run

@@ -128,15 +128,30 @@ def _capacity_from_kept(
     )
 
 
+def _kept_positions(
+    postings: PostingIndex, seekers: SeekerIndex, params: Params, weights: Weights
+) -> tuple[Ints, Ints, Ints]:
+    top = PostingTop(_caps(postings, params))
+    sweep(postings, seekers, weights, to_units(params.min_score), posting_top=top)
+    return top.result()
+
+
 def rank_capacity_aware(
     postings: PostingIndex, seekers: SeekerIndex, params: Params = DEFAULT_PARAMS, weights: Weights = DEFAULT_WEIGHTS
 ) -> CapacityResult:
     """Capacity-aware ranking in two local passes: each posting keeps its best ceil(cap_factor × headcount)
     seekers; each seeker is shown the best top_k of the postings that keep them."""
-    top = PostingTop(_caps(postings, params))
-    sweep(postings, seekers, weights, to_units(params.min_score), posting_top=top)
-    pi, si, units = top.result()
+    pi, si, units = _kept_positions(postings, seekers, params, weights)
     return _capacity_from_kept(postings, seekers, params, pi, si, units)
+
+
+def rank_kept(
+    postings: PostingIndex, seekers: SeekerIndex, params: Params = DEFAULT_PARAMS, weights: Weights = DEFAULT_WEIGHTS
+) -> PairTable:
+    """The first pass alone: each posting's kept seekers (what `rank_capacity_aware(...).kept` gives),
+    for callers that store the kept relation and derive the second pass elsewhere."""
+    pi, si, units = _kept_positions(postings, seekers, params, weights)
+    return _table(postings, seekers, pi, si, units)
 
 
 def _ranges(starts: Ints, counts: Ints) -> Ints:

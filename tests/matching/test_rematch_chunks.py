@@ -19,6 +19,7 @@ from matching.services import (
     rematch_plan,
     rematch_stale_chunks,
 )
+from xiangtan_jobs.core.models import JobPosting
 from xiangtan_jobs.seed.demo import demo_seed
 
 pytestmark = pytest.mark.usefixtures("ref")
@@ -58,6 +59,19 @@ def test_chunks_in_any_order_leave_what_one_pass_would(city):
     assert run.finished_at is not None and run.pairs_kept == Match.objects.filter(kept=True).count()
 
 
+def test_the_command_ranking_and_storing_side_by_side_leaves_what_one_chunk_would(city):
+    """rematch_inline ranks chunk k + 1 in a helper thread while chunk k is stored."""
+    rematch_inline(now=NOON, chunk_size=10_000)
+    one_chunk = stored()
+    Match.objects.all().delete()
+    seen: list[int] = []
+    run = rematch_inline(now=NOON, chunk_size=17, progress=seen.append)
+    assert run.chunks_total == len(seen) > 3
+    assert sum(seen) == JobPosting.objects.public().count()
+    assert run.chunks_done == run.chunks_total and run.finished_at is not None
+    assert stored() == one_chunk
+
+
 def test_a_repeated_chunk_message_changes_nothing(city):
     run, chunks = rematch_plan(chunk_size=1000)
     assert rematch_chunk(chunk_id=chunks[0].pk, now=NOON) is True
@@ -70,7 +84,7 @@ def test_a_repeated_chunk_message_changes_nothing(city):
 
 
 def test_sweeper_queues_lost_chunks_again_and_gives_up_after_five_attempts(city):
-    run, chunks = rematch_plan(chunk_size=40)
+    _run, chunks = rematch_plan(chunk_size=40)
     first, second, *rest = chunks
     later = timezone.now() + REMATCH_STALE + dt.timedelta(minutes=1)
     assert rematch_stale_chunks() == ([], [])  # just queued: not lost yet

@@ -14,8 +14,8 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.db.models.fields.tuple_lookups import Tuple, TupleLessThan
 from django.db.models import BooleanField, Count, F, Func, Q, QuerySet, Value
+from django.db.models.fields.tuple_lookups import Tuple, TupleLessThan
 from django.db.models.functions import Power
 from django.utils import timezone
 

@@ -42,3 +42,19 @@ def test_deferred_acceptance_respects_caps_and_lists() -> None:
     pools = {s: {p.posting_id for p in v} for s, v in ranked.topk.by_seeker().items()}
     assert len(da) > 0 and pools  # non-vacuous
     assert np.unique(da.seeker_ids, return_counts=True)[1].max() <= params.top_k
+
+
+def test_kept_pass_alone_equals_the_first_pass_of_the_full_ranking_chunk_by_chunk() -> None:
+    """The nightly rematch ranks postings in chunks with `rank_kept`: the union of the chunks' kept
+    pairs is exactly the kept relation of one capacity-aware pass over all postings."""
+    from matching.engine.ranking import rank_capacity_aware, rank_kept
+
+    m = make_market(np.random.default_rng(21), 1200, 900)
+    table = SkillTable.build(m.skills)
+    S = SeekerIndex.build(m.seekers, table)
+    whole = rank_capacity_aware(PostingIndex.build(m.postings, table), S).kept
+    chunks = [PostingIndex.build(m.postings[i : i + 250], table) for i in range(0, len(m.postings), 250)]
+    parts = [rank_kept(P, S) for P in chunks]
+    union = sorted((p.posting_id, p.seeker_id, p.score) for part in parts for p in part.pairs())
+    assert len(union) > 1000
+    assert union == sorted((p.posting_id, p.seeker_id, p.score) for p in whole.pairs())

@@ -80,12 +80,36 @@ def floor_seconds(n_rows: int) -> tuple[float, float, float]:
     return read, write, read + write
 
 
-def full_rematch() -> tuple[float, int, float]:
-    """`manage.py rematch` in a child process: wall time, pairs kept, peak memory (MiB)."""
+NEXT_NIGHT = """
+import datetime as dt, django, time
+django.setup()
+from django.utils import timezone
+from matching.services import rematch_inline
+started = time.monotonic()
+run = rematch_inline(now=timezone.now() + dt.timedelta(days=1))
+print(f"next night: kept {run.pairs_kept}, {time.monotonic() - started:.1f} s")
+"""
+
+
+def full_rematch(next_night: bool = False) -> tuple[float, int, float]:
+    """The full rematch in a child process: wall time, pairs kept, peak memory (MiB).
+
+    First fill: `manage.py rematch` on a table without recommendations (every row inserted). Next
+    night: the same one day later, when every score has moved with its posting's age (every row
+    rewritten), after the VACUUM that autovacuum would have done during the day.
+    """
+    if next_night:
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE matching_match")
+        command = [sys.executable, "-c", NEXT_NIGHT]
+    else:
+        with connection.cursor() as cursor:
+            # Plain SQL: the ORM's delete would write a history row for each of ~900,000 matches.
+            cursor.execute("DELETE FROM matching_match WHERE status IN ('recommended', 'viewed')")
+            cursor.execute("VACUUM FULL ANALYZE matching_match")
+        command = [sys.executable, "manage.py", "rematch"]
     started = time.monotonic()
-    out = subprocess.run(
-        [sys.executable, "manage.py", "rematch"], cwd=ROOT, capture_output=True, text=True, check=True, env=os.environ
-    )
+    out = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True, env=os.environ)
     seconds = time.monotonic() - started
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     kept = Match.objects.filter(kept=True).count()
@@ -127,7 +151,9 @@ def one_posting_worker(n: int = 15) -> tuple[float, float]:
         for posting_id in rng.sample(with_matches, n):
             expected = Match.objects.filter(posting_id=posting_id, kept=True).count()
             JobPosting.objects.filter(pk=posting_id).update(status="draft", published_at=None)
-            Match.objects.filter(posting_id=posting_id, status__in=["recommended", "viewed"]).delete()
+            Match.objects.filter(posting_id=posting_id, status__in=["recommended", "viewed"])._raw_delete(
+                using="default"
+            )
             posting = JobPosting.objects.get(pk=posting_id)
             Employer.objects.filter(pk=posting.employer_id).update(verified=True, verified_at=timezone.now())
             with transaction.atomic():
@@ -172,9 +198,14 @@ def main() -> None:
         sys.exit("set DATABASE_URL (PostgreSQL with the full demo data) and REDIS_URL")
     print(f"postings {JobPosting.objects.public().count()}, seekers {len(engine_seekers())}")
     seconds, kept, peak = full_rematch()
+    night, _kept, night_peak = full_rematch(next_night=True)
     read, write, floor = floor_seconds(kept)
     print(f"floor: read {read:.1f} s + write {kept} rows {write:.1f} s = {floor:.1f} s")
-    print(f"full rematch: {seconds:.1f} s = {seconds / floor:.2f} × floor (target ≤ 5×, < 30 s); peak {peak:.0f} MiB")
+    print(f"full rematch, first fill: {seconds:.1f} s = {seconds / floor:.2f} × floor; peak {peak:.0f} MiB")
+    print(
+        f"full rematch, next night: {night:.1f} s = {night / floor:.2f} × floor; peak {night_peak:.0f} MiB"
+        " (targets ≤ 5 × floor, < 30 s, < 1 GiB)"
+    )
     p50, p95, build = one_posting_engine()
     print(
         f"one posting in the engine: p50 {p50:.1f} ms, p95 {p95:.1f} ms (index of all seekers built in {build:.1f} s)"

@@ -15,7 +15,8 @@ from xiangtan_jobs.core.admin_scope import CHANGE, VIEW, ScopedAdminMixin
 
 from .enums import MatchStatus
 from .models import Match
-from .services import match_allowed_statuses, match_set_status
+from .presenters import reasons_in_words
+from .services import match_allowed_statuses, match_set_status, matches_fill_reasons
 
 
 def _status_action(status: MatchStatus) -> Any:
@@ -82,13 +83,19 @@ class MatchAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
     @admin.display(description="匹配理由")
     def reasons_display(self, obj: Match) -> str:
-        parts = []
-        for reason in obj.reasons or []:
-            if isinstance(reason, dict):
-                parts.append(str(reason.get("text") or reason.get("label") or reason.get("factor") or ""))
-            else:
-                parts.append(str(reason))
-        return "；".join(p for p in parts if p) or "-"
+        return "；".join(reasons_in_words(obj.reasons)) or "-"
+
+    def get_changelist_instance(self, request: HttpRequest) -> Any:
+        """The page's matches explained in one pass where a full rematch left their reasons empty."""
+        changelist = super().get_changelist_instance(request)
+        matches_fill_reasons(list(changelist.result_list))
+        return changelist
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Match | None:
+        match = super().get_object(request, object_id, from_field)
+        if match is not None:
+            matches_fill_reasons([match])
+        return match
 
     @admin.display(description="可以改为")
     def next_statuses(self, obj: Match) -> str:

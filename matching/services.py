@@ -110,6 +110,22 @@ def match_apply(*, seeker: SeekerRegistration, posting: JobPosting, actor: User)
 
 
 @transaction.atomic
+def match_mark_viewed(*, match: Match, actor: User) -> Match:
+    """The seeker opened a recommendation: recommended → viewed; any other status is kept."""
+    match = Match.objects.select_for_update().select_related("seeker").get(pk=match.pk)
+    if match.seeker.user_id != actor.pk:
+        raise PermissionDenied("只能查看自己的推荐")
+    # Only a first opening counts; opening an application again must not move it back.
+    if match.status == MatchStatus.RECOMMENDED:
+        match.status = MatchStatus.VIEWED
+        match.status_changed_at = timezone.now()
+        match.status_changed_by = actor
+        match._history_user = actor  # type: ignore[attr-defined]
+        match.save(update_fields=["status", "status_changed_at", "status_changed_by", "updated_at"])
+    return match
+
+
+@transaction.atomic
 def match_withdraw(*, match: Match, actor: User) -> Match:
     """The seeker withdraws an application that nobody has acted on yet."""
     match = Match.objects.select_for_update().select_related("seeker").get(pk=match.pk)
@@ -372,33 +388,42 @@ def _reasons(expl: Explanation, names: dict[int, str]) -> list[dict[str, object]
 
 
 def _store_reasons(pairs: list[tuple[int, int]], postings: PostingIndex, seekers: SeekerIndex) -> None:
-    """Write each pair's explanation beside its score (untouched matches only)."""
+    """Write the explanation beside the score of the pairs a seeker is shown (is_current) whose
+    reasons are empty (new, or rescored: `_store_kept` empties them). A pair whose score stands keeps
+    its words, and kept pairs nobody is shown are explained when first displayed (matches_fill_reasons,
+    on the seeker's page and in the admin), so a seeker's edit explains a few pairs, not the ~750 of
+    every list they were in."""
     if not pairs:
         return
-    names = dict(Skill.objects.values_list("id", "name"))
-    by_pair = {
-        (e.posting_id, e.seeker_id): _reasons(e, names) for e in explain_many(pairs, postings, seekers, DEFAULT_WEIGHTS)
-    }
-    rows = list(
-        Match.objects.filter(
-            posting_id__in={p for p, _s in pairs}, seeker_id__in={s for _p, s in pairs}, status__in=UNTOUCHED_STATUSES
+    wanted = set(pairs)
+    rows = [
+        row
+        for row in Match.objects.filter(
+            posting_id__in={p for p, _s in pairs}, status__in=UNTOUCHED_STATUSES, is_current=True, reasons=[]
         ).only("id", "posting_id", "seeker_id")
-    )
+        if (row.posting_id, row.seeker_id) in wanted
+    ]
+    if not rows:
+        return
+    names = dict(Skill.objects.values_list("id", "name"))
+    explained = explain_many([(r.posting_id, r.seeker_id) for r in rows], postings, seekers, DEFAULT_WEIGHTS)
+    by_pair = {(e.posting_id, e.seeker_id): _reasons(e, names) for e in explained}
     for row in rows:
-        row.reasons = by_pair.get((row.posting_id, row.seeker_id), row.reasons)
-    Match.objects.bulk_update([r for r in rows if (r.posting_id, r.seeker_id) in by_pair], ["reasons"], batch_size=2000)
+        row.reasons = by_pair[(row.posting_id, row.seeker_id)]
+    # Small batches: bulk_update's CASE grows with the batch, and PostgreSQL walks it per row.
+    Match.objects.bulk_update(rows, ["reasons"], batch_size=100)
 
 
 def _apply(update: Update, postings: PostingIndex, seekers: SeekerIndex) -> MatchingOutcome:
     kept_pairs = [pair for pairs in update.kept.values() for pair in pairs]
     # One set-based store for every kept list the update replaces.
     changed_seekers = set(update.recommended) | _store_kept(posting_ids=list(update.kept), pairs=kept_pairs)
+    _refresh_shown(changed_seekers)
     _store_reasons(
         [(p.posting_id, p.seeker_id) for p in kept_pairs if postings.get(p.posting_id) and seekers.get(p.seeker_id)],
         postings,
         seekers,
     )
-    _refresh_shown(changed_seekers)
     return MatchingOutcome(postings=len(update.kept), kept=len(kept_pairs), seekers_refreshed=len(changed_seekers))
 
 

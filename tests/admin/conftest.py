@@ -56,7 +56,12 @@ def site_a(yuhu, alice):
     event = SiteEvent.objects.create(
         service_point=yuhu, title="雨湖春季招聘会", starts_at=now, ends_at=now + dt.timedelta(hours=3)
     )
-    match = Match.objects.create(posting=published, seeker=seeker, score=80, reasons=[{"text": "技能对口"}])
+    match = Match.objects.create(
+        posting=published,
+        seeker=seeker,
+        score=80,
+        reasons=[{"name": "skills", "points": 40.0, "detail": {"matched": [{"skill": "搬运工", "how": "exact"}]}}],
+    )
     fair = JobFair.objects.create(
         title="雨湖专场招聘会",
         organiser="雨湖零工市场",

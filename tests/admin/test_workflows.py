@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from matching.enums import MatchStatus
 from tests.admin.helpers import admin_url
-from tests.factories import EmployerFactory, PostingFactory, skill, street
+from tests.factories import EmployerFactory, PostingFactory, SeekerFactory, skill, street
 from xiangtan_jobs.common.validators import credit_code_check_char, resident_id_check_char
 from xiangtan_jobs.core import services
 from xiangtan_jobs.core.enums import ConsentMethod, PostingStatus, ServiceKind
@@ -346,7 +346,7 @@ def test_match_pipeline_with_history(client, alice, site_a):
     match = site_a["match"]
     client.force_login(alice)
     page = client.get(admin_url("matching_match", "changelist"), {"posting__id__exact": match.posting_id})
-    assert page.status_code == 200 and "技能对口" in page.content.decode() and "80" in page.content.decode()
+    assert page.status_code == 200 and "技能匹配" in page.content.decode() and "80" in page.content.decode()
 
     # Skipping ahead is refused with a reason; nothing changes.
     resp = _act(client, "matching_match", "to_hired", match)
@@ -362,3 +362,19 @@ def test_match_pipeline_with_history(client, alice, site_a):
     assert statuses == ["recommended", "contacted", "interview", "contacted", "interview", "intention", "hired"]
     assert {h.history_user_id for h in match.history.all()[:6]} == {alice.pk}
     assert client.get(admin_url("matching_match", "history", match.pk)).status_code == 200
+
+
+@pytest.mark.django_db
+def test_match_list_shows_the_engines_reasons_in_words_even_after_a_full_rematch(client, alice, yuhu):
+    """The nightly rematch stores scores without words; the operator's list explains them."""
+    from matching.models import Match
+    from matching.services import rematch_inline
+
+    posting = PostingFactory(service_point=yuhu, skills=[("保洁员", True, 1)])
+    SeekerFactory(skills=[("保洁员", 3, False)])
+    rematch_inline()
+    assert Match.objects.get(posting=posting).reasons == []
+    client.force_login(alice)
+    page = client.get(admin_url("matching_match", "changelist")).content.decode()
+    assert "技能匹配" in page and "保洁员" in page
+    assert Match.objects.get(posting=posting).reasons  # kept for the next view

@@ -665,25 +665,51 @@ def seekers_notify(*, seeker_ids: set[int] | None, now: dt.datetime | None = Non
     told_today = Match.objects.filter(notified_at__gte=start_of_day)
     if seeker_ids is not None:
         told_today = told_today.filter(seeker_id__in=seeker_ids)
-    told_today = told_today.values("seeker_id")
-    best: dict[int, Match] = {}
-    for match in (
-        fresh.exclude(seeker_id__in=told_today)
-        .select_related("posting", "seeker")
-        .order_by("seeker_id", "-score", "posting_id")
-    ):
-        best.setdefault(match.seeker_id, match)
-    for seeker_id, match in best.items():
+    candidates = fresh.exclude(seeker_id__in=told_today.values("seeker_id")).select_related("posting", "seeker")
+    ordered = candidates.order_by("seeker_id", "-score", "posting_id")
+    # Each seeker's best fresh match: DISTINCT ON in PostgreSQL (after a nightly rematch that is one
+    # row for each of ~27,000 seekers, not every fresh match); SQLite keeps the first per seeker.
+    postgres = connection.vendor == "postgresql"
+    rows = ordered.distinct("seeker_id").iterator(chunk_size=1000) if postgres else list(ordered)
+    told = 0
+    batch: dict[int, Match] = {}
+    last = None
+    for match in rows:
+        if match.seeker_id == last:
+            continue  # rows come by seeker, best first: the first is the one to tell
+        last = match.seeker_id
+        batch[match.seeker_id] = match
+        if len(batch) >= 1000:
+            told += _notify_batch(batch, fresh, local, now)
+            batch = {}
+    return told + _notify_batch(batch, fresh, local, now)
+
+
+def _notify_batch(best: dict[int, Match], fresh: QuerySet[Match], local: dt.datetime, now: dt.datetime) -> int:
+    """One inbox message and one SMS per seeker, then their fresh matches marked as told: a few queries
+    per thousand seekers."""
+    if not best:
+        return 0
+    messages = []
+    texts = []
+    for match in best.values():
         seeker, posting = match.seeker, match.posting
         wage = f"{posting.wage_min}-{posting.wage_max}{WageUnit(posting.wage_unit).label}"
         text = f"【湘潭就业】为您推荐：{posting.title}，{wage}。登录“我的”页面查看推荐理由。"
+        texts.append((seeker.phone, text))
         if seeker.user_id:
-            InboxMessage.objects.get_or_create(
-                user_id=seeker.user_id,
-                dedupe_key=f"daily-match:{local.date().isoformat()}",
-                defaults={"title": "为您推荐了新岗位", "body": text, "link": f"/jobs/{posting.pk}/"},
+            messages.append(
+                InboxMessage(
+                    user_id=seeker.user_id,
+                    dedupe_key=f"daily-match:{local.date().isoformat()}",
+                    title="为您推荐了新岗位",
+                    body=text,
+                    link=f"/jobs/{posting.pk}/",
+                )
             )
-        phone = seeker.phone
+    # The dedupe key (one per user per day) makes a retried task add nothing twice.
+    InboxMessage.objects.bulk_create(messages, ignore_conflicts=True)
+    for phone, text in texts:
         transaction.on_commit(lambda phone=phone, text=text: sms_send(phone=phone, text=text))
-        fresh.filter(seeker_id=seeker_id).update(notified_at=now)
+    fresh.filter(seeker_id__in=list(best)).update(notified_at=now)
     return len(best)

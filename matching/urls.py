@@ -16,4 +16,5 @@ urlpatterns = [
     path("delete/", views.delete, name="me-delete"),
     path("apply/<int:posting_id>/", views.apply, name="apply"),
     path("applications/<int:match_id>/withdraw/", views.withdraw, name="withdraw"),
+    path("recommendations/<int:match_id>/", views.recommendation_open, name="recommendation-open"),
 ]

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -35,7 +35,7 @@ from xiangtan_jobs.core.views.widgets import options_html
 from .enums import MatchStatus
 from .models import Match
 from .presenters import reasons_in_words, seeker_applications, seeker_matches_export, seeker_recommendations
-from .services import match_apply, match_withdraw, matches_fill_reasons
+from .services import match_apply, match_mark_viewed, match_withdraw, matches_fill_reasons
 
 
 def _back(request: HttpRequest, default: str) -> HttpResponseRedirect:
@@ -107,6 +107,16 @@ def apply(request: HttpRequest, posting_id: int) -> HttpResponse:
             _("已申请「%(title)s」。服务点工作人员会尽快和您联系，进展显示在「我的」页面。") % {"title": posting.title},
         )
     return _back(request, default)
+
+
+@login_required
+def recommendation_open(request: HttpRequest, match_id: int) -> HttpResponse:
+    """Open one of my recommendations: marked viewed (已查看) the first time, then the job's page."""
+    match = get_object_or_404(Match, pk=match_id, seeker__user=request.user) if 0 < match_id < 2**62 else None
+    if match is None:
+        raise Http404
+    match_mark_viewed(match=match, actor=request.user)  # type: ignore[arg-type]
+    return HttpResponseRedirect(reverse("core:posting-detail", args=[match.posting_id]))
 
 
 @login_required

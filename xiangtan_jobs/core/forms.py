@@ -7,6 +7,8 @@ typed on a phone keyboard is accepted as 13800138000.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from typing import Any
 
 from django import forms
@@ -360,3 +362,51 @@ class PhoneLoginForm(AuthenticationForm):
         value = self.cleaned_data.get("username", "")
         phone = normalize_mobile(value)
         return phone if phone.isdigit() else value
+
+
+# --- login with an SMS code (验证码登录) --------------------------------------------------------
+
+_LOGIN_CODE_RE = re.compile(r"[0-9]{6}")
+
+
+class SmsLoginPhoneForm(PortalForm):
+    phone = forms.CharField(
+        label=_("手机号"),
+        max_length=30,
+        error_messages={
+            **_required(_("请填写登记时用的手机号，11 位数字")),
+            "max_length": _("手机号应为 11 位数字，以 1 开头、第二位是 3 到 9，请核对后重新填写"),
+        },
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+        help_text=_("验证码会用短信发到这个手机号"),
+    )
+
+    def clean_phone(self) -> str:
+        phone = normalize_mobile(self.cleaned_data["phone"])
+        validate_mobile(phone)
+        return phone
+
+
+class SmsLoginCodeForm(PortalForm):
+    code = forms.CharField(
+        label=_("短信验证码"),
+        max_length=30,
+        error_messages={
+            **_required(_("请填写短信里的 6 位数字验证码")),
+            "max_length": _("验证码是 6 位数字，请看短信后重新填写"),
+        },
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+        help_text=_("6 位数字，5 分钟内有效"),
+    )
+
+    def clean_code(self) -> str:
+        # Typed on a phone keyboard: full-width digits and spaces are fine.
+        code = "".join(unicodedata.normalize("NFKC", self.cleaned_data["code"]).split()).replace("-", "")
+        if not _LOGIN_CODE_RE.fullmatch(code):
+            raise ValidationError(_("验证码是 6 位数字，请看短信后重新填写"), code="code_format")
+        return code
+
+    def refuse(self, message: str) -> None:
+        """A well-formed code that was refused (wrong, expired, used): said beside the field too."""
+        self.add_error("code", ValidationError(message, code="refused"))
+        self._post_clean()  # ties the new error to the input (aria-describedby), as for the others

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import math
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -10,7 +13,10 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 
+from xiangtan_jobs.common.crypto import pii_digest
+from xiangtan_jobs.common.sms import sms_send
 from xiangtan_jobs.common.tasks import enqueue
 from xiangtan_jobs.common.validators import normalize_mobile, validate_mobile
 from xiangtan_jobs.core.enums import ConsentMethod, MembershipRole, PostingStatus, SeekerStatus, ServiceKind, UserRole
@@ -19,6 +25,7 @@ from xiangtan_jobs.core.models import (
     Employer,
     InboxMessage,
     JobPosting,
+    LoginCode,
     OperatorMembership,
     PostingSkill,
     SeekerRegistration,
@@ -29,6 +36,8 @@ from xiangtan_jobs.core.models import (
 )
 from xiangtan_jobs.core.models.postings import daily_equivalent
 from xiangtan_jobs.core.search import posting_search_text
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -460,3 +469,112 @@ def registration_erase(*, registration: SeekerRegistration, actor: User) -> None
     InboxMessage.objects.filter(user=actor).delete()
     enqueue(MATCH_SEEKER_TASK, registration.pk)
     User.objects.filter(pk=actor.pk).delete()
+
+
+# --- Login with an SMS code (验证码登录) ------------------------------------------------------
+
+LOGIN_CODE_TTL = dt.timedelta(minutes=5)
+LOGIN_CODE_RESEND_AFTER = dt.timedelta(seconds=60)
+LOGIN_CODE_MAX_TRIES = 5  # then the code is void: six digits must not be guessable by trying
+# Rows of phones nobody came back for are dropped a day after their code expired.
+LOGIN_CODE_KEEP = dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class LoginCodeSent:
+    """What asking for a code did: ``wait`` seconds left before a new code may be asked for (0 = a
+    new code was made). Says nothing about whether the phone has an account."""
+
+    wait: int
+
+
+@dataclass(frozen=True)
+class LoginCodeCheck:
+    """The account a correct code logs into, or why the code was refused.
+
+    ``problem``: "" (correct), "missing" (none asked for), "used", "too_many", "expired", "wrong".
+    """
+
+    user: User | None
+    problem: str = ""
+    tries_left: int = 0
+
+
+def _login_code_hash(*, phone_digest: str, code: str) -> str:
+    # Keyed with SECRET_KEY: a copy of the table alone does not let anyone try the million codes.
+    return salted_hmac("xiangtan_jobs.core.login_code", f"{phone_digest}:{code}", algorithm="sha256").hexdigest()
+
+
+def _login_code_account(phone: str) -> User | None:
+    # Seekers only: staff accounts keep their password (an SMS code must not open the admin).
+    return User.objects.filter(
+        username=phone, role=UserRole.SEEKER, is_active=True, is_staff=False, is_superuser=False
+    ).first()
+
+
+@transaction.atomic
+def login_code_send(*, phone: str, now: dt.datetime | None = None) -> LoginCodeSent:
+    """Text a 6-digit login code to the seeker account with this (normalised) phone, if any."""
+    now = now or timezone.now()
+    digest = pii_digest(phone)
+    LoginCode.objects.filter(expires_at__lt=now - LOGIN_CODE_KEEP).delete()
+    row = LoginCode.objects.select_for_update().filter(phone_digest=digest).first()
+    if row is not None and now - row.created_at < LOGIN_CODE_RESEND_AFTER:
+        return LoginCodeSent(wait=math.ceil((row.created_at + LOGIN_CODE_RESEND_AFTER - now).total_seconds()))
+    user = _login_code_account(phone)
+    # A code is made (and hashed) for an unknown phone too, only never sent: the same work and
+    # the same row either way, so the answers and the later "wrong code" look alike.
+    code = f"{secrets.randbelow(10**6):06d}"
+    values = {
+        "user": user,
+        "code_hash": _login_code_hash(phone_digest=digest, code=code),
+        "created_at": now,
+        "expires_at": now + LOGIN_CODE_TTL,
+        "attempts": 0,
+        "used_at": None,
+    }
+    if row is None:
+        try:
+            # A savepoint: two requests racing for one new phone meet the unique digest.
+            with transaction.atomic():
+                LoginCode.objects.create(phone_digest=digest, **values)
+        except IntegrityError:
+            return LoginCodeSent(wait=int(LOGIN_CODE_RESEND_AFTER.total_seconds()))
+    else:
+        LoginCode.objects.filter(pk=row.pk).update(**values)
+    if user is not None:
+        minutes = int(LOGIN_CODE_TTL.total_seconds() // 60)
+        text = f"【湘潭就业】您的登录验证码是 {code}，{minutes} 分钟内有效。请勿告诉他人，工作人员不会向您索要验证码。"
+        try:
+            sms_send(phone=phone, text=text)
+        except Exception:  # a provider's failure must not become a 500 that tells the number exists
+            # Not logger.exception: a provider's error may quote the message, and with it the code.
+            logger.error("Login code SMS to ***%s failed", phone[-4:])
+            transaction.set_rollback(True)
+            return LoginCodeSent(wait=0)
+    return LoginCodeSent(wait=0)
+
+
+@transaction.atomic
+def login_code_check(*, phone: str, code: str, now: dt.datetime | None = None) -> LoginCodeCheck:
+    """Check a login code typed for this phone; a correct one is used up and names its account."""
+    now = now or timezone.now()
+    digest = pii_digest(phone)
+    row = LoginCode.objects.select_for_update().filter(phone_digest=digest).first()
+    if row is None:
+        return LoginCodeCheck(user=None, problem="missing")
+    if row.used_at is not None:
+        return LoginCodeCheck(user=None, problem="used")
+    if row.attempts >= LOGIN_CODE_MAX_TRIES:
+        return LoginCodeCheck(user=None, problem="too_many")
+    if now >= row.expires_at:
+        return LoginCodeCheck(user=None, problem="expired")
+    user = User.objects.filter(pk=row.user_id, is_active=True).first() if row.user_id else None
+    if user is None or not constant_time_compare(_login_code_hash(phone_digest=digest, code=code), row.code_hash):
+        row.attempts += 1
+        row.save(update_fields=["attempts"])
+        left = LOGIN_CODE_MAX_TRIES - row.attempts
+        return LoginCodeCheck(user=None, problem="wrong" if left else "too_many", tries_left=left)
+    row.used_at = now
+    row.save(update_fields=["used_at"])
+    return LoginCodeCheck(user=user)

@@ -20,6 +20,8 @@ urlpatterns = [
 account_urlpatterns = (
     [
         path("login/", accounts.PhoneLoginView.as_view(), name="login"),
+        path("login/sms/", accounts.sms_login, name="login-sms"),
+        path("login/sms/code/", accounts.sms_login_code, name="login-sms-code"),
         path("logout/", accounts.PortalLogoutView.as_view(), name="logout"),
     ],
     "accounts",

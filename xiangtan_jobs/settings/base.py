@@ -174,6 +174,24 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 
+# --- Rate limits (django-ratelimit, counted in the default cache) ----------------------------
+# Redis in production, shared by every web process; without REDIS_URL each process counts alone
+# in local memory, which is enough for the embedded single-machine default.
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_IP_META_KEY = "xiangtan_jobs.common.client_ip.client_ip"
+# The header in which the reverse proxy passes the client's address (e.g. HTTP_X_REAL_IP);
+# empty = REMOTE_ADDR, for a server reached directly.
+CLIENT_IP_HEADER = env.str("CLIENT_IP_HEADER", default="")
+# Login with an SMS code: how often a phone number (whether registered or not) and one address
+# may ask for a code ("send") and try one ("check"). Mobile carriers put many people behind one
+# address, so the per-address limits are the looser ones.
+SMS_LOGIN_RATES = {
+    "send_phone": env.str("SMS_LOGIN_RATE_SEND_PHONE", default="5/h"),
+    "send_ip": env.str("SMS_LOGIN_RATE_SEND_IP", default="30/h"),
+    "check_phone": env.str("SMS_LOGIN_RATE_CHECK_PHONE", default="20/h"),
+    "check_ip": env.str("SMS_LOGIN_RATE_CHECK_IP", default="60/h"),
+}
+
 # --- Locale ------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]

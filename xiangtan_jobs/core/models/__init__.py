@@ -6,6 +6,7 @@ from .areas import Area
 from .audit import AccessLog
 from .employers import Employer
 from .inbox import InboxMessage
+from .login_codes import LoginCode
 from .postings import JobPosting, PostingSkill
 from .records import ServiceRecord, SiteEvent
 from .seekers import SeekerRegistration, SeekerSkill
@@ -19,6 +20,7 @@ __all__ = [
     "Employer",
     "InboxMessage",
     "JobPosting",
+    "LoginCode",
     "OperatorMembership",
     "PostingSkill",
     "SeekerRegistration",

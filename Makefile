@@ -47,6 +47,8 @@ bench-engine: $(VENV)/.installed ## Benchmark the pure matching engine (syntheti
 	OPENBLAS_NUM_THREADS=1 $(PY) bench/bench_engine.py
 
 bench-pages: $(VENV)/.installed ## Benchmark the job list pages (needs DATABASE_URL with full demo data; see bench/README.md)
+	@command -v wrk >/dev/null || { echo "安装 wrk (installing Debian's wrk)"; \
+	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install -y -q wrk >/dev/null; }
 	$(PY) bench/bench_pages.py
 
 bench-matching: $(VENV)/.installed ## Benchmark the matching on the database (needs DATABASE_URL and REDIS_URL)

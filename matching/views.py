@@ -112,9 +112,9 @@ def apply(request: HttpRequest, posting_id: int) -> HttpResponse:
 @login_required
 def recommendation_open(request: HttpRequest, match_id: int) -> HttpResponse:
     """Open one of my recommendations: marked viewed (已查看) the first time, then the job's page."""
-    match = get_object_or_404(Match, pk=match_id, seeker__user=request.user) if 0 < match_id < 2**62 else None
-    if match is None:
+    if not 0 < match_id < 2**62:
         raise Http404
+    match = get_object_or_404(Match, pk=match_id, seeker__user=request.user)
     match_mark_viewed(match=match, actor=request.user)  # type: ignore[arg-type]
     return HttpResponseRedirect(reverse("core:posting-detail", args=[match.posting_id]))
 

@@ -369,6 +369,13 @@ class PhoneLoginForm(AuthenticationForm):
 _LOGIN_CODE_RE = re.compile(r"[0-9]{6}")
 
 
+class _CodeInput(forms.TextInput):
+    """Never writes the typed code back into the page: a refused one may still be the real code."""
+
+    def format_value(self, value: Any) -> str | None:
+        return None
+
+
 class SmsLoginPhoneForm(PortalForm):
     phone = forms.CharField(
         label=_("手机号"),
@@ -395,7 +402,7 @@ class SmsLoginCodeForm(PortalForm):
             **_required(_("请填写短信里的 6 位数字验证码")),
             "max_length": _("验证码是 6 位数字，请看短信后重新填写"),
         },
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+        widget=_CodeInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
         help_text=_("6 位数字，5 分钟内有效"),
     )
 

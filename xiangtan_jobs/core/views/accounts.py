@@ -13,6 +13,7 @@ from django.shortcuts import render, resolve_url
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import is_ratelimited
 
@@ -135,7 +136,12 @@ def _problem_text(problem: str, tries_left: int) -> str:
         "too_many": _("输错了 %(n)s 次，这个验证码已作废。") % {"n": LOGIN_CODE_MAX_TRIES} + again,
         "expired": _("验证码已过期（5 分钟内有效）。") + again,
     }
-    return texts.get(problem, _("验证码不对，请核对短信里的 6 位数字。还可以再试 %(n)s 次。") % {"n": tries_left})
+    wrong = ngettext(
+        "验证码不对，请核对短信里的 6 位数字。还可以再试 %(n)s 次。",
+        "验证码不对，请核对短信里的 6 位数字。还可以再试 %(n)s 次。",
+        tries_left,
+    )
+    return texts.get(problem, wrong % {"n": tries_left})
 
 
 @require_http_methods(["GET", "POST"])

@@ -43,7 +43,7 @@ class Match(TimeStampedModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        db_index=False,  # a partial index below: only acted-on matches name who changed them
+        db_index=False,  # a partial index below: only matches someone moved (viewed, applied, …) name who
     )
     notified_at = models.DateTimeField("通知时间", null=True, blank=True)
 

@@ -478,6 +478,12 @@ LOGIN_CODE_RESEND_AFTER = dt.timedelta(seconds=60)
 LOGIN_CODE_MAX_TRIES = 5  # then the code is void: six digits must not be guessable by trying
 # Rows of phones nobody came back for are dropped a day after their code expired.
 LOGIN_CODE_KEEP = dt.timedelta(days=1)
+LOGIN_CODE_SMS_TASK = "core.send_login_code"
+
+
+class LoginCodeSmsFailed(Exception):
+    """The SMS provider failed to take a login code; says only which number (last 4 digits), so that
+    Celery's retry and failure logs cannot quote the provider's error, which may hold the code."""
 
 
 @dataclass(frozen=True)
@@ -537,22 +543,51 @@ def login_code_send(*, phone: str, now: dt.datetime | None = None) -> LoginCodeS
         try:
             # A savepoint: two requests racing for one new phone meet the unique digest.
             with transaction.atomic():
-                LoginCode.objects.create(phone_digest=digest, **values)
+                row = LoginCode.objects.create(phone_digest=digest, **values)
         except IntegrityError:
             return LoginCodeSent(wait=int(LOGIN_CODE_RESEND_AFTER.total_seconds()))
     else:
         LoginCode.objects.filter(pk=row.pk).update(**values)
     if user is not None:
-        minutes = int(LOGIN_CODE_TTL.total_seconds() // 60)
-        text = f"【湘潭就业】您的登录验证码是 {code}，{minutes} 分钟内有效。请勿告诉他人，工作人员不会向您索要验证码。"
-        try:
-            sms_send(phone=phone, text=text)
-        except Exception:  # a provider's failure must not become a 500 that tells the number exists
-            # Not logger.exception: a provider's error may quote the message, and with it the code.
-            logger.error("Login code SMS to ***%s failed", phone[-4:])
-            transaction.set_rollback(True)
-            return LoginCodeSent(wait=0)
+        # The SMS goes from a worker, never from here: a provider's 100-500 ms (or its failure)
+        # inside the request would tell by the clock alone which numbers have an account. For one
+        # that has, the request only adds a local on-commit callback: no query, no network.
+        # The message carries the row and the code (the row keeps only its hash) but not the
+        # phone: the worker reads that from the account, so no number sits in the broker.
+        enqueue(LOGIN_CODE_SMS_TASK, row.pk, code)
     return LoginCodeSent(wait=0)
+
+
+def login_code_deliver(*, login_code_id: int, code: str, now: dt.datetime | None = None) -> bool:
+    """Text a login code to its account's phone if it is still the live one; False if it is not."""
+    now = now or timezone.now()
+    row = LoginCode.objects.select_related("user").filter(pk=login_code_id).first()
+    # A code used, voided, expired (a retry came too late) or replaced by a newer one since it was
+    # queued is not sent: the seeker would type a code that can no longer log in.
+    if (
+        row is None
+        or row.user is None
+        or row.used_at is not None
+        or row.attempts >= LOGIN_CODE_MAX_TRIES
+        or now >= row.expires_at
+        or not constant_time_compare(_login_code_hash(phone_digest=row.phone_digest, code=code), row.code_hash)
+    ):
+        return False
+    phone = row.user.username
+    # The account's number may have changed since: the code was asked for the old one.
+    if not row.user.is_active or pii_digest(phone) != row.phone_digest:
+        return False
+    minutes = int(LOGIN_CODE_TTL.total_seconds() // 60)
+    text = f"【湘潭就业】您的登录验证码是 {code}，{minutes} 分钟内有效。请勿告诉他人，工作人员不会向您索要验证码。"
+    try:
+        sms_send(phone=phone, text=text)
+    except Exception:
+        # Not logger.exception: a provider's error may quote the message, and with it the code.
+        logger.error("Login code SMS to ***%s failed", phone[-4:])
+    else:
+        return True
+    # Raised outside the except block, so no chained traceback carries the provider's error.
+    raise LoginCodeSmsFailed(f"***{phone[-4:]}")
 
 
 @transaction.atomic

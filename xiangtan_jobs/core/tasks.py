@@ -19,3 +19,19 @@ from xiangtan_jobs.core import services
 def expire_postings() -> int:
     """Nightly: close postings past their expiry date (idempotent: a rerun finds none)."""
     return services.posting_expire_overdue()
+
+
+@shared_task(
+    name=services.LOGIN_CODE_SMS_TASK,
+    # A provider's failure is retried a few times, soon: the code is valid 5 minutes only, and a
+    # retry after that (or after a newer code) sends nothing.
+    autoretry_for=(DatabaseError, services.LoginCodeSmsFailed),
+    retry_backoff=5,
+    retry_backoff_max=60,
+    max_retries=3,
+    soft_time_limit=30,
+    time_limit=45,
+)
+def send_login_code(login_code_id: int, code: str) -> bool:
+    """Text a seeker the login code just asked for (queued on commit; the request never waits)."""
+    return services.login_code_deliver(login_code_id=login_code_id, code=code)

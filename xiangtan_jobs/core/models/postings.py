@@ -122,8 +122,34 @@ class JobPosting(TimeStampedModel):
             ),
         ]
         indexes = [
-            # The public list: newest first, optionally narrowed by one filter.
-            models.Index(fields=["-published_at", "-id"], condition=Q(status="published"), name="posting_pub_newest"),
+            # The public list: newest first, optionally narrowed by one filter. The newest-first
+            # index carries every column a result card shows (PostgreSQL INCLUDE; SQLite ignores it),
+            # so page 1 and a page 40,000 rows down are both index-only reads of 21 adjacent
+            # entries instead of 21 heap pages scattered by age (deep pages were 11 % slower).
+            models.Index(
+                fields=["-published_at", "-id"],
+                include=[
+                    "expires_on",
+                    "title",
+                    "employer",
+                    "area",
+                    "district",
+                    "service_point",
+                    "lat",
+                    "lng",
+                    "work_type",
+                    "wage_min",
+                    "wage_max",
+                    "wage_unit",
+                    "wage_daily",
+                    "older_ok",
+                    "disability_ok",
+                    "mother_flexible",
+                    "shifts",
+                ],
+                condition=Q(status="published"),
+                name="posting_pub_newest_card",
+            ),
             models.Index(
                 fields=["district", "-published_at", "-id"],
                 condition=Q(status="published"),

@@ -48,6 +48,8 @@ def queued(monkeypatch):
 
     def send_task(name: str, args: list[object] | None = None, **options: object) -> None:
         sent.append((name, args or []))
+        # The code must not reach Celery's logs or an error report through the arguments.
+        assert options.get("argsrepr") == "(hidden)", options
         known[name](*(args or []))
 
     monkeypatch.setattr("celery.current_app.send_task", send_task)

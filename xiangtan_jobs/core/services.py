@@ -554,7 +554,7 @@ def login_code_send(*, phone: str, now: dt.datetime | None = None) -> LoginCodeS
         # that has, the request only adds a local on-commit callback: no query, no network.
         # The message carries the row and the code (the row keeps only its hash) but not the
         # phone: the worker reads that from the account, so no number sits in the broker.
-        enqueue(LOGIN_CODE_SMS_TASK, row.pk, code)
+        enqueue(LOGIN_CODE_SMS_TASK, row.pk, code, secret=True)
     return LoginCodeSent(wait=0)
 
 

@@ -37,7 +37,7 @@ def _no_sms_yet():
 def queued(monkeypatch):
     """What login_code_send queues, recorded (as (name, args)) instead of sent after commit."""
     sent: list[tuple[str, tuple[object, ...]]] = []
-    monkeypatch.setattr(services, "enqueue", lambda name, *args: sent.append((name, args)))
+    monkeypatch.setattr(services, "enqueue", lambda name, *args, secret=False: sent.append((name, args)))
     return sent
 
 

@@ -24,6 +24,7 @@ $(VENV)/.installed: requirements-dev.lock
 run: $(VENV)/.installed ## Set up everything and run the portal with demo data (web + Celery worker + beat)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --postings $(DEMO_POSTINGS) --seekers $(DEMO_SEEKERS) --seed 1
+	$(PY) manage.py rematch  # recommendations for the demo data at once (the nightly run does it at 02:00)
 	@$(PY) manage.py demo_logins --url "http://$(HOST):$(PORT)/"
 	WEB_ADDR="$(HOST):$(PORT)" exec scripts/run-all
 

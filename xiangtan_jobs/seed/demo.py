@@ -491,6 +491,16 @@ class DemoBuilder:
                 if cand not in mine:
                     mine.append(cand)
             wage_min, _wage_max, unit = self._wage(first)
+            if i == 0:
+                # The demo login (a mother looking for school-hours work near home): a profile with
+                # something to recommend, set after the random draws so every other row stays the same.
+                named = {sk.name: sk for sk in self.skills}
+                mine = [named[n] for n in ("保洁员", "家政服务员") if n in named] or mine
+                unit = mine[0].typical_wage_unit or WageUnit.DAY
+                wage_min = mine[0].typical_wage_min or wage_min
+                centre = [a for a in self.tops if a.name == "雨湖区"] or [top]
+                area = self.children[centre[0].pk][0]
+                lat, lng = area.lat, area.lng
             site = self.rng.choice(sites) if self.rng.random() < 0.6 else None
             status = SeekerStatus.ACTIVE
             r = self.rng.random()
@@ -506,7 +516,7 @@ class DemoBuilder:
                 area=area,
                 home_lat=lat,
                 home_lng=lng,
-                travel_km=self.rng.choice((3, 5, 5, 10, 10, 15, 20, 30)),
+                travel_km=15 if i == 0 else self.rng.choice((3, 5, 5, 10, 10, 15, 20, 30)),
                 work_types=work_types,
                 shifts=shifts,
                 expected_wage=wage_min,

@@ -29,6 +29,7 @@ from xiangtan_jobs.core.models import (
     Skill,
     SkillCategory,
 )
+from xiangtan_jobs.core.models.postings import CARD_COLUMNS
 
 
 def home_summary() -> dict[str, object]:
@@ -251,25 +252,14 @@ def within_km(qs: QuerySet[JobPosting], lat: float, lng: float, km: float) -> Qu
 # --- keyset pagination --------------------------------------------------------------------------
 
 SORTS = ("new", "wage", "near")
+# The card's columns (the same the newest-first index carries), the employer by name.
 LIST_FIELDS = (
     "id",
-    "title",
-    "employer__name",
-    "area_id",
-    "district_id",
-    "service_point_id",
-    "lat",
-    "lng",
-    "work_type",
-    "wage_min",
-    "wage_max",
-    "wage_unit",
-    "wage_daily",
     "published_at",
-    "older_ok",
-    "disability_ok",
-    "mother_flexible",
-    "shifts",
+    *(
+        "employer__name" if c == "employer" else f"{c}_id" if c in ("area", "district", "service_point") else c
+        for c in CARD_COLUMNS
+    ),
 )
 
 

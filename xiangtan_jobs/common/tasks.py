@@ -6,8 +6,13 @@ the task's registered name is the contract. Nothing is queued if the transaction
 
 from __future__ import annotations
 
+import logging
+
 from celery import current_app
 from django.db import transaction
+from kombu.exceptions import OperationalError
+
+logger = logging.getLogger(__name__)
 
 
 def enqueue(task_name: str, *args: object, secret: bool = False) -> None:
@@ -17,4 +22,14 @@ def enqueue(task_name: str, *args: object, secret: bool = False) -> None:
     then shows "(hidden)" wherever it would print or attach the arguments.
     """
     options = {"argsrepr": "(hidden)", "kwargsrepr": "{}"} if secret else {}
-    transaction.on_commit(lambda: current_app.send_task(task_name, args=list(args), **options))
+
+    def send() -> None:
+        try:
+            current_app.send_task(task_name, args=list(args), **options)
+        except (OperationalError, OSError) as exc:
+            # The broker is away. The data is committed; the work is derived from it and caught up
+            # by the nightly full rematch (matching) or asked for again (a login code), so the
+            # person who saved it gets their page, not a 500.
+            logger.error("Could not queue %s (%s): broker unavailable", task_name, type(exc).__name__)
+
+    transaction.on_commit(send)

@@ -115,7 +115,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Redis: broker and cache ------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Only derived data lives in the cache: if Redis is away, pages are served without it (slower,
+    # never a 500), and a short socket timeout keeps a dead Redis from holding up requests.
+    CACHES = {
+        "default": {
+            "BACKEND": "xiangtan_jobs.common.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # How long the public job list keeps a search's counts (total, per district, per work type);

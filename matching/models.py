@@ -130,3 +130,33 @@ class RematchChunk(models.Model):
 
     def __str__(self) -> str:
         return f"{self.run_id}#{self.number}"
+
+
+class ReplayKind(models.TextChoices):
+    POSTING = "posting", "岗位"
+    SEEKER = "seeker", "求职者"
+
+
+class RematchReplay(models.Model):
+    """A posting or seeker matched incrementally while a full rematch was running.
+
+    A chunk of the full run may have read its rows before the change and store after it, which
+    would put back the stale kept list; the run's finish repeats these incremental updates last.
+    """
+
+    Kind = ReplayKind
+
+    run = models.ForeignKey(RematchRun, verbose_name="全量重新匹配", on_delete=models.CASCADE, related_name="replays")
+    kind = models.CharField("类型", max_length=8, choices=ReplayKind.choices)
+    object_id = models.BigIntegerField("编号")
+
+    class Meta:
+        verbose_name = "重新匹配期间的变更"
+        verbose_name_plural = "重新匹配期间的变更"
+        constraints = [
+            models.UniqueConstraint(fields=["run", "kind", "object_id"], name="rematch_replay_unique"),
+            choices_constraint("kind", ReplayKind, "rematch_replay_kind_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.run_id}: {self.kind} {self.object_id}"

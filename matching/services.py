@@ -34,7 +34,7 @@ from xiangtan_jobs.core.models import (
 )
 
 from .enums import UNTOUCHED_STATUSES, MatchStatus
-from .models import Match, RematchChunk, RematchRun
+from .models import Match, RematchChunk, RematchReplay, RematchRun
 from .selectors import engine_postings, engine_seekers, engine_skills, matchable_postings, matchable_seekers
 
 # The operator's pipeline: contacted → interview → intention reached → hired, or declined.
@@ -427,6 +427,20 @@ def _apply(update: Update, postings: PostingIndex, seekers: SeekerIndex) -> Matc
     return MatchingOutcome(postings=len(update.kept), kept=len(kept_pairs), seekers_refreshed=len(changed_seekers))
 
 
+def _running_rematches() -> QuerySet[RematchRun]:
+    """Full rematches started in the last day and not finished (an older one is superseded)."""
+    return RematchRun.objects.filter(finished_at__isnull=True, created_at__gte=timezone.now() - dt.timedelta(days=1))
+
+
+def _note_for_running_rematch(kind: str, object_id: int) -> None:
+    """Remember an incremental update made while a full rematch runs: one of its chunks may have read
+    the rows before this change and store after it; the run's finish repeats the update last."""
+    runs = list(_running_rematches().values_list("id", flat=True))
+    RematchReplay.objects.bulk_create(
+        [RematchReplay(run_id=run_id, kind=kind, object_id=object_id) for run_id in runs], ignore_conflicts=True
+    )
+
+
 def matching_run_posting(*, posting_id: int, now: dt.datetime | None = None) -> MatchingOutcome:
     """After a posting is published, edited, closed or expired: its kept seekers and their recommendations."""
     with transaction.atomic():
@@ -438,6 +452,7 @@ def matching_run_posting(*, posting_id: int, now: dt.datetime | None = None) -> 
         postings = PostingIndex.build(found, table)
         update = update_for_posting(posting_id, posting, seekers, DbKeptStore(), ENGINE_PARAMS, DEFAULT_WEIGHTS)
         outcome = _apply(update, postings, seekers)
+        _note_for_running_rematch(RematchReplay.Kind.POSTING, posting_id)
         seekers_notify(seeker_ids={p.seeker_id for p in update.kept.get(posting_id, ())})
         return outcome
 
@@ -459,6 +474,7 @@ def matching_run_seeker(*, seeker_id: int, now: dt.datetime | None = None) -> Ma
         seekers = SeekerIndex.build({s.id: s for s in [*competing, *found]}.values(), table)
         update = update_for_seeker(seeker_id, seeker, postings, seekers, DbKeptStore(), ENGINE_PARAMS, DEFAULT_WEIGHTS)
         outcome = _apply(update, postings, seekers)
+        _note_for_running_rematch(RematchReplay.Kind.SEEKER, seeker_id)
         seekers_notify(seeker_ids={seeker_id})
         return outcome
 
@@ -585,8 +601,10 @@ def rematch_stale_chunks(*, now: dt.datetime | None = None) -> tuple[list[int], 
     return lost, unfinished
 
 
-def rematch_finish(*, run_id: int) -> int:
-    """After the last chunk: drop what is no longer matchable, then refresh every seeker's shown list."""
+def rematch_finish(*, run_id: int, now: dt.datetime | None = None) -> int:
+    """After the last chunk: drop what is no longer matchable, refresh every seeker's shown list, then
+    repeat the incremental updates made while the run was going (a chunk that read its rows before
+    such a change stored a stale list; the repeat, done last, leaves what the change should)."""
     with transaction.atomic():
         _lock_matching()
         gone = Match.objects.exclude(posting__in=matchable_postings()) | Match.objects.exclude(
@@ -596,6 +614,13 @@ def rematch_finish(*, run_id: int) -> int:
         gone.filter(kept=True).update(kept=False)
         shown = _refresh_shown(None)
         RematchRun.objects.filter(pk=run_id, finished_at__isnull=True).update(finished_at=timezone.now())
+        replays = list(RematchReplay.objects.filter(run_id=run_id).order_by("pk").values_list("kind", "object_id"))
+    # Each in its own transaction, after the run is marked finished (so these are not noted again).
+    for kind, object_id in replays:
+        if kind == RematchReplay.Kind.POSTING:
+            matching_run_posting(posting_id=object_id, now=now)
+        else:
+            matching_run_seeker(seeker_id=object_id, now=now)
     seekers_notify(seeker_ids=None)
     return shown
 
@@ -624,7 +649,7 @@ def rematch_inline(
                 _chunk_store(done, pairs.result())
                 progress(len(done.posting_ids))
             pending = (claimed, future) if claimed is not None and future is not None else None
-    rematch_finish(run_id=run.pk)
+    rematch_finish(run_id=run.pk, now=now)
     run.refresh_from_db()
     return run
 

@@ -9,17 +9,25 @@ import pytest
 from django.utils import timezone
 
 from matching import tasks
-from matching.models import Match, RematchChunk, RematchRun
+from matching.engine import SeekerIndex, SkillTable
+from matching.models import Match, RematchChunk, RematchReplay, RematchRun
+from matching.selectors import engine_seekers, engine_skills
 from matching.services import (
     REMATCH_MAX_ATTEMPTS,
     REMATCH_STALE,
+    _chunk_claim,
+    _chunk_pairs,
+    _chunk_postings,
+    _chunk_store,
+    matching_run_posting,
+    matching_run_seeker,
     rematch_chunk,
     rematch_finish,
     rematch_inline,
     rematch_plan,
     rematch_stale_chunks,
 )
-from xiangtan_jobs.core.models import JobPosting
+from xiangtan_jobs.core.models import JobPosting, SeekerRegistration
 from xiangtan_jobs.seed.demo import demo_seed
 
 pytestmark = pytest.mark.usefixtures("ref")
@@ -70,6 +78,40 @@ def test_the_command_ranking_and_storing_side_by_side_leaves_what_one_chunk_woul
     assert sum(seen) == JobPosting.objects.public().count()
     assert run.chunks_done == run.chunks_total and run.finished_at is not None
     assert stored() == one_chunk
+
+
+def test_changes_during_the_run_are_not_undone_by_a_chunk_that_read_the_rows_before(city):
+    """A chunk reads at 02:00:10, a posting and a seeker change at 02:00:30 (their incremental
+    updates store at once), the chunk stores at 02:00:40: the finish repeats those updates last."""
+    rematch_inline(now=NOON)
+    run, chunks = rematch_plan(chunk_size=10_000)
+    claimed = _chunk_claim(chunks[0].pk)
+    seekers = SeekerIndex.build(engine_seekers(), SkillTable.build(engine_skills().values()))
+    stale = _chunk_pairs(_chunk_postings(claimed.posting_ids, NOON), seekers)  # read before the changes
+
+    # A posting whose list is full (more candidates than room) takes more people; a seeker with a
+    # short range widens it, entering lists they were not in.
+    full = [
+        p
+        for p in JobPosting.objects.public().order_by("id")
+        if Match.objects.filter(posting=p, kept=True).count() == 5 * p.headcount
+    ]
+    posting_id = full[0].pk
+    JobPosting.objects.filter(pk=posting_id).update(headcount=full[0].headcount + 3)
+    matching_run_posting(posting_id=posting_id, now=NOON)
+    seeker = SeekerRegistration.objects.filter(status="active", travel_km__lte=5).order_by("id").first()
+    seeker_id = seeker.pk
+    SeekerRegistration.objects.filter(pk=seeker_id).update(travel_km=30)
+    matching_run_seeker(seeker_id=seeker_id, now=NOON)
+    assert RematchReplay.objects.filter(run=run).count() == 2
+
+    changed = stored()
+    _chunk_store(claimed, stale)  # puts back the lists as they were before the two changes
+    assert stored() != changed
+    rematch_finish(run_id=run.pk, now=NOON)
+    after_finish = stored()
+    rematch_inline(now=NOON)  # what a full run on the changed data leaves
+    assert after_finish == stored()
 
 
 def test_a_repeated_chunk_message_changes_nothing(city):

@@ -579,6 +579,7 @@ def rematch_run_of(chunk_id: int) -> int:
 # taken as lost (the chunk task's hard time limit is 660 s) and queued again, at most this often.
 REMATCH_STALE = dt.timedelta(minutes=15)
 REMATCH_MAX_ATTEMPTS = 5
+REMATCH_KEEP_DETAILS = dt.timedelta(days=7)
 
 
 def rematch_stale_chunks(*, now: dt.datetime | None = None) -> tuple[list[int], list[int]]:
@@ -615,6 +616,11 @@ def rematch_finish(*, run_id: int, now: dt.datetime | None = None) -> int:
         shown = _refresh_shown(None)
         RematchRun.objects.filter(pk=run_id, finished_at__isnull=True).update(finished_at=timezone.now())
         replays = list(RematchReplay.objects.filter(run_id=run_id).order_by("pk").values_list("kind", "object_id"))
+        # The runs themselves stay (a record of each night); their chunks' id lists and replays,
+        # ~40 KB a chunk, go after a week.
+        week_ago = timezone.now() - REMATCH_KEEP_DETAILS
+        RematchChunk.objects.filter(run__created_at__lt=week_ago).delete()
+        RematchReplay.objects.filter(run__created_at__lt=week_ago).delete()
     # Each in its own transaction, after the run is marked finished (so these are not noted again).
     for kind, object_id in replays:
         if kind == RematchReplay.Kind.POSTING:

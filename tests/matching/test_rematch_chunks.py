@@ -169,3 +169,14 @@ def test_nightly_tasks_run_the_whole_rematch(city):
     assert by_tasks
     rematch_inline(now=timezone.now())
     assert stored() == by_tasks
+
+
+def test_a_finished_run_drops_the_chunk_lists_of_runs_older_than_a_week(city):
+    old_run, _chunks = rematch_plan(chunk_size=50)
+    RematchRun.objects.filter(pk=old_run.pk).update(created_at=timezone.now() - dt.timedelta(days=8))
+    RematchReplay.objects.create(run=old_run, kind="posting", object_id=1)
+    run = rematch_inline(now=NOON, chunk_size=50)
+    assert not RematchChunk.objects.filter(run=old_run).exists()
+    assert not RematchReplay.objects.filter(run=old_run).exists()
+    assert RematchChunk.objects.filter(run=run).count() == run.chunks_total  # this week's stay
+    assert RematchRun.objects.filter(pk=old_run.pk).exists()  # the record of the night stays

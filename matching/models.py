@@ -144,8 +144,6 @@ class RematchReplay(models.Model):
     would put back the stale kept list; the run's finish repeats these incremental updates last.
     """
 
-    Kind = ReplayKind
-
     run = models.ForeignKey(RematchRun, verbose_name="全量重新匹配", on_delete=models.CASCADE, related_name="replays")
     kind = models.CharField("类型", max_length=8, choices=ReplayKind.choices)
     object_id = models.BigIntegerField("编号")

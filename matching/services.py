@@ -34,7 +34,7 @@ from xiangtan_jobs.core.models import (
 )
 
 from .enums import UNTOUCHED_STATUSES, MatchStatus
-from .models import Match, RematchChunk, RematchReplay, RematchRun
+from .models import Match, RematchChunk, RematchReplay, RematchRun, ReplayKind
 from .selectors import engine_postings, engine_seekers, engine_skills, matchable_postings, matchable_seekers
 
 # The operator's pipeline: contacted → interview → intention reached → hired, or declined.
@@ -452,7 +452,7 @@ def matching_run_posting(*, posting_id: int, now: dt.datetime | None = None) -> 
         postings = PostingIndex.build(found, table)
         update = update_for_posting(posting_id, posting, seekers, DbKeptStore(), ENGINE_PARAMS, DEFAULT_WEIGHTS)
         outcome = _apply(update, postings, seekers)
-        _note_for_running_rematch(RematchReplay.Kind.POSTING, posting_id)
+        _note_for_running_rematch(ReplayKind.POSTING, posting_id)
         seekers_notify(seeker_ids={p.seeker_id for p in update.kept.get(posting_id, ())})
         return outcome
 
@@ -474,7 +474,7 @@ def matching_run_seeker(*, seeker_id: int, now: dt.datetime | None = None) -> Ma
         seekers = SeekerIndex.build({s.id: s for s in [*competing, *found]}.values(), table)
         update = update_for_seeker(seeker_id, seeker, postings, seekers, DbKeptStore(), ENGINE_PARAMS, DEFAULT_WEIGHTS)
         outcome = _apply(update, postings, seekers)
-        _note_for_running_rematch(RematchReplay.Kind.SEEKER, seeker_id)
+        _note_for_running_rematch(ReplayKind.SEEKER, seeker_id)
         seekers_notify(seeker_ids={seeker_id})
         return outcome
 
@@ -623,7 +623,7 @@ def rematch_finish(*, run_id: int, now: dt.datetime | None = None) -> int:
         RematchReplay.objects.filter(run__created_at__lt=week_ago).delete()
     # Each in its own transaction, after the run is marked finished (so these are not noted again).
     for kind, object_id in replays:
-        if kind == RematchReplay.Kind.POSTING:
+        if kind == ReplayKind.POSTING:
             matching_run_posting(posting_id=object_id, now=now)
         else:
             matching_run_seeker(seeker_id=object_id, now=now)
@@ -645,16 +645,25 @@ def rematch_inline(
     run, chunks = rematch_plan(chunk_size=chunk_size)
     now = now or timezone.now()
     seekers = SeekerIndex.build(engine_seekers(), SkillTable.build(engine_skills().values()))
-    pending: tuple[RematchChunk, Future[list[tuple[int, int, float]]]] | None = None
+    Ranked = tuple[RematchChunk, Future[list[tuple[int, int, float]]]]
+
+    def store(ranked: Ranked) -> None:
+        chunk, pairs = ranked
+        _chunk_store(chunk, pairs.result())
+        progress(len(chunk.posting_ids))
+
+    pending: Ranked | None = None
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="rematch") as pool:
-        for chunk in [*chunks, None]:
-            claimed = _chunk_claim(chunk.pk) if chunk is not None else None
-            future = pool.submit(_chunk_pairs, _chunk_postings(claimed.posting_ids, now), seekers) if claimed else None
+        for chunk in chunks:
+            claimed = _chunk_claim(chunk.pk)
+            if claimed is None:
+                continue
+            ranking = pool.submit(_chunk_pairs, _chunk_postings(claimed.posting_ids, now), seekers)
             if pending is not None:
-                done, pairs = pending
-                _chunk_store(done, pairs.result())
-                progress(len(done.posting_ids))
-            pending = (claimed, future) if claimed is not None and future is not None else None
+                store(pending)  # while the helper thread ranks this chunk
+            pending = (claimed, ranking)
+        if pending is not None:
+            store(pending)
     rematch_finish(run_id=run.pk, now=now)
     run.refresh_from_db()
     return run

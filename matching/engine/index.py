@@ -73,6 +73,12 @@ def _frozen(array: npt.NDArray[Any]) -> npt.NDArray[Any]:
     return array
 
 
+def _position(ids: Ints, entity_id: int) -> int | None:
+    """Where an id sits in a sorted id column, None if absent."""
+    i = int(np.searchsorted(ids, entity_id))
+    return i if i < len(ids) and int(ids[i]) == entity_id else None
+
+
 def _check_ids(ids: Ints, what: str) -> None:
     if len(ids) >= MAX_ENTITIES:
         raise ValueError(f"at most {MAX_ENTITIES - 1} {what} per index")
@@ -155,8 +161,7 @@ class PostingIndex:
 
     def position(self, posting_id: int) -> int | None:
         """Index position of a posting id, None if absent."""
-        i = int(np.searchsorted(self.ids, posting_id))
-        return i if i < len(self.ids) and int(self.ids[i]) == posting_id else None
+        return _position(self.ids, posting_id)
 
     def get(self, posting_id: int) -> PostingIn | None:
         """The indexed posting with this id, if any."""
@@ -242,8 +247,7 @@ class SeekerIndex:
 
     def position(self, seeker_id: int) -> int | None:
         """Index position of a seeker id, None if absent."""
-        i = int(np.searchsorted(self.ids, seeker_id))
-        return i if i < len(self.ids) and int(self.ids[i]) == seeker_id else None
+        return _position(self.ids, seeker_id)
 
     def get(self, seeker_id: int) -> SeekerIn | None:
         """The indexed seeker with this id, if any."""

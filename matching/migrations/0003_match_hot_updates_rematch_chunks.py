@@ -4,18 +4,14 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-
-def fillfactor(apps, schema_editor, value=60):
-    """Free room on each page of matching_match so that the nightly rewrite of scores and flags is
-    done in place (HOT updates, no index entries). PostgreSQL only; new pages take it at once, old
-    ones as they are rewritten."""
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(f"ALTER TABLE matching_match SET (fillfactor = {int(value)})")
+from xiangtan_jobs.common.migration_ops import postgresql_only
 
 
-def fillfactor_default(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute("ALTER TABLE matching_match RESET (fillfactor)")
+# Free room on each page of matching_match so that the nightly rewrite of scores and flags is done
+# in place (HOT updates, no index entries). New pages take it at once, old ones as they are rewritten.
+FILLFACTOR = postgresql_only(
+    ["ALTER TABLE matching_match SET (fillfactor = 60)"], ["ALTER TABLE matching_match RESET (fillfactor)"]
+)
 
 
 class Migration(migrations.Migration):
@@ -84,5 +80,5 @@ class Migration(migrations.Migration):
             model_name='rematchchunk',
             constraint=models.UniqueConstraint(fields=('run', 'number'), name='rematch_chunk_unique'),
         ),
-        migrations.RunPython(fillfactor, fillfactor_default),
+        FILLFACTOR,
     ]

@@ -445,6 +445,24 @@ class SeekerSkillInline(ParentScopedInlineMixin, admin.TabularInline):
     autocomplete_fields = ("skill",)
 
 
+# What a walk-in registration asks beyond name, phone and ID number: the form and the admin page.
+REGISTRATION_FORM_FIELDS = (
+    "birth_year",
+    "area",
+    "home_lat",
+    "home_lng",
+    "travel_km",
+    "work_types",
+    "shifts",
+    "expected_wage",
+    "expected_unit",
+    "tags",
+    "status",
+    "service_point",
+    "note",
+)
+
+
 class RegistrationForm(forms.ModelForm):
     """The counter's form: phone normalised and checked, ID number write-only, tick boxes for lists."""
 
@@ -469,23 +487,7 @@ class RegistrationForm(forms.ModelForm):
 
     class Meta:
         model = SeekerRegistration
-        fields = (
-            "name",
-            "phone",
-            "birth_year",
-            "area",
-            "home_lat",
-            "home_lng",
-            "travel_km",
-            "work_types",
-            "shifts",
-            "expected_wage",
-            "expected_unit",
-            "tags",
-            "status",
-            "service_point",
-            "note",
-        )
+        fields = ("name", "phone", *REGISTRATION_FORM_FIELDS)
 
     def clean_phone(self) -> str:
         value = normalize_mobile(self.cleaned_data.get("phone"))
@@ -583,19 +585,7 @@ class SeekerRegistrationAdmin(ScopedAdminMixin, ImportExportModelAdmin, SimpleHi
             "name",
             *phone,
             "id_number_input" if obj is None else "masked_id_number",
-            "birth_year",
-            "area",
-            "home_lat",
-            "home_lng",
-            "travel_km",
-            "work_types",
-            "shifts",
-            "expected_wage",
-            "expected_unit",
-            "tags",
-            "status",
-            "service_point",
-            "note",
+            *REGISTRATION_FORM_FIELDS,
             "consent_method",
             "consent_version",
             "consent_at",

@@ -15,6 +15,8 @@ Both live outside the model state (RunPython), so SQLite, the embedded default, 
 
 from django.db import migrations
 
+from xiangtan_jobs.common.migration_ops import postgresql_only
+
 FUNCTION = r"""
 CREATE OR REPLACE FUNCTION xt_pieces(t text) RETURNS tsvector
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
@@ -41,21 +43,7 @@ BACKWARD = [
 ]
 
 
-def forward(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for sql in FORWARD:
-        schema_editor.execute(sql)
-
-
-def backward(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for sql in BACKWARD:
-        schema_editor.execute(sql)
-
-
 class Migration(migrations.Migration):
     dependencies = [("core", "0001_initial")]
 
-    operations = [migrations.RunPython(forward, backward, elidable=False)]
+    operations = [postgresql_only(FORWARD, BACKWARD)]

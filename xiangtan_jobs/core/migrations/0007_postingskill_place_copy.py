@@ -10,6 +10,8 @@ SQLite, the embedded default, is untouched (its list uses the plain subquery).
 
 from django.db import migrations
 
+from xiangtan_jobs.common.migration_ops import postgresql_only
+
 FORWARD = [
     "ALTER TABLE core_postingskill ADD COLUMN IF NOT EXISTS district_id bigint, "
     "ADD COLUMN IF NOT EXISTS work_type varchar(8)",
@@ -49,21 +51,7 @@ BACKWARD = [
 ]
 
 
-def forward(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for sql in FORWARD:
-        schema_editor.execute(sql)
-
-
-def backward(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for sql in BACKWARD:
-        schema_editor.execute(sql)
-
-
 class Migration(migrations.Migration):
     dependencies = [("core", "0006_posting_pub_newest_card")]
 
-    operations = [migrations.RunPython(forward, backward)]
+    operations = [postgresql_only(FORWARD, BACKWARD)]

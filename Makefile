@@ -9,10 +9,10 @@ DEMO_POSTINGS ?= 2000
 DEMO_SEEKERS ?= 1500
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint lock bench-engine bench-pages bench-matching clean
+.PHONY: help run test test-clock e2e lint lock bench-engine bench-pages bench-matching clean
 
 help: ## List the commands
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
 # The virtual environment is rebuilt only when the lock file changes.
 $(VENV)/.installed: requirements-dev.lock
@@ -28,12 +28,19 @@ run: $(VENV)/.installed ## Set up everything and run the portal with demo data (
 	@$(PY) manage.py demo_logins --url "http://$(HOST):$(PORT)/"
 	WEB_ADDR="$(HOST):$(PORT)" exec scripts/run-all
 
+# pytest's arguments in `make test`: two processes; the browser tests run in `make e2e`.
+PYTEST_ARGS ?= -n 2 -m "not browser"
+
 test: $(VENV)/.installed ## Run the whole suite: ruff, migrations check, import contracts, pytest
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run --settings=xiangtan_jobs.settings.test
 	$(VENV)/bin/lint-imports
-	$(PY) -m pytest
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-clock: $(VENV)/.installed ## Run pytest with the clock a year ahead, at 03:00 and at 22:00 (quiet hours)
+	scripts/test-clock 365 3 $(PYTEST_ARGS)
+	scripts/test-clock 365 22 $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed ## Fix what ruff can fix and format the code
 	$(VENV)/bin/ruff check --fix .
@@ -54,6 +61,12 @@ bench-pages: $(VENV)/.installed ## Benchmark the job list pages (needs DATABASE_
 
 bench-matching: $(VENV)/.installed ## Benchmark the matching on the database (needs DATABASE_URL and REDIS_URL)
 	OPENBLAS_NUM_THREADS=1 $(PY) bench/bench_matching.py
+
+# Extra pytest arguments for the browser tests, e.g. `make e2e E2E_ARGS="-k smoke -x"`.
+E2E_ARGS ?=
+e2e: $(VENV)/.installed ## Run the browser tests in Debian's chromium (installed if missing); E2E_ARGS for pytest
+	scripts/install-browser
+	E2E_REQUIRED=1 $(PY) -m pytest -m browser tests/browser $(E2E_ARGS)
 
 clean: ## Remove the virtual environment and local data under var/
 	rm -rf $(VENV) var

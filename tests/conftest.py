@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
+import time_machine
 
+from tests.clock import NOON
 from xiangtan_jobs.core.enums import MembershipRole, UserRole
 from xiangtan_jobs.core.models import OperatorMembership, ServicePoint, Skill
 from xiangtan_jobs.seed.reference import reference_load
@@ -14,6 +16,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Migrate the test database once and load Xiangtan's reference data into it."""
     with django_db_blocker.unblock():
         reference_load()
+
+
+@pytest.fixture
+def frozen_clock():
+    """The clock stopped at tests.clock.NOON for the whole test (time-machine, no ticking)."""
+    with time_machine.travel(NOON, tick=False) as traveller:
+        yield traveller
 
 
 @pytest.fixture

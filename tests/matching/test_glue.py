@@ -6,7 +6,6 @@ import datetime as dt
 import random
 
 import pytest
-from django.utils import timezone
 
 from matching.enums import MatchStatus
 from matching.models import Match
@@ -18,13 +17,13 @@ from matching.services import (
     rematch_inline,
     seekers_notify,
 )
+from tests.clock import NOON, TODAY
 from tests.factories import PostingFactory, SeekerFactory, UserFactory
 from xiangtan_jobs.common.sms import ConsoleSmsBackend
 from xiangtan_jobs.core.models import InboxMessage, JobPosting, SeekerRegistration, SeekerSkill, Skill
 from xiangtan_jobs.seed.demo import demo_seed
 
-pytestmark = pytest.mark.usefixtures("ref")
-NOON = timezone.make_aware(dt.datetime(2026, 11, 30, 12, 0))
+pytestmark = pytest.mark.usefixtures("ref", "frozen_clock")
 
 
 def current(seeker) -> list[int]:
@@ -104,7 +103,7 @@ def snapshot() -> list[tuple]:
 
 
 def test_incremental_updates_leave_what_a_full_rematch_would():
-    demo_seed(postings=250, seekers=200, seed=11, today=dt.date(2026, 11, 29))
+    demo_seed(postings=250, seekers=200, seed=11, today=TODAY)
     rematch_inline(now=NOON)
     rng = random.Random(5)
     postings = list(JobPosting.objects.public().order_by("id"))
@@ -146,7 +145,7 @@ def test_notifications_once_a_day_never_at_night(settings):
     matching_run_seeker(seeker_id=seeker.pk)
     Match.objects.update(notified_at=None)
     InboxMessage.objects.all().delete()
-    night = timezone.make_aware(dt.datetime(2026, 11, 30, 22, 30))
+    night = NOON.replace(hour=22, minute=30)
     assert seekers_notify(seeker_ids=None, now=night) == 0
     ConsoleSmsBackend.sent.clear()
     assert seekers_notify(seeker_ids=None, now=NOON) == 1

@@ -27,11 +27,11 @@ from matching.services import (
     rematch_plan,
     rematch_stale_chunks,
 )
+from tests.clock import NOON, TODAY
 from xiangtan_jobs.core.models import JobPosting, SeekerRegistration
 from xiangtan_jobs.seed.demo import demo_seed
 
-pytestmark = pytest.mark.usefixtures("ref")
-NOON = timezone.make_aware(dt.datetime(2026, 11, 30, 12, 0))
+pytestmark = pytest.mark.usefixtures("ref", "frozen_clock")
 
 
 def stored() -> list[tuple]:
@@ -44,7 +44,7 @@ def stored() -> list[tuple]:
 
 @pytest.fixture
 def city():
-    demo_seed(postings=120, seekers=100, seed=4, today=dt.date(2026, 11, 29))
+    demo_seed(postings=120, seekers=100, seed=4, today=TODAY)
 
 
 def test_chunks_cover_every_matchable_posting_once(city):

@@ -68,7 +68,7 @@ def test_good_registration_creates_account_registration_and_queues_matching(
     ("step", "field", "value", "message"),
     [
         ("account", "phone", "12345", "手机号应为 11 位数字"),
-        ("account", "password1", "12345678", ""),
+        ("account", "password1", "12345678", "密码只包含数字"),
         ("account", "password2", "Other-2025x", "两次输入的密码不一样"),
         ("person", "name", "   ", "请填写姓名"),
         ("person", "birth_year", "1850", "出生年份应在 1930"),

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 
 import pytest
 from django.core.management import call_command
 from django.db.models import Count
 
+from tests.clock import TODAY
 from xiangtan_jobs.core.enums import ServicePointKind
 from xiangtan_jobs.core.models import (
     Employer,
@@ -21,8 +21,7 @@ from xiangtan_jobs.core.models import (
 )
 from xiangtan_jobs.seed.demo import DEMO_LOGINS, demo_seed
 
-pytestmark = pytest.mark.usefixtures("ref")
-TODAY = dt.date(2026, 11, 29)
+pytestmark = pytest.mark.usefixtures("ref", "frozen_clock")
 
 
 def fingerprint() -> list[object]:
@@ -49,7 +48,8 @@ def test_demo_is_plausible_and_idempotent():
     assert ServicePoint.objects.filter(is_demo=False).count() == 2  # the two sites the facts name
     assert JobPosting.objects.count() == 300 and SeekerRegistration.objects.count() == 200
     # Cleaning pays by the day, around the 200 yuan the facts report.
-    cleaning = JobPosting.objects.filter(posting_skills__skill__name="保洁员", posting_skills__required=True)
+    cleaning = list(JobPosting.objects.filter(posting_skills__skill__name="保洁员", posting_skills__required=True))
+    assert cleaning, "the demo has no cleaning postings to check"
     assert all(p.wage_unit == "day" and 100 <= p.wage_max <= 300 for p in cleaning)
     tags = {t for row in SeekerRegistration.objects.values_list("tags", flat=True) for t in row}
     assert {"graduate", "rural", "returnee", "migrant", "mother", "older", "disabled"} <= tags

@@ -172,6 +172,18 @@ def seeker_applications(*, seeker: SeekerRegistration) -> QuerySet[Match]:
     )
 
 
+def seeker_application_status(*, posting_id: int, user: Any) -> str | None:
+    """Where the user's own application to this posting stands (None if they have not applied)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return (
+        Match.objects.filter(posting_id=posting_id, seeker__user=user)
+        .exclude(status__in=UNTOUCHED_STATUSES)
+        .values_list("status", flat=True)
+        .first()
+    )
+
+
 def seeker_matches_export(*, seeker: SeekerRegistration) -> list[dict[str, Any]]:
     """The seeker's matches for the data download."""
     return [

@@ -6,7 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from xiangtan_jobs.core.views.service_points import service_point_context
+from xiangtan_jobs.core.presenters import service_point_context
 
 from .selectors import station_get, station_list
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from xiangtan_jobs.common.sms import ConsoleSmsBackend
 from xiangtan_jobs.core import services, tasks
 from xiangtan_jobs.core.models import LoginCode, User
+from xiangtan_jobs.core.services import login_codes
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +38,7 @@ def _no_sms_yet():
 def queued(monkeypatch):
     """What login_code_send queues, recorded (as (name, args)) instead of sent after commit."""
     sent: list[tuple[str, tuple[object, ...]]] = []
-    monkeypatch.setattr(services, "enqueue", lambda name, *args, secret=False: sent.append((name, args)))
+    monkeypatch.setattr(login_codes, "enqueue", lambda name, *args, secret=False: sent.append((name, args)))
     return sent
 
 
@@ -92,7 +93,7 @@ def test_a_code_that_can_no_longer_log_in_is_not_sent(dora, queued, spoil):
 
 def test_a_code_replaced_by_a_newer_one_is_not_sent(dora, queued, monkeypatch):
     codes = iter([111111, 222222])
-    monkeypatch.setattr(services.secrets, "randbelow", lambda n: next(codes))
+    monkeypatch.setattr(login_codes.secrets, "randbelow", lambda n: next(codes))
     now = timezone.now()
     old = ask(queued, now - dt.timedelta(seconds=61))
     new = ask(queued, now)

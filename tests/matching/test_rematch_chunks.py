@@ -15,10 +15,6 @@ from matching.selectors import engine_seekers, engine_skills
 from matching.services import (
     REMATCH_MAX_ATTEMPTS,
     REMATCH_STALE,
-    _chunk_claim,
-    _chunk_pairs,
-    _chunk_postings,
-    _chunk_store,
     matching_run_posting,
     matching_run_seeker,
     rematch_chunk,
@@ -27,6 +23,7 @@ from matching.services import (
     rematch_plan,
     rematch_stale_chunks,
 )
+from matching.services.rematch import _chunk_claim, _chunk_pairs, _chunk_postings, _chunk_store
 from tests.clock import NOON, TODAY
 from xiangtan_jobs.core.models import JobPosting, SeekerRegistration
 from xiangtan_jobs.seed.demo import demo_seed

@@ -17,7 +17,7 @@ from tests.factories import PostingFactory, ServicePointFactory, street
 from xiangtan_jobs.core.enums import PostingStatus, WageUnit, WorkType
 from xiangtan_jobs.core.models import Area, SkillCategory
 from xiangtan_jobs.core.selectors import keyword_words, reference_data_forget
-from xiangtan_jobs.core.views.jobs import HOME_SESSION_KEY
+from xiangtan_jobs.portal.views.jobs import HOME_SESSION_KEY
 
 pytestmark = pytest.mark.django_db
 
@@ -317,7 +317,7 @@ def test_new_site_shows_up_after_cache_reset(client, ref):
 @pytest.mark.postgres
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the pieces index is PostgreSQL's")
 def test_common_keyword_walks_the_newest_index_with_the_same_rows(client, ref, monkeypatch):
-    from xiangtan_jobs.core.views import jobs
+    from xiangtan_jobs.portal.views import jobs
 
     now = timezone.now()
     for i in range(30):

@@ -22,8 +22,9 @@ from xiangtan_jobs.common.sms import ConsoleSmsBackend
 from xiangtan_jobs.core import services, tasks
 from xiangtan_jobs.core.enums import UserRole
 from xiangtan_jobs.core.models import LoginCode
-from xiangtan_jobs.core.views.accounts import SMS_PHONE_SESSION_KEY
-from xiangtan_jobs.core.views.jobs import HOME_SESSION_KEY
+from xiangtan_jobs.core.services import login_codes
+from xiangtan_jobs.portal.views.accounts import SMS_PHONE_SESSION_KEY
+from xiangtan_jobs.portal.views.jobs import HOME_SESSION_KEY
 
 pytestmark = pytest.mark.django_db
 
@@ -248,7 +249,7 @@ class BrokenSms:
 
 
 def test_sms_provider_failure_is_no_500_and_leaks_nothing(client, dora, seeker, settings, caplog, monkeypatch):
-    monkeypatch.setattr(services.secrets, "randbelow", lambda n: 424242)
+    monkeypatch.setattr(login_codes.secrets, "randbelow", lambda n: 424242)
     settings.SMS_BACKEND = "tests.portal.test_login_sms.BrokenSms"
     with caplog.at_level(logging.INFO), pytest.raises(services.LoginCodeSmsFailed) as failed, after_commit():
         response = client.post(START, {"phone": KNOWN})
@@ -347,7 +348,7 @@ def test_trying_codes_too_often_is_limited(client, dora, seeker, settings):
 
 
 def test_the_code_appears_only_in_the_sms(client, dora, seeker, caplog, monkeypatch, queued):
-    monkeypatch.setattr(services.secrets, "randbelow", lambda n: 424242)
+    monkeypatch.setattr(login_codes.secrets, "randbelow", lambda n: 424242)
     code = "424242"
     pages = []
     with caplog.at_level(logging.DEBUG):

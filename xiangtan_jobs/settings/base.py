@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "markets",
     "stations",
     "fairs",
+    "xiangtan_jobs.portal",
     "xiangtan_jobs.dashboard",
     "xiangtan_jobs.seed",
 ]

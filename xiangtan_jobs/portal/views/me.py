@@ -18,9 +18,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from matching.enums import MatchStatus
+from matching.models import Match
+from matching.presenters import reasons_in_words, seeker_applications, seeker_matches_export, seeker_recommendations
+from matching.services import match_apply, match_mark_viewed, match_withdraw, matches_fill_reasons
+from xiangtan_jobs.common.widgets import options_html
 from xiangtan_jobs.core.enums import SeekerStatus, Shift, SkillLevel
-from xiangtan_jobs.core.forms import MAX_SKILLS, PersonForm, SkillsForm, WishesForm
 from xiangtan_jobs.core.models import Area, InboxMessage, JobPosting, SeekerRegistration
+from xiangtan_jobs.core.presenters import wage_text
 from xiangtan_jobs.core.selectors import reference_data, seeker_current, seeker_export
 from xiangtan_jobs.core.services import (
     SkillInput,
@@ -28,14 +33,9 @@ from xiangtan_jobs.core.services import (
     registration_set_paused,
     registration_update,
 )
-from xiangtan_jobs.core.views.jobs import HOME_SESSION_KEY, wage_text
-from xiangtan_jobs.core.views.register import skill_select_context
-from xiangtan_jobs.core.views.widgets import options_html
-
-from .enums import MatchStatus
-from .models import Match
-from .presenters import reasons_in_words, seeker_applications, seeker_matches_export, seeker_recommendations
-from .services import match_apply, match_mark_viewed, match_withdraw, matches_fill_reasons
+from xiangtan_jobs.portal.forms import MAX_SKILLS, PersonForm, SkillsForm, WishesForm
+from xiangtan_jobs.portal.views.jobs import HOME_SESSION_KEY
+from xiangtan_jobs.portal.views.register import skill_select_context
 
 
 def _back(request: HttpRequest, default: str) -> HttpResponseRedirect:
@@ -50,7 +50,7 @@ def me(request: HttpRequest) -> HttpResponse:
     """My page: recommendations with reasons, my applications, my messages."""
     registration = seeker_current(user=request.user)
     if registration is None:
-        return render(request, "matching/me_unregistered.html")
+        return render(request, "portal/me_unregistered.html")
     request.session[HOME_SESSION_KEY] = [registration.home_lat, registration.home_lng]
     paused = registration.status != SeekerStatus.ACTIVE
     recommendations = [] if paused else seeker_recommendations(seeker=registration)
@@ -76,14 +76,14 @@ def me(request: HttpRequest) -> HttpResponse:
         "inbox": inbox,
         "unread": sum(1 for m in inbox if m.read_at is None),
     }
-    return render(request, "matching/me.html", context)
+    return render(request, "portal/me.html", context)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def apply(request: HttpRequest, posting_id: int) -> HttpResponse:
     """Apply to a posting with one click (once only; closed postings are refused)."""
-    default = reverse("core:posting-detail", args=[posting_id]) if 0 < posting_id < 2**62 else "/jobs/"
+    default = reverse("portal:posting-detail", args=[posting_id]) if 0 < posting_id < 2**62 else "/jobs/"
     if request.method == "GET":
         # A reader who pressed 申请 before logging in comes back here from the login page with a
         # GET: applying on a GET is unsafe, so back to the job with one more tap to go (this was
@@ -93,7 +93,7 @@ def apply(request: HttpRequest, posting_id: int) -> HttpResponse:
     registration = seeker_current(user=request.user)
     if registration is None:
         messages.info(request, _("申请前请先做求职登记，只要几分钟。"))
-        return HttpResponseRedirect(reverse("core:register"))
+        return HttpResponseRedirect(reverse("portal:register"))
     posting = get_object_or_404(JobPosting, pk=posting_id) if 0 < posting_id < 2**62 else None
     if posting is None:
         return HttpResponseRedirect("/jobs/")
@@ -116,7 +116,7 @@ def recommendation_open(request: HttpRequest, match_id: int) -> HttpResponse:
         raise Http404
     match = get_object_or_404(Match, pk=match_id, seeker__user=request.user)
     match_mark_viewed(match=match, actor=request.user)  # type: ignore[arg-type]
-    return HttpResponseRedirect(reverse("core:posting-detail", args=[match.posting_id]))
+    return HttpResponseRedirect(reverse("portal:posting-detail", args=[match.posting_id]))
 
 
 @login_required
@@ -130,7 +130,7 @@ def withdraw(request: HttpRequest, match_id: int) -> HttpResponse:
             messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
         else:
             messages.success(request, _("已撤回申请。"))
-    return HttpResponseRedirect(reverse("matching:me"))
+    return HttpResponseRedirect(reverse("portal:me"))
 
 
 @login_required
@@ -145,7 +145,7 @@ def pause(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("已暂停求职：暂时不再给您推荐工作，也不能申请。随时可以恢复。"))
         else:
             messages.success(request, _("已恢复求职，我们会重新给您推荐工作。"))
-    return HttpResponseRedirect(reverse("matching:me"))
+    return HttpResponseRedirect(reverse("portal:me"))
 
 
 def _edit_initial(registration: SeekerRegistration) -> dict[str, dict[str, Any]]:
@@ -187,7 +187,7 @@ def edit(request: HttpRequest) -> HttpResponse:
     """Edit the registration on one page (the same questions as the registration screens)."""
     registration = seeker_current(user=request.user)
     if registration is None:
-        return HttpResponseRedirect(reverse("core:register"))
+        return HttpResponseRedirect(reverse("portal:register"))
     initial = _edit_initial(registration)
     data = request.POST if request.method == "POST" else None
     person = PersonForm(data, initial=initial["person"], prefix="person", registration=registration)
@@ -218,7 +218,7 @@ def edit(request: HttpRequest) -> HttpResponse:
         else:
             request.session[HOME_SESSION_KEY] = [registration.home_lat, registration.home_lng]
             messages.success(request, _("登记信息已保存，推荐的工作会随之更新。"))
-            return HttpResponseRedirect(reverse("matching:me"))
+            return HttpResponseRedirect(reverse("portal:me"))
     ref = reference_data()
     town = str(person["town"].value() or "")
     search = str(skills["skill_search"].value() or "") if request.POST.get("action") == "search" else ""
@@ -236,7 +236,7 @@ def edit(request: HttpRequest) -> HttpResponse:
         "searched": search,
         "level_choices": SkillLevel.choices,
     }
-    return render(request, "matching/me_edit.html", context)
+    return render(request, "portal/me_edit.html", context)
 
 
 @login_required
@@ -244,7 +244,7 @@ def messages_list(request: HttpRequest) -> HttpResponse:
     """The site inbox; opening it marks the messages read."""
     inbox = list(InboxMessage.objects.filter(user=request.user)[:100])
     InboxMessage.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
-    return render(request, "matching/me_messages.html", {"inbox": inbox})
+    return render(request, "portal/me_messages.html", {"inbox": inbox})
 
 
 @login_required
@@ -273,10 +273,10 @@ def delete(request: HttpRequest) -> HttpResponse:
     deleted (see ``registration_erase``), and the person logged out."""
     registration = seeker_current(user=request.user)
     if request.method != "POST":
-        return render(request, "matching/me_delete.html", {"registration": registration})
+        return render(request, "portal/me_delete.html", {"registration": registration})
     if request.POST.get("confirm") != "yes":
         messages.error(request, _("请勾选「我确认删除」后再提交。"))
-        return render(request, "matching/me_delete.html", {"registration": registration, "need_confirm": True})
+        return render(request, "portal/me_delete.html", {"registration": registration, "need_confirm": True})
     user = request.user
     if registration is not None:
         for match in Match.objects.filter(seeker=registration, status=MatchStatus.APPLIED):

@@ -19,10 +19,10 @@ from django_ratelimit.core import is_ratelimited
 
 from xiangtan_jobs.common.crypto import pii_digest
 from xiangtan_jobs.common.masking import mask_phone
-from xiangtan_jobs.core.forms import PhoneLoginForm, SmsLoginCodeForm, SmsLoginPhoneForm
 from xiangtan_jobs.core.models import User
 from xiangtan_jobs.core.selectors import seeker_current
 from xiangtan_jobs.core.services import LOGIN_CODE_MAX_TRIES, LoginCodeSent, login_code_check, login_code_send
+from xiangtan_jobs.portal.forms import PhoneLoginForm, SmsLoginCodeForm, SmsLoginPhoneForm
 
 from .jobs import HOME_SESSION_KEY
 
@@ -56,7 +56,7 @@ class PortalLogoutView(auth_views.LogoutView):
 
 def privacy_notice(request: HttpRequest) -> HttpResponse:
     """The privacy notice (个人信息保护告知书) a registration consents to, with its version."""
-    return render(request, "core/privacy.html", {"version": settings.PRIVACY_NOTICE_VERSION})
+    return render(request, "portal/privacy.html", {"version": settings.PRIVACY_NOTICE_VERSION})
 
 
 # --- Login with an SMS code (验证码登录) ------------------------------------------------------

@@ -9,12 +9,12 @@ from django.views.decorators.http import require_POST
 
 from fairs.selectors import fair_next
 from xiangtan_jobs.common.context_processors import ELDER_COOKIE
-from xiangtan_jobs.core.selectors import home_summary
+from xiangtan_jobs.portal.selectors import home_summary
 
 
 def home(request: HttpRequest) -> HttpResponse:
     """One search box, the big buttons, the next fair and today's count of open postings."""
-    return render(request, "home.html", {**home_summary(), "next_fair": fair_next()})
+    return render(request, "portal/home.html", {**home_summary(), "next_fair": fair_next()})
 
 
 @require_POST

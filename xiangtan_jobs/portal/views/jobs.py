@@ -4,25 +4,27 @@ divides by."""
 from __future__ import annotations
 
 import hashlib
-from typing import Any
 from urllib.parse import urlencode
 
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from xiangtan_jobs.core.enums import PostingStatus, Shift, WageUnit, WorkType
-from xiangtan_jobs.core.filters import (
-    DAYS_CHOICES,
-    KM_CHOICES,
-    SORT_CHOICES,
-    SUITABLE_CHOICES,
-    WAGE_UNIT_CHOICES,
-    PostingFilter,
-)
+from matching.presenters import seeker_application_status
+from xiangtan_jobs.common.widgets import cards_html, options_html
+from xiangtan_jobs.core.enums import PostingStatus, ServicePointKind, Shift, WorkType
 from xiangtan_jobs.core.models import JobPosting
+from xiangtan_jobs.core.presenters import (
+    UNIT_LABELS,
+    WORK_TYPE_LABELS,
+    CardWords,
+    card,
+    place_text,
+    posted_text,
+    wage_text,
+)
 from xiangtan_jobs.core.selectors import (
     RefData,
     km_between,
@@ -31,13 +33,22 @@ from xiangtan_jobs.core.selectors import (
     posting_page,
     reference_data,
 )
-
-from .widgets import cards_html, options_html
+from xiangtan_jobs.portal.filters import (
+    DAYS_CHOICES,
+    KM_CHOICES,
+    SORT_CHOICES,
+    SUITABLE_CHOICES,
+    WAGE_UNIT_CHOICES,
+    PostingFilter,
+)
 
 HOME_SESSION_KEY = "home_point"
+# The public page of a service point, by kind (an HR market has none yet).
+SITE_PAGES = {
+    ServicePointKind.GIG_MARKET: "markets:gigmarket-detail",
+    ServicePointKind.YOUTH_STATION: "stations:youthstation-detail",
+}
 PAGE_SIZES = (20, 50, 100)
-WORK_TYPE_LABELS = dict(WorkType.choices)
-UNIT_LABELS = dict(WageUnit.choices)
 # Parameters that choose a page of a result, not the result itself.
 PAGING_PARAMS = ("cursor", "size")
 # From this many matches on, a keyword page walks the order's index instead of the pieces index
@@ -52,86 +63,6 @@ def session_home(request: HttpRequest) -> tuple[float, float] | None:
     if isinstance(point, list) and len(point) == 2:
         return float(point[0]), float(point[1])
     return None
-
-
-def wage_text(wage_min: int, wage_max: int, unit: str, units: dict[str, str] | None = None) -> str:
-    """「180–220 元/天」 or 「200 元/天」: the unit is always said."""
-    amount = f"{wage_min}" if wage_min == wage_max else f"{wage_min}–{wage_max}"
-    return f"{amount} {(units or UNIT_LABELS).get(unit, '')}"
-
-
-def place_text(label: str, address: str) -> str:
-    """「岳塘区东坪街道 · 湘潭大道 157 号」, without saying the district and town twice when the
-    address already starts with them (most addresses do)."""
-    address = (address or "").strip()
-    if not address:
-        return label
-    if label in address:
-        return address
-    return f"{label} · {address}"
-
-
-class CardWords:
-    """The words of the result cards in the request's language, translated once per page rather
-    than once per card (lazy labels re-translate on every use: a fifth of the list's Python)."""
-
-    def __init__(self) -> None:
-        self.today = timezone.localdate()
-        self.units = {k: str(v) for k, v in UNIT_LABELS.items()}
-        self.work_types = {k: str(v) for k, v in WORK_TYPE_LABELS.items()}
-        self.day_gig = _("日结")
-        self.older = _("长辈友好")
-        self.disability = _("无障碍")
-        self.mother = _("灵活时间")
-        self.km = _("%(km).1f 公里")
-        self.posted_today = _("今天发布")
-        self.posted_yesterday = _("昨天发布")
-        self.posted_days = _("%(n)s 天前发布")
-
-
-def posted_text(when: Any, words: CardWords | None = None) -> str:
-    if when is None:
-        return ""
-    words = words or CardWords()
-    local = timezone.localtime(when)
-    days = (words.today - local.date()).days
-    if days <= 0:
-        return words.posted_today
-    if days == 1:
-        return words.posted_yesterday
-    if days < 30:
-        return words.posted_days % {"n": days}
-    return local.strftime("%Y-%m-%d")
-
-
-def card(
-    row: dict[str, Any], ref: RefData, origin: tuple[float, float] | None, words: CardWords | None = None
-) -> dict[str, Any]:
-    """What one result card shows, formatted in Python (cheaper than template filters)."""
-    words = words or CardWords()
-    badges = []
-    if row["work_type"] == WorkType.DAY:
-        badges.append(words.day_gig)
-    if row["older_ok"]:
-        badges.append(words.older)
-    if row["disability_ok"]:
-        badges.append(words.disability)
-    if row["mother_flexible"]:
-        badges.append(words.mother)
-    distance = ""
-    if origin is not None:
-        distance = words.km % {"km": km_between(origin[0], origin[1], row["lat"], row["lng"])}
-    return {
-        "id": row["id"],
-        "title": row["title"],
-        "employer": row["employer__name"],
-        "wage": wage_text(row["wage_min"], row["wage_max"], row["wage_unit"], words.units),
-        "place": ref.area_label(row["area_id"]),
-        "distance": distance,
-        "work_type": words.work_types.get(row["work_type"], ""),
-        "posted": posted_text(row["published_at"], words),
-        "badges": badges,
-    }
 
 
 def _query_without(params: list[tuple[str, str]], drop_key: str, drop_value: str | None = None) -> str:
@@ -295,7 +226,7 @@ def posting_list(request: HttpRequest) -> HttpResponse:
         "filters_open": bool(params and any(k not in ("q", "sort") for k, _v in params)),
         "errors": f.errors,
     }
-    return render(request, "core/jobposting_list.html", context)
+    return render(request, "portal/jobposting_list.html", context)
 
 
 def _facet_url(params: list[tuple[str, str]], key: str, value: int) -> str:
@@ -312,22 +243,12 @@ def posting_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     distance = None
     if home is not None:
         distance = km_between(home[0], home[1], posting.lat, posting.lng)
-    applied = None
-    if request.user.is_authenticated:
-        # The reverse relation, not an import: core does not depend on the matching app.
-        applied = (
-            posting.matches.filter(seeker__user=request.user)
-            .exclude(status__in=["recommended", "viewed"])
-            .values_list("status", flat=True)
-            .first()
-        )
+    applied = seeker_application_status(posting_id=posting.pk, user=request.user)
     skills = sorted(posting.posting_skills.all(), key=lambda ps: (not ps.required, ps.skill.code))
     site = posting.service_point
-    site_url = None
-    if site.kind == "gig_market":
-        site_url = f"/markets/{site.pk}/"
-    elif site.kind == "youth_station":
-        site_url = f"/stations/{site.pk}/"
+    site_url = SITE_PAGES.get(site.kind)
+    if site_url:
+        site_url = reverse(site_url, args=[site.pk])
     context = {
         "posting": posting,
         "wage": wage_text(posting.wage_min, posting.wage_max, posting.wage_unit),
@@ -342,7 +263,7 @@ def posting_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "applied_status": applied,
         "posted": posted_text(posting.published_at),
     }
-    return render(request, "core/jobposting_detail.html", context)
+    return render(request, "portal/jobposting_detail.html", context)
 
 
 def _shift_choices() -> list[tuple[str, str]]:
@@ -357,8 +278,3 @@ def _closed_reason(posting: JobPosting) -> str:
     if posting.status == PostingStatus.PUBLISHED or posting.status == PostingStatus.EXPIRED:
         return _("这个岗位已过截止日期")
     return _("这个岗位已停止招聘")
-
-
-def healthz(request: HttpRequest) -> HttpResponse:
-    """A trivial page through the full middleware stack: the benchmark's yardstick."""
-    return render(request, "core/healthz.html", {"status": "ok"})

@@ -21,8 +21,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from xiangtan_jobs.common.text import normalize_text
+from xiangtan_jobs.common.widgets import options_html
 from xiangtan_jobs.core.enums import KeyGroup, SkillLevel, WageUnit, WorkType
-from xiangtan_jobs.core.forms import (
+from xiangtan_jobs.core.models import Area
+from xiangtan_jobs.core.selectors import reference_data, seeker_current
+from xiangtan_jobs.core.services import SkillInput, registration_submit
+from xiangtan_jobs.portal.forms import (
     MAX_SKILLS,
     SHIFT_CHOICES,
     TRAVEL_CHOICES,
@@ -32,12 +36,8 @@ from xiangtan_jobs.core.forms import (
     SkillsForm,
     WishesForm,
 )
-from xiangtan_jobs.core.models import Area
-from xiangtan_jobs.core.selectors import reference_data, seeker_current
-from xiangtan_jobs.core.services import SkillInput, registration_submit
 
 from .jobs import HOME_SESSION_KEY
-from .widgets import options_html
 
 SESSION_KEY = "register_wizard"
 STEPS: list[tuple[str, type[forms.Form], Any]] = [
@@ -109,8 +109,8 @@ def _bound(name: str, state: dict[str, Any]) -> forms.Form | None:
 def register_start(request: HttpRequest) -> HttpResponse:
     if seeker_current(user=request.user) is not None:
         messages.info(request, _("您已经登记过了，可以在这里修改登记信息。"))
-        return HttpResponseRedirect(reverse("matching:me"))
-    return HttpResponseRedirect(reverse("core:register-step", args=[_steps_for(request)[0]]))
+        return HttpResponseRedirect(reverse("portal:me"))
+    return HttpResponseRedirect(reverse("portal:register-step", args=[_steps_for(request)[0]]))
 
 
 def register_step(request: HttpRequest, step: str) -> HttpResponse:
@@ -119,13 +119,13 @@ def register_step(request: HttpRequest, step: str) -> HttpResponse:
     if step not in steps:
         raise Http404
     if seeker_current(user=request.user) is not None:
-        return HttpResponseRedirect(reverse("matching:me"))
+        return HttpResponseRedirect(reverse("portal:me"))
     state = _state(request)
     index = steps.index(step)
     # A screen is reachable once the ones before it were answered.
     for earlier in steps[:index]:
         if earlier not in state["data"]:
-            return HttpResponseRedirect(reverse("core:register-step", args=[earlier]))
+            return HttpResponseRedirect(reverse("portal:register-step", args=[earlier]))
 
     if request.method == "POST":
         action = request.POST.get("action", "next")
@@ -134,7 +134,7 @@ def register_step(request: HttpRequest, step: str) -> HttpResponse:
             state["data"][step] = _raw(form, request.POST)
             _save(request, state)
             target = steps[max(index - 1, 0)]
-            return HttpResponseRedirect(reverse("core:register-step", args=[target]))
+            return HttpResponseRedirect(reverse("portal:register-step", args=[target]))
         if action == "search" and step == "skills":
             state["data"][step] = _raw(form, request.POST)
             _save(request, state)
@@ -146,7 +146,7 @@ def register_step(request: HttpRequest, step: str) -> HttpResponse:
             _save(request, state)
             if step == "confirm":
                 return _finish(request, state, steps)
-            return HttpResponseRedirect(reverse("core:register-step", args=[steps[index + 1]]))
+            return HttpResponseRedirect(reverse("portal:register-step", args=[steps[index + 1]]))
         return _render_step(request, steps, step, form)
     form = _make_form(step, state, None)
     if step == "confirm":
@@ -160,14 +160,14 @@ def _finish(request: HttpRequest, state: dict[str, Any], steps: list[str]) -> Ht
         form = _bound(name, state)
         if form is None or not form.is_valid():
             messages.error(request, _("这一步的信息需要补充或修改。"))
-            return HttpResponseRedirect(reverse("core:register-step", args=[name]))
+            return HttpResponseRedirect(reverse("portal:register-step", args=[name]))
         forms_by_step[name] = form
     person, skills, wishes = forms_by_step["person"], forms_by_step["skills"], forms_by_step["wishes"]
     assert isinstance(skills, SkillsForm) and isinstance(wishes, WishesForm)
     user = request.user if request.user.is_authenticated else None
     phone = forms_by_step["account"].cleaned_data["phone"] if "account" in forms_by_step else request.user.username
     if user is None and not state.get("password_hash"):
-        return HttpResponseRedirect(reverse("core:register-step", args=["account"]))
+        return HttpResponseRedirect(reverse("portal:register-step", args=["account"]))
     area = Area.objects.get(pk=int(person.cleaned_data["town"]))
     try:
         registration = registration_submit(
@@ -188,13 +188,13 @@ def _finish(request: HttpRequest, state: dict[str, Any], steps: list[str]) -> Ht
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-        return HttpResponseRedirect(reverse("core:register-step", args=[steps[0]]))
+        return HttpResponseRedirect(reverse("portal:register-step", args=[steps[0]]))
     request.session.pop(SESSION_KEY, None)
     if user is None:
         login(request, registration.user, backend="django.contrib.auth.backends.ModelBackend")  # type: ignore[arg-type]
     request.session[HOME_SESSION_KEY] = [registration.home_lat, registration.home_lng]
     messages.success(request, _("登记成功！我们会根据您的情况推荐合适的工作，推荐结果显示在这里。"))
-    return HttpResponseRedirect(reverse("matching:me"))
+    return HttpResponseRedirect(reverse("portal:me"))
 
 
 def skill_select_context(form: SkillsForm, search: str = "") -> list[dict[str, Any]]:
@@ -266,7 +266,7 @@ def _render_step(
         context["searched"] = search_term
     if step == "confirm":
         context["summary"] = _summary(request, _state(request))
-    return render(request, "core/register_step.html", context)
+    return render(request, "portal/register_step.html", context)
 
 
 def _summary(request: HttpRequest, state: dict[str, Any]) -> list[tuple[str, str, str]]:

@@ -1,0 +1,63 @@
+"""Write-side operations on matches, one module per workflow; the public names are re-exported here."""
+
+from __future__ import annotations
+
+from matching.services.notify import seekers_notify
+from matching.services.pipeline import (
+    ENGINE_PARAMS,
+    KM_PER_DEGREE,
+    DbKeptStore,
+    MatchingOutcome,
+    matches_fill_reasons,
+    matching_run_posting,
+    matching_run_seeker,
+)
+from matching.services.rematch import (
+    REMATCH_CHUNK,
+    REMATCH_INLINE_CHUNK,
+    REMATCH_KEEP_DETAILS,
+    REMATCH_MAX_ATTEMPTS,
+    REMATCH_STALE,
+    rematch_chunk,
+    rematch_finish,
+    rematch_inline,
+    rematch_plan,
+    rematch_run_of,
+    rematch_stale_chunks,
+)
+from matching.services.statuses import (
+    PIPELINE_NEXT,
+    match_allowed_statuses,
+    match_apply,
+    match_mark_viewed,
+    match_set_status,
+    match_withdraw,
+)
+
+__all__ = [
+    "ENGINE_PARAMS",
+    "KM_PER_DEGREE",
+    "PIPELINE_NEXT",
+    "REMATCH_CHUNK",
+    "REMATCH_INLINE_CHUNK",
+    "REMATCH_KEEP_DETAILS",
+    "REMATCH_MAX_ATTEMPTS",
+    "REMATCH_STALE",
+    "DbKeptStore",
+    "MatchingOutcome",
+    "match_allowed_statuses",
+    "match_apply",
+    "match_mark_viewed",
+    "match_set_status",
+    "match_withdraw",
+    "matches_fill_reasons",
+    "matching_run_posting",
+    "matching_run_seeker",
+    "rematch_chunk",
+    "rematch_finish",
+    "rematch_inline",
+    "rematch_plan",
+    "rematch_run_of",
+    "rematch_stale_chunks",
+    "seekers_notify",
+]

@@ -1,0 +1,101 @@
+"""Notifications: the day's best new recommendations, once a day, never at night."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from matching.enums import MatchStatus
+from matching.models import Match
+from xiangtan_jobs.common.sms import sms_send
+from xiangtan_jobs.core.enums import SeekerStatus, WageUnit
+from xiangtan_jobs.core.models import InboxMessage
+
+# --- Notifications -------------------------------------------------------------------------------
+
+
+def _quiet(local: dt.datetime) -> bool:
+    """Whether it is night (settings.NOTIFY_QUIET_HOURS, e.g. "21-8"): nobody gets a message then."""
+    spec = settings.NOTIFY_QUIET_HOURS.strip()
+    if not spec:
+        return False
+    start, end = (int(x) for x in spec.split("-"))
+    hour = local.hour
+    return hour >= start or hour < end if start > end else start <= hour < end
+
+
+def seekers_notify(*, seeker_ids: set[int] | None, now: dt.datetime | None = None) -> int:
+    """Tell seekers about new strong recommendations: an inbox message and an SMS, at most once a day.
+
+    Runs after every matching write and periodically (beat), so what the night held back goes out
+    in the morning. Returns how many seekers were told.
+    """
+    now = now or timezone.now()
+    local = timezone.localtime(now)
+    if _quiet(local):
+        return 0
+    start_of_day = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    fresh = Match.objects.filter(
+        is_current=True,
+        status=MatchStatus.RECOMMENDED,
+        notified_at__isnull=True,
+        score__gte=settings.NOTIFY_MIN_SCORE,
+        seeker__status=SeekerStatus.ACTIVE,
+    )
+    if seeker_ids is not None:
+        fresh = fresh.filter(seeker_id__in=seeker_ids)
+    told_today = Match.objects.filter(notified_at__gte=start_of_day)
+    if seeker_ids is not None:
+        told_today = told_today.filter(seeker_id__in=seeker_ids)
+    candidates = fresh.exclude(seeker_id__in=told_today.values("seeker_id")).select_related("posting", "seeker")
+    ordered = candidates.order_by("seeker_id", "-score", "posting_id")
+    # Each seeker's best fresh match: DISTINCT ON in PostgreSQL (after a nightly rematch that is one
+    # row for each of ~27,000 seekers, not every fresh match); SQLite keeps the first per seeker.
+    postgres = connection.vendor == "postgresql"
+    rows = ordered.distinct("seeker_id").iterator(chunk_size=1000) if postgres else list(ordered)
+    told = 0
+    batch: dict[int, Match] = {}
+    last = None
+    for match in rows:
+        if match.seeker_id == last:
+            continue  # rows come by seeker, best first: the first is the one to tell
+        last = match.seeker_id
+        batch[match.seeker_id] = match
+        if len(batch) >= 1000:
+            told += _notify_batch(batch, fresh, local, now)
+            batch = {}
+    return told + _notify_batch(batch, fresh, local, now)
+
+
+def _notify_batch(best: dict[int, Match], fresh: QuerySet[Match], local: dt.datetime, now: dt.datetime) -> int:
+    """One inbox message and one SMS per seeker, then their fresh matches marked as told: a few queries
+    per thousand seekers."""
+    if not best:
+        return 0
+    messages = []
+    texts = []
+    for match in best.values():
+        seeker, posting = match.seeker, match.posting
+        wage = f"{posting.wage_min}-{posting.wage_max}{WageUnit(posting.wage_unit).label}"
+        text = f"【湘潭就业】为您推荐：{posting.title}，{wage}。登录“我的”页面查看推荐理由。"
+        texts.append((seeker.phone, text))
+        if seeker.user_id:
+            messages.append(
+                InboxMessage(
+                    user_id=seeker.user_id,
+                    dedupe_key=f"daily-match:{local.date().isoformat()}",
+                    title="为您推荐了新岗位",
+                    body=text,
+                    link=f"/jobs/{posting.pk}/",
+                )
+            )
+    # The dedupe key (one per user per day) makes a retried task add nothing twice.
+    InboxMessage.objects.bulk_create(messages, ignore_conflicts=True)
+    for phone, text in texts:
+        transaction.on_commit(lambda phone=phone, text=text: sms_send(phone=phone, text=text))
+    fresh.filter(seeker_id__in=list(best)).update(notified_at=now)
+    return len(best)

@@ -1,0 +1,212 @@
+"""The posting's life: publish, review, close, mark filled, relist, duplicate, expire; employers verified."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from xiangtan_jobs.common.tasks import enqueue
+from xiangtan_jobs.core.enums import MembershipRole, PostingStatus
+from xiangtan_jobs.core.models import Employer, JobPosting, OperatorMembership, PostingSkill, User
+from xiangtan_jobs.core.models.postings import daily_equivalent
+from xiangtan_jobs.core.search import posting_search_text
+
+
+@transaction.atomic
+def posting_expire_overdue() -> int:
+    """Mark published postings whose expiry date has passed as expired; returns how many."""
+    today = timezone.localdate()
+    return JobPosting.objects.filter(status=PostingStatus.PUBLISHED, expires_on__lt=today).update(
+        status=PostingStatus.EXPIRED, closed_at=timezone.now()
+    )
+
+
+# --- Posting lifecycle (the admin's actions and any other caller go through these) -----------
+
+# How long a posting stays up when nobody gives a date: a month, the gig markets' habit.
+DEFAULT_POSTING_DAYS = 30
+MATCH_POSTING_TASK = "matching.match_posting"
+
+
+def _transition_error(posting: JobPosting, action: str) -> ValidationError:
+    return ValidationError(
+        f"「{posting.title}」当前是「{PostingStatus(posting.status).label}」，不能{action}",
+        code="posting_transition",
+    )
+
+
+def _locked(posting: JobPosting) -> JobPosting:
+    return JobPosting.objects.select_for_update().select_related("employer").get(pk=posting.pk)
+
+
+def _save_posting(posting: JobPosting, actor: User | None, fields: list[str], reason: str = "") -> None:
+    posting._history_user = actor  # type: ignore[attr-defined]  # read by django-simple-history
+    if reason:
+        posting._change_reason = reason  # type: ignore[attr-defined]
+    posting.save(update_fields=[*fields, "updated_at"])
+
+
+def posting_derive_fields(*, posting: JobPosting) -> None:
+    """Fill the stored derived values (district from area, daily wage) before a save."""
+    if posting.area_id is not None:
+        area = posting.area
+        posting.district_id = area.parent_id or area.pk
+    if posting.wage_max is not None and posting.wage_unit:
+        posting.wage_daily = daily_equivalent(posting.wage_max, posting.wage_unit)
+
+
+def posting_refresh_search_text(*, posting: JobPosting) -> None:
+    """Recompute the keyword-search text from title, employer and skills (after skills change)."""
+    text = posting_search_text(
+        title=posting.title, employer_name=posting.employer.name, skills=list(posting.skills.all())
+    )
+    if text != posting.search_text:
+        JobPosting.objects.filter(pk=posting.pk).update(search_text=text)
+        posting.search_text = text
+
+
+def _go_public(posting: JobPosting, actor: User | None) -> None:
+    """Publish now, or hold for the site's reviewer when the employer is not verified yet."""
+    if posting.employer.verified:
+        posting.status = PostingStatus.PUBLISHED
+        posting.published_at = timezone.now()
+        posting.review_note = ""
+        enqueue(MATCH_POSTING_TASK, posting.pk)
+    else:
+        # Management measures: an unverified employer's posting is checked before it goes public.
+        posting.status = PostingStatus.PENDING_REVIEW
+
+
+@transaction.atomic
+def posting_publish(*, posting: JobPosting, actor: User | None) -> JobPosting:
+    """Publish a draft (or a rejected posting after its fix); unverified employers wait for review."""
+    posting = _locked(posting)
+    if posting.status not in (PostingStatus.DRAFT, PostingStatus.REJECTED):
+        raise _transition_error(posting, "发布")
+    if posting.expires_on is not None and posting.expires_on < timezone.localdate():
+        raise ValidationError("截止日期已过，请先改截止日期再发布", code="posting_expired_date")
+    if posting.expires_on is None:
+        posting.expires_on = timezone.localdate() + dt.timedelta(days=DEFAULT_POSTING_DAYS)
+    _go_public(posting, actor)
+    _save_posting(posting, actor, ["status", "published_at", "expires_on", "review_note"], "发布")
+    return posting
+
+
+def _check_reviewer(posting: JobPosting, actor: User) -> None:
+    if actor.is_superuser:
+        return
+    if not OperatorMembership.objects.filter(
+        user=actor, service_point_id=posting.service_point_id, role=MembershipRole.REVIEWER
+    ).exists():
+        raise PermissionDenied("只有本服务点的审核员可以审核岗位")
+
+
+@transaction.atomic
+def posting_approve(*, posting: JobPosting, actor: User) -> JobPosting:
+    """A site reviewer lets a held posting go public (and matching starts)."""
+    posting = _locked(posting)
+    _check_reviewer(posting, actor)
+    if posting.status != PostingStatus.PENDING_REVIEW:
+        raise _transition_error(posting, "审核通过")
+    posting.status = PostingStatus.PUBLISHED
+    posting.published_at = timezone.now()
+    posting.review_note = ""
+    enqueue(MATCH_POSTING_TASK, posting.pk)
+    _save_posting(posting, actor, ["status", "published_at", "review_note"], "审核通过")
+    return posting
+
+
+@transaction.atomic
+def posting_reject(*, posting: JobPosting, actor: User, reason: str) -> JobPosting:
+    """A site reviewer sends a held posting back with the reason (the operator fixes and resubmits)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("请填写不通过的原因，方便录入人修改", code="reason_required")
+    posting = _locked(posting)
+    _check_reviewer(posting, actor)
+    if posting.status != PostingStatus.PENDING_REVIEW:
+        raise _transition_error(posting, "审核不通过")
+    posting.status = PostingStatus.REJECTED
+    posting.review_note = reason[:200]
+    _save_posting(posting, actor, ["status", "review_note"], f"审核不通过：{reason}")
+    return posting
+
+
+@transaction.atomic
+def posting_close(*, posting: JobPosting, actor: User | None) -> JobPosting:
+    """Stop recruiting (no longer shown to seekers)."""
+    posting = _locked(posting)
+    if posting.status not in (PostingStatus.DRAFT, PostingStatus.PENDING_REVIEW, PostingStatus.PUBLISHED):
+        raise _transition_error(posting, "结束招聘")
+    posting.status = PostingStatus.CLOSED
+    posting.closed_at = timezone.now()
+    _save_posting(posting, actor, ["status", "closed_at"], "结束招聘")
+    return posting
+
+
+@transaction.atomic
+def posting_mark_filled(*, posting: JobPosting, actor: User | None) -> JobPosting:
+    """All places are taken."""
+    posting = _locked(posting)
+    if posting.status != PostingStatus.PUBLISHED:
+        raise _transition_error(posting, "标记为已招满")
+    posting.status = PostingStatus.FILLED
+    posting.closed_at = timezone.now()
+    _save_posting(posting, actor, ["status", "closed_at"], "已招满")
+    return posting
+
+
+@transaction.atomic
+def posting_relist(*, posting: JobPosting, actor: User | None, expires_on: dt.date | None = None) -> JobPosting:
+    """Put an expired or closed posting up again with a fresh date (same review rule as publishing)."""
+    today = timezone.localdate()
+    if expires_on is not None and expires_on < today:
+        raise ValidationError("新的截止日期不能早于今天", code="posting_expired_date")
+    posting = _locked(posting)
+    if posting.status not in (PostingStatus.EXPIRED, PostingStatus.CLOSED):
+        raise _transition_error(posting, "重新发布")
+    posting.expires_on = expires_on or today + dt.timedelta(days=DEFAULT_POSTING_DAYS)
+    posting.closed_at = None
+    _go_public(posting, actor)
+    _save_posting(posting, actor, ["status", "published_at", "expires_on", "closed_at", "review_note"], "重新发布")
+    return posting
+
+
+@transaction.atomic
+def posting_duplicate(*, posting: JobPosting, actor: User | None) -> JobPosting:
+    """A new draft with the same content and skills (for a recurring gig)."""
+    source = JobPosting.objects.select_related("employer").get(pk=posting.pk)
+    skills = list(PostingSkill.objects.filter(posting=source))
+    copy = JobPosting.objects.get(pk=source.pk)
+    copy.pk = None
+    copy.id = None
+    copy._state.adding = True
+    copy.status = PostingStatus.DRAFT
+    copy.published_at = None
+    copy.closed_at = None
+    copy.expires_on = None
+    copy.review_note = ""
+    copy.external_ref = ""
+    copy.is_demo = False
+    copy.created_by = actor
+    copy._history_user = actor  # type: ignore[attr-defined]
+    copy.save()
+    PostingSkill.objects.bulk_create(
+        PostingSkill(posting=copy, skill_id=s.skill_id, required=s.required, min_level=s.min_level) for s in skills
+    )
+    return copy
+
+
+@transaction.atomic
+def employer_verify(*, employer: Employer, actor: User | None) -> Employer:
+    """Mark an employer as checked (its licence seen); its future postings publish directly."""
+    employer = Employer.objects.select_for_update().get(pk=employer.pk)
+    if not employer.verified:
+        employer.verified = True
+        employer.verified_at = timezone.now()
+        employer.verified_by = actor
+        employer.save(update_fields=["verified", "verified_at", "verified_by", "updated_at"])
+    return employer

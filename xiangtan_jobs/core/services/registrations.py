@@ -1,0 +1,256 @@
+"""Seekers' registrations: the walk-in desk (铁脚板), the portal's registration, edits, pause and erasure."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from xiangtan_jobs.common.tasks import enqueue
+from xiangtan_jobs.common.validators import normalize_mobile, validate_mobile
+from xiangtan_jobs.core.enums import ConsentMethod, SeekerStatus, ServiceKind, UserRole
+from xiangtan_jobs.core.models import (
+    Area,
+    InboxMessage,
+    SeekerRegistration,
+    SeekerSkill,
+    ServicePoint,
+    ServiceRecord,
+    User,
+)
+
+# --- Walk-in desk (铁脚板): registrations and services recorded by operators -------------------
+
+
+@transaction.atomic
+def service_record_create(
+    *,
+    service_point: ServicePoint,
+    kind: str,
+    actor: User | None,
+    seeker: SeekerRegistration | None = None,
+    served_at: dt.datetime | None = None,
+    note: str = "",
+) -> ServiceRecord:
+    """Record one person-time served at a site (the KPI 服务人次)."""
+    return ServiceRecord.objects.create(
+        service_point=service_point,
+        seeker=seeker,
+        kind=kind,
+        served_at=served_at or timezone.now(),
+        served_by=actor,
+        note=note,
+    )
+
+
+@transaction.atomic
+def registration_create_walk_in(
+    *, registration: SeekerRegistration, service_point: ServicePoint, actor: User
+) -> SeekerRegistration:
+    """Register a seeker at the counter on their behalf; consent was signed on paper."""
+    registration.service_point = service_point
+    registration.registered_by = actor
+    registration.consent_method = ConsentMethod.PAPER
+    registration.consent_version = settings.PRIVACY_NOTICE_VERSION
+    registration.consent_at = registration.consent_at or timezone.now()
+    registration._history_user = actor  # type: ignore[attr-defined]
+    registration.save()
+    service_record_create(
+        service_point=service_point, kind=ServiceKind.REGISTRATION, actor=actor, seeker=registration, note="窗口代登记"
+    )
+    enqueue(MATCH_SEEKER_TASK, registration.pk)
+    return registration
+
+
+# --- The seeker's own registration: submit, edit, pause/resume, erasure ----------------------
+
+MATCH_SEEKER_TASK = "matching.match_seeker"
+ERASED_NAME = "已注销"
+ERASED_PHONE = "erased"
+
+
+@dataclass(frozen=True)
+class SkillInput:
+    """One declared skill of a registration."""
+
+    skill_id: int
+    level: int = 2
+    years: int = 0
+    has_certificate: bool = False
+
+
+def _skills_replace(registration: SeekerRegistration, skills: Sequence[SkillInput]) -> None:
+    registration.seeker_skills.all().delete()
+    SeekerSkill.objects.bulk_create(
+        [
+            SeekerSkill(
+                registration=registration,
+                skill_id=s.skill_id,
+                level=s.level,
+                years=s.years,
+                has_certificate=s.has_certificate,
+            )
+            for s in {s.skill_id: s for s in skills}.values()
+        ]
+    )
+
+
+@transaction.atomic
+def registration_submit(
+    *,
+    phone: str,
+    name: str,
+    birth_year: int,
+    area: Area,
+    skills: Sequence[SkillInput],
+    password: str = "",
+    password_hash: str = "",
+    user: User | None = None,
+    travel_km: int = 10,
+    work_types: Sequence[str] = (),
+    shifts: Sequence[str] = (),
+    expected_wage: int | None = None,
+    expected_unit: str = "",
+    tags: Sequence[str] = (),
+    id_number: str = "",
+    consent_method: str = ConsentMethod.ONLINE,
+) -> SeekerRegistration:
+    """Register a job seeker online: the account (username = mobile), the registration with the
+    privacy-notice version consented to, the skills; matching is queued once committed."""
+    phone = normalize_mobile(phone)
+    validate_mobile(phone)
+    if SeekerRegistration.objects.current().by_phone(phone).exists():
+        raise ValidationError({"phone": "这个手机号已经登记过了，请直接登录"}, code="phone_taken")
+    if user is None:
+        if User.objects.filter(username=phone).exists():
+            raise ValidationError({"phone": "这个手机号已经登记过了，请直接登录"}, code="phone_taken")
+        user = User(username=phone, role=UserRole.SEEKER, display_name=name)
+        if password_hash:
+            user.password = password_hash
+        elif password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save()
+    elif SeekerRegistration.objects.current().filter(user=user).exists():
+        raise ValidationError("您已经登记过了，可以在「我的」页面修改登记信息。", code="already_registered")
+    registration = SeekerRegistration(
+        user=user,
+        name=name,
+        phone=phone,
+        id_number=id_number or None,
+        birth_year=birth_year,
+        area=area,
+        home_lat=area.lat,
+        home_lng=area.lng,
+        travel_km=travel_km,
+        work_types=list(work_types),
+        shifts=list(shifts),
+        expected_wage=expected_wage,
+        expected_unit=expected_unit if expected_wage else "",
+        tags=list(tags),
+        status=SeekerStatus.ACTIVE,
+        consent_version=settings.PRIVACY_NOTICE_VERSION,
+        consent_at=timezone.now(),
+        consent_method=consent_method,
+    )
+    try:
+        # A savepoint: two submissions racing for one phone or ID meet the unique constraints.
+        with transaction.atomic():
+            registration.save()
+    except IntegrityError as exc:
+        raise ValidationError({"phone": "这个手机号或身份证号已经登记过了"}, code="duplicate") from exc
+    _skills_replace(registration, skills)
+    enqueue(MATCH_SEEKER_TASK, registration.pk)
+    return registration
+
+
+@transaction.atomic
+def registration_update(
+    *,
+    registration: SeekerRegistration,
+    actor: User,
+    name: str,
+    birth_year: int,
+    area: Area,
+    skills: Sequence[SkillInput],
+    travel_km: int,
+    work_types: Sequence[str],
+    shifts: Sequence[str],
+    expected_wage: int | None,
+    expected_unit: str,
+    tags: Sequence[str],
+    id_number: str = "",
+) -> SeekerRegistration:
+    """The seeker edits their registration; their recommendations are recomputed."""
+    if registration.user_id != actor.pk:
+        raise PermissionDenied("只能修改自己的登记")
+    registration.name = name
+    registration.birth_year = birth_year
+    if registration.area_id != area.pk:
+        registration.home_lat, registration.home_lng = area.lat, area.lng
+    registration.area = area
+    registration.travel_km = travel_km
+    registration.work_types = list(work_types)
+    registration.shifts = list(shifts)
+    registration.expected_wage = expected_wage
+    registration.expected_unit = expected_unit if expected_wage else ""
+    registration.tags = list(tags)
+    registration.id_number = id_number or None
+    registration._history_user = actor  # type: ignore[attr-defined]
+    try:
+        with transaction.atomic():
+            registration.save()
+    except IntegrityError as exc:
+        raise ValidationError({"id_number": "这个身份证号已经登记过了"}, code="duplicate") from exc
+    _skills_replace(registration, skills)
+    enqueue(MATCH_SEEKER_TASK, registration.pk)
+    return registration
+
+
+@transaction.atomic
+def registration_set_paused(*, registration: SeekerRegistration, actor: User, paused: bool) -> SeekerRegistration:
+    """Pause job seeking (no recommendations, no applications) or resume it (rematched)."""
+    if registration.user_id != actor.pk:
+        raise PermissionDenied("只能修改自己的登记")
+    registration = SeekerRegistration.objects.select_for_update().get(pk=registration.pk)
+    if registration.status not in (SeekerStatus.ACTIVE, SeekerStatus.PAUSED, SeekerStatus.EMPLOYED):
+        raise ValidationError("这份登记已注销。", code="withdrawn")
+    registration.status = SeekerStatus.PAUSED if paused else SeekerStatus.ACTIVE
+    registration._history_user = actor  # type: ignore[attr-defined]
+    registration.save(update_fields=["status", "updated_at"])
+    # The engine reads the status: a paused seeker's run drops their untouched recommendations.
+    enqueue(MATCH_SEEKER_TASK, registration.pk)
+    return registration
+
+
+@transaction.atomic
+def registration_erase(*, registration: SeekerRegistration, actor: User) -> None:
+    """Delete my data (PIPL art. 47): the registration is withdrawn and its personal fields
+    erased (name, phone, ID number, exact home point, also in its history); the account and
+    its inbox are deleted. What remains (birth year, town, skills, tags, served records,
+    applications' outcomes) is anonymous and keeps the bureau's statistics true."""
+    if registration.user_id != actor.pk:
+        raise PermissionDenied("只能注销自己的登记")
+    registration = SeekerRegistration.objects.select_for_update().get(pk=registration.pk)
+    registration.status = SeekerStatus.WITHDRAWN
+    registration.name = ERASED_NAME
+    # The encrypted field cannot hold an empty value (it stores NULL); a marker replaces the phone.
+    registration.phone = ERASED_PHONE
+    registration.id_number = None
+    registration.home_lat, registration.home_lng = registration.area.lat, registration.area.lng
+    registration.note = ""
+    registration.user = None
+    registration.save()
+    registration.refresh_digests()
+    # Empty digests: the erased row no longer answers a look-up by the old phone.
+    SeekerRegistration.objects.filter(pk=registration.pk).update(phone_digest="", phone_last4="", id_digest="")
+    registration.history.all().update(name=ERASED_NAME, user=None)
+    InboxMessage.objects.filter(user=actor).delete()
+    enqueue(MATCH_SEEKER_TASK, registration.pk)
+    User.objects.filter(pk=actor.pk).delete()

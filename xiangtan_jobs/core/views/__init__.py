@@ -1,1 +1,0 @@
-"""Public pages of the shared nouns: the job list and detail, registration, login."""

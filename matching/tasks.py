@@ -27,6 +27,12 @@ def match_seeker(seeker_id: int) -> int:
     return services.matching_run_seeker(seeker_id=seeker_id).kept
 
 
+@shared_task(name="matching.match_postings", soft_time_limit=240, time_limit=300, **RETRY)
+def match_postings(posting_ids: list[int]) -> int:
+    """Many postings changed at once (the nightly expiry): each is matched again, in turn."""
+    return sum(services.matching_run_posting(posting_id=pk).kept for pk in posting_ids)
+
+
 @shared_task(name="matching.rematch_all", soft_time_limit=60, time_limit=90, **RETRY)
 def rematch_all() -> int:
     """Nightly: split the full rematch into chunks of postings that the workers share."""

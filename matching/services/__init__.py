@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from matching.services.notify import seekers_notify
+from matching.services.notify import (
+    seekers_notify,
+)
 from matching.services.pipeline import (
     ENGINE_PARAMS,
     KM_PER_DEGREE,
@@ -32,6 +34,7 @@ from matching.services.statuses import (
     match_mark_viewed,
     match_set_status,
     match_withdraw,
+    seeker_erase,
 )
 
 __all__ = [
@@ -59,5 +62,6 @@ __all__ = [
     "rematch_plan",
     "rematch_run_of",
     "rematch_stale_chunks",
+    "seeker_erase",
     "seekers_notify",
 ]

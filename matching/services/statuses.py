@@ -10,6 +10,7 @@ from matching.enums import MatchStatus
 from matching.models import Match
 from xiangtan_jobs.core.enums import SeekerStatus
 from xiangtan_jobs.core.models import JobPosting, SeekerRegistration, User
+from xiangtan_jobs.core.services import registration_erase
 
 # The operator's pipeline: contacted → interview → intention reached → hired, or declined.
 # Each step may also go back one step (every change is reversible; history keeps them all).
@@ -97,6 +98,15 @@ def match_mark_viewed(*, match: Match, actor: User) -> Match:
         match._history_user = actor  # type: ignore[attr-defined]
         match.save(update_fields=["status", "status_changed_at", "status_changed_by", "updated_at"])
     return match
+
+
+@transaction.atomic
+def seeker_erase(*, registration: SeekerRegistration, actor: User) -> None:
+    """Delete my data, as one change: open applications are withdrawn (the operators see why),
+    then the registration is erased and the account deleted (``registration_erase``)."""
+    for match in Match.objects.select_for_update().filter(seeker=registration, status=MatchStatus.APPLIED):
+        match_withdraw(match=match, actor=actor)
+    registration_erase(registration=registration, actor=actor)
 
 
 @transaction.atomic

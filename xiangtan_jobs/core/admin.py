@@ -370,7 +370,8 @@ class JobPostingAdmin(ScopedAdminMixin, ImportExportModelAdmin, SimpleHistoryAdm
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
-        services.posting_refresh_search_text(posting=form.instance)
+        # After the skills inline: the search text and the matching see the whole edit.
+        services.posting_content_changed(posting=form.instance)
 
     # Each action calls the service for every selected posting and reports what it could not do.
     def _run(self, request: HttpRequest, queryset: QuerySet[JobPosting], label: str, fn: Any) -> None:
@@ -643,14 +644,23 @@ class SeekerRegistrationAdmin(ScopedAdminMixin, ImportExportModelAdmin, SimpleHi
             registration=obj, service_point=ServicePoint.objects.get(pk=site_id), actor=request.user
         )
 
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        if change:  # a new walk-in registration is queued by registration_create_walk_in
+            services.registration_content_changed(registration=form.instance)
+
     def _set_status(self, request: HttpRequest, queryset: QuerySet[Any], status: str, label: str) -> None:
-        done = 0
+        done, failed = 0, []
         for reg in queryset:
-            reg.status = status
-            reg._history_user = request.user
-            reg.save(update_fields=["status", "updated_at"])
-            done += 1
-        self.message_user(request, f"{label}：{done} 人", messages.SUCCESS)
+            try:
+                services.registration_set_status(registration=reg, status=status, actor=request.user)
+                done += 1
+            except ValidationError as exc:
+                failed.append(f"{reg.masked_name}：{'；'.join(exc.messages)}")
+        if done:
+            self.message_user(request, f"{label}：{done} 人", messages.SUCCESS)
+        for msg in failed:
+            self.message_user(request, msg, messages.WARNING)
 
     @admin.action(description="标记为已就业", permissions=("change",))
     def mark_employed(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:

@@ -20,7 +20,6 @@ from import_export import fields, resources, widgets
 
 from xiangtan_jobs.common.crypto import pii_digest
 from xiangtan_jobs.common.masking import mask_name, mask_phone, mask_resident_id
-from xiangtan_jobs.common.tasks import enqueue
 from xiangtan_jobs.common.validators import (
     normalize_mobile,
     normalize_resident_id,
@@ -274,7 +273,7 @@ class PostingResource(ScopedResourceMixin, resources.ModelResource):
             PostingSkill.objects.bulk_create(
                 PostingSkill(posting=instance, skill=s, required=True) for s in skills if s.pk not in have
             )
-        services.posting_refresh_search_text(posting=instance)
+        services.posting_content_changed(posting=instance)
 
     def skip_row(self, instance: Any, original: Any, row: Any, import_validation_errors: Any = None) -> bool:
         return False
@@ -388,7 +387,7 @@ class SeekerImportResource(ScopedResourceMixin, resources.ModelResource):
                 served_by=getattr(self.request, "user", None),
                 note="表格导入登记",
             )
-            enqueue(services.MATCH_SEEKER_TASK, instance.pk)
+        services.registration_content_changed(registration=instance)
 
     def skip_row(self, instance: Any, original: Any, row: Any, import_validation_errors: Any = None) -> bool:
         return False

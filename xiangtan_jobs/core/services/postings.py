@@ -14,14 +14,25 @@ from xiangtan_jobs.core.models import Employer, JobPosting, OperatorMembership, 
 from xiangtan_jobs.core.models.postings import daily_equivalent
 from xiangtan_jobs.core.search import posting_search_text
 
+# Postings per matching task when many change at once (the nightly expiry): one message each
+# would flood the broker; one for all would hold a worker for minutes.
+MATCH_POSTINGS_BATCH = 500
+MATCH_POSTINGS_TASK = "matching.match_postings"
+
 
 @transaction.atomic
 def posting_expire_overdue() -> int:
-    """Mark published postings whose expiry date has passed as expired; returns how many."""
+    """Mark published postings whose expiry date has passed as expired; returns how many.
+
+    They leave every seeker's recommendations at once (matching queued in batches on commit),
+    not at the next nightly rematch."""
     today = timezone.localdate()
-    return JobPosting.objects.filter(status=PostingStatus.PUBLISHED, expires_on__lt=today).update(
-        status=PostingStatus.EXPIRED, closed_at=timezone.now()
-    )
+    overdue = JobPosting.objects.select_for_update().filter(status=PostingStatus.PUBLISHED, expires_on__lt=today)
+    ids = list(overdue.values_list("pk", flat=True))
+    JobPosting.objects.filter(pk__in=ids).update(status=PostingStatus.EXPIRED, closed_at=timezone.now())
+    for start in range(0, len(ids), MATCH_POSTINGS_BATCH):
+        enqueue(MATCH_POSTINGS_TASK, ids[start : start + MATCH_POSTINGS_BATCH])
+    return len(ids)
 
 
 # --- Posting lifecycle (the admin's actions and any other caller go through these) -----------
@@ -56,6 +67,15 @@ def posting_derive_fields(*, posting: JobPosting) -> None:
         posting.district_id = area.parent_id or area.pk
     if posting.wage_max is not None and posting.wage_unit:
         posting.wage_daily = daily_equivalent(posting.wage_max, posting.wage_unit)
+
+
+def posting_content_changed(*, posting: JobPosting) -> None:
+    """After an edit of a posting's content (the admin's form and its skills, an import): the
+    search text follows, and a public posting is matched again on commit (a switch to night
+    shifts must not stay recommended as "上班时间合适" until the nightly run)."""
+    posting_refresh_search_text(posting=posting)
+    if posting.status == PostingStatus.PUBLISHED:
+        enqueue(MATCH_POSTING_TASK, posting.pk)
 
 
 def posting_refresh_search_text(*, posting: JobPosting) -> None:
@@ -141,9 +161,12 @@ def posting_close(*, posting: JobPosting, actor: User | None) -> JobPosting:
     posting = _locked(posting)
     if posting.status not in (PostingStatus.DRAFT, PostingStatus.PENDING_REVIEW, PostingStatus.PUBLISHED):
         raise _transition_error(posting, "结束招聘")
+    was_public = posting.status == PostingStatus.PUBLISHED
     posting.status = PostingStatus.CLOSED
     posting.closed_at = timezone.now()
     _save_posting(posting, actor, ["status", "closed_at"], "结束招聘")
+    if was_public:
+        enqueue(MATCH_POSTING_TASK, posting.pk)  # its recommendations go, seekers get others
     return posting
 
 
@@ -156,6 +179,7 @@ def posting_mark_filled(*, posting: JobPosting, actor: User | None) -> JobPostin
     posting.status = PostingStatus.FILLED
     posting.closed_at = timezone.now()
     _save_posting(posting, actor, ["status", "closed_at"], "已招满")
+    enqueue(MATCH_POSTING_TASK, posting.pk)  # its recommendations go, seekers get others
     return posting
 
 

@@ -229,6 +229,34 @@ def registration_set_paused(*, registration: SeekerRegistration, actor: User, pa
     return registration
 
 
+def registration_content_changed(*, registration: SeekerRegistration) -> None:
+    """After an operator's edit of a registration (the admin's form and its skills, an import):
+    the seeker is matched again on commit."""
+    enqueue(MATCH_SEEKER_TASK, registration.pk)
+
+
+# What an operator may set a registration's status to from the admin's actions.
+OPERATOR_STATUSES = (SeekerStatus.ACTIVE, SeekerStatus.PAUSED, SeekerStatus.EMPLOYED)
+
+
+@transaction.atomic
+def registration_set_status(*, registration: SeekerRegistration, status: str, actor: User) -> SeekerRegistration:
+    """An operator marks a seeker employed, paused or active again; a withdrawn (erased)
+    registration stays as it is. The seeker is matched again on commit: an employed or paused
+    seeker keeps no recommendation."""
+    if status not in OPERATOR_STATUSES:
+        raise ValidationError(f"不能把登记改成「{status}」", code="status")
+    registration = SeekerRegistration.objects.select_for_update().get(pk=registration.pk)
+    if registration.status == SeekerStatus.WITHDRAWN:
+        raise ValidationError("这份登记已注销。", code="withdrawn")
+    if registration.status != status:
+        registration.status = status
+        registration._history_user = actor  # type: ignore[attr-defined]  # read by django-simple-history
+        registration.save(update_fields=["status", "updated_at"])
+        enqueue(MATCH_SEEKER_TASK, registration.pk)
+    return registration
+
+
 @transaction.atomic
 def registration_erase(*, registration: SeekerRegistration, actor: User) -> None:
     """Delete my data (PIPL art. 47): the registration is withdrawn and its personal fields

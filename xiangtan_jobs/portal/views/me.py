@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from matching.enums import MatchStatus
 from matching.models import Match
 from matching.presenters import reasons_in_words, seeker_applications, seeker_matches_export, seeker_recommendations
-from matching.services import match_apply, match_mark_viewed, match_withdraw, matches_fill_reasons
+from matching.services import match_apply, match_mark_viewed, match_withdraw, matches_fill_reasons, seeker_erase
 from xiangtan_jobs.common.widgets import options_html
 from xiangtan_jobs.core.enums import SeekerStatus, Shift, SkillLevel
 from xiangtan_jobs.core.models import Area, InboxMessage, JobPosting, SeekerRegistration
@@ -29,7 +29,6 @@ from xiangtan_jobs.core.presenters import wage_text
 from xiangtan_jobs.core.selectors import reference_data, seeker_current, seeker_export
 from xiangtan_jobs.core.services import (
     SkillInput,
-    registration_erase,
     registration_set_paused,
     registration_update,
 )
@@ -279,11 +278,9 @@ def delete(request: HttpRequest) -> HttpResponse:
         return render(request, "portal/me_delete.html", {"registration": registration, "need_confirm": True})
     user = request.user
     if registration is not None:
-        for match in Match.objects.filter(seeker=registration, status=MatchStatus.APPLIED):
-            match_withdraw(match=match, actor=user)  # type: ignore[arg-type]
-        registration_erase(registration=registration, actor=user)  # type: ignore[arg-type]
+        seeker_erase(registration=registration, actor=user)  # type: ignore[arg-type]
     else:
-        user.delete()
+        user.delete()  # an account that never registered: nothing else is kept
     logout(request)
     messages.success(request, _("您的个人信息已删除，账号已注销。需要时可以重新登记。"))
     return HttpResponseRedirect("/")

@@ -19,7 +19,7 @@ def text_pieces(text: str) -> list[str]:
     """The overlapping two-character pieces of each word, plus the single characters.
 
     Most Chinese job words are two characters (保洁, 司机); PostgreSQL indexes these pieces in a
-    GIN index, and a query is the AND of its own pieces followed by a substring check (NOTES.md).
+    GIN index, and a query is the AND of its own pieces followed by a substring check (docs/architecture.md).
     """
     pieces: set[str] = set()
     for word in _SPLIT.split(normalize_text(text)):

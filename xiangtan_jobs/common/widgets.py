@@ -2,7 +2,7 @@
 
 Big ``<select>``s are built once per language as plain HTML and the chosen values are marked by
 string replacement: rendering ~240 options through Django's widget templates was half the
-template time of the list page (NOTES.md).
+template time of the list page (docs/architecture.md).
 """
 
 from __future__ import annotations

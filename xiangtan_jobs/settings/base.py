@@ -103,7 +103,7 @@ DATABASES = {
 # The job list's covering index (INCLUDE columns, core/0006) is a PostgreSQL speed-up; SQLite
 # builds the same index without them, which is all the embedded default needs.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
-# Persistent connections: connection set-up was most of PostgreSQL's time per request (NOTES.md).
+# Persistent connections: connection set-up was most of PostgreSQL's time per request (docs/architecture.md).
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
@@ -141,7 +141,7 @@ if REDIS_URL:
         "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=600),
     }
 else:
-    # The embedded default needs no server: Kombu's file-system transport (NOTES.md).
+    # The embedded default needs no server: Kombu's file-system transport (docs/architecture.md).
     CELERY_BROKER_URL = "filesystem://"
     for _sub in ("queue", "processed", "control"):
         (CELERY_BROKER_DIR / _sub).mkdir(parents=True, exist_ok=True)

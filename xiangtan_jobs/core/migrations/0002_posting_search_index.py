@@ -1,7 +1,7 @@
 """PostgreSQL-only indexes of the public job list (issue 3).
 
 1. Chinese keyword search: ``xt_pieces(text)`` turns a text into a ``tsvector`` of its one- and
-   two-character pieces (NOTES.md "Chinese keyword search in PostgreSQL"); a GIN index over
+   two-character pieces (docs/architecture.md, "Chinese keyword search"); a GIN index over
    ``xt_pieces(search_text)`` lets a query run as the AND of its own pieces (a Bitmap Index Scan,
    even for two characters), followed by a substring check for exactness. Pieces that contain
    white space are left out; every piece the Python side (``common.text.text_pieces``) makes of a

@@ -9,7 +9,7 @@ DEMO_POSTINGS ?= 2000
 DEMO_SEEKERS ?= 1500
 
 .DEFAULT_GOAL := help
-.PHONY: help run test test-clock e2e lint lock bench-engine bench-pages bench-matching clean
+.PHONY: help run test test-clock e2e lint fix lock bench-engine bench-pages bench-matching clean
 
 help: ## List the commands
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -31,18 +31,20 @@ run: $(VENV)/.installed ## Set up everything and run the portal with demo data (
 # pytest's arguments in `make test`: two processes; the browser tests run in `make e2e`.
 PYTEST_ARGS ?= -n 2 -m "not browser"
 
-test: $(VENV)/.installed ## Run the whole suite: ruff, migrations check, import contracts, pytest
-	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check .
-	$(PY) manage.py makemigrations --check --dry-run --settings=xiangtan_jobs.settings.test
-	$(VENV)/bin/lint-imports
+test: lint ## Run the whole suite: the checks of `make lint`, then pytest
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 test-clock: $(VENV)/.installed ## Run pytest with the clock a year ahead, at 03:00 and at 22:00 (quiet hours)
 	scripts/test-clock 365 3 $(PYTEST_ARGS)
 	scripts/test-clock 365 22 $(PYTEST_ARGS)
 
-lint: $(VENV)/.installed ## Fix what ruff can fix and format the code
+lint: $(VENV)/.installed ## Check only (changes nothing): ruff, format, migrations, import contracts
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run --settings=xiangtan_jobs.settings.test
+	$(VENV)/bin/lint-imports
+
+fix: $(VENV)/.installed ## Fix what ruff can fix and format the code
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 

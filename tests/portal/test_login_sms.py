@@ -183,7 +183,7 @@ def test_sixth_try_is_refused_even_with_the_right_code(client, dora, seeker):
 def test_a_new_code_once_a_minute_and_it_replaces_the_old(client, dora, seeker, monkeypatch):
     # Two known codes in turn, so the old one is certainly not the new one.
     codes = iter([111111, 222222])
-    monkeypatch.setattr(services.secrets, "randbelow", lambda _n: next(codes))
+    monkeypatch.setattr(login_codes.secrets, "randbelow", lambda _n: next(codes))
     ask(client)
     response = ask(client)
     assert response.status_code == 302

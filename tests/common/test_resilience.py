@@ -97,3 +97,18 @@ def test_work_that_cannot_reach_the_broker_is_logged_not_raised(
     ):
         common_tasks.enqueue("matching.match_posting", 7)
     assert "Could not queue matching.match_posting (OperationalError): broker unavailable" in caplog.text
+
+
+def test_clearing_the_cache_leaves_the_brokers_queues_beside_it(settings):
+    if not settings.REDIS_URL:
+        pytest.skip("needs REDIS_URL (CI runs with Redis)")
+    cache = ResilientRedisCache(settings.REDIS_URL, {"KEY_PREFIX": "clear-test"})
+    client = cache._cache.get_client(write=True)
+    client.set("celery-queue-stand-in", "a task message")
+    cache.set("k", 1, 60)
+    try:
+        cache.clear()
+        assert cache.get("k") is None
+        assert client.get("celery-queue-stand-in") == b"a task message"
+    finally:
+        client.delete("celery-queue-stand-in")

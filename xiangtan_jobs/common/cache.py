@@ -30,11 +30,14 @@ class ResilientRedisCache(RedisCache):
     _down_until = 0.0  # per process: monotonic time until which Redis is not tried
 
     def _call(self, name: str, default: Any, *args: Any, **kwargs: Any) -> Any:
+        return self._guarded(getattr(super(), name), default, *args, **kwargs)
+
+    def _guarded(self, fn: Any, default: Any, *args: Any, **kwargs: Any) -> Any:
         cls = ResilientRedisCache
         if cls._down_until and time.monotonic() < cls._down_until:
             return default
         try:
-            result = getattr(super(), name)(*args, **kwargs)
+            result = fn(*args, **kwargs)
         except (RedisError, OSError) as exc:
             if not cls._down_until:
                 logger.warning("Redis cache unavailable (%s); serving without it", type(exc).__name__)
@@ -77,4 +80,15 @@ class ResilientRedisCache(RedisCache):
         return self._call("incr", None, key, delta, version)
 
     def clear(self) -> None:
-        self._call("clear", None)
+        """Delete this cache's own keys (its KEY_PREFIX), never the whole Redis database: the
+        Celery broker's queues may live in the same database (Django's clear() is FLUSHDB)."""
+        if not self.key_prefix:
+            self._call("clear", None)
+            return
+        self._guarded(self._delete_prefixed, None)
+
+    def _delete_prefixed(self) -> None:
+        client = self._cache.get_client(write=True)
+        keys = list(client.scan_iter(match=f"{self.key_prefix}:*", count=1000))
+        for start in range(0, len(keys), 1000):
+            client.delete(*keys[start : start + 1000])

@@ -20,6 +20,7 @@ from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
 from xiangtan_jobs.common.crypto import pii_digest
+from xiangtan_jobs.common.parsing import parse_id
 from xiangtan_jobs.common.validators import (
     normalize_credit_code,
     normalize_mobile,
@@ -89,10 +90,10 @@ class SiteListFilter(admin.SimpleListFilter):
         return [(str(pk), name) for pk, name in sites.values_list("pk", "name")]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        value = self.value()
-        if not value or not value.isdigit():
+        site_id = parse_id(self.value())
+        if site_id is None:
             return queryset
-        return queryset.filter(**{self.site_field: int(value)})
+        return queryset.filter(**{self.site_field: site_id})
 
 
 class SkillCategoryFilter(admin.SimpleListFilter):
@@ -105,10 +106,10 @@ class SkillCategoryFilter(admin.SimpleListFilter):
         return [(str(pk), name) for pk, name in SkillCategory.objects.values_list("pk", "name")]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        value = self.value()
-        if not value or not value.isdigit():
+        category_id = parse_id(self.value())
+        if category_id is None:
             return queryset
-        wanted = PostingSkill.objects.filter(posting=OuterRef("pk"), skill__category_id=int(value))
+        wanted = PostingSkill.objects.filter(posting=OuterRef("pk"), skill__category_id=category_id)
         return queryset.filter(Exists(wanted))
 
 

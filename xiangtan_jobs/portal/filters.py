@@ -24,6 +24,7 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from xiangtan_jobs.common.parsing import parse_id
 from xiangtan_jobs.core.enums import WorkType
 from xiangtan_jobs.core.models import JobPosting, PostingSkill
 from xiangtan_jobs.core.models.postings import daily_equivalent
@@ -108,7 +109,7 @@ class RefIdField(forms.Field):
 
     def validate(self, value: str) -> None:
         super().validate(value)
-        if value and not (value.isdigit() and len(value) < 12 and int(value) in self.valid()):
+        if value and parse_id(value) not in self.valid():
             raise forms.ValidationError(
                 self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
             )
@@ -121,8 +122,9 @@ class RefIdFilter(django_filters.Filter):
 def _near_choice_or_point(value: str) -> tuple[float, float] | None:
     """A place for "within N km": a district or town id, or "lat,lng" inside Xiangtan."""
     ref = reference_data()
-    if value.isdigit() and len(value) < 12 and int(value) in ref.area_point:
-        return ref.area_point[int(value)]
+    area_id = parse_id(value)
+    if area_id in ref.area_point:
+        return ref.area_point[area_id]
     match = _POINT.match(value)
     if match:
         lat, lng = float(match.group(1)), float(match.group(2))

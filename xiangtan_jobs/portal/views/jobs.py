@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from matching.presenters import seeker_application_status
+from xiangtan_jobs.common.parsing import parse_int
 from xiangtan_jobs.common.widgets import cards_html, options_html
 from xiangtan_jobs.core.enums import PostingStatus, ServicePointKind, Shift, WorkType
 from xiangtan_jobs.core.models import JobPosting
@@ -129,10 +130,7 @@ def posting_list(request: HttpRequest) -> HttpResponse:
     f = PostingFilter(request.GET, queryset=JobPosting.objects.public(), home=session_home(request))
     qs = f.qs
     sort = f.order
-    try:
-        size = int(request.GET.get("size", 20))
-    except ValueError:
-        size = 20
+    size = parse_int(request.GET.get("size"))
     size = size if size in PAGE_SIZES else 20
     counts = posting_counts(qs, cache_key=_count_cache_key(f))
     data = f.form.cleaned_data

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from xiangtan_jobs.common.parsing import parse_id
 from xiangtan_jobs.common.text import normalize_text
 from xiangtan_jobs.common.widgets import options_html
 from xiangtan_jobs.core.enums import KeyGroup, SkillLevel, WageUnit, WorkType
@@ -281,14 +282,14 @@ def _summary(request: HttpRequest, state: dict[str, Any]) -> list[tuple[str, str
     rows += [
         (_("姓名"), person.get("name", ""), "person"),
         (_("出生年份"), person.get("birth_year", ""), "person"),
-        (_("住在"), ref.area_label(int(town)) if str(town).isdigit() else "", "person"),
+        (_("住在"), ref.area_label(town_id) if (town_id := parse_id(town)) else "", "person"),
         (_("身份证号"), _("已填写") if person.get("id_number") else _("未填写"), "person"),
     ]
     skills = data.get("skills", {})
     names = [
-        ref.skill_name.get(int(v), "")
+        ref.skill_name.get(skill_id, "")
         for v in (skills.get(f"skill_{i}", "") for i in range(1, MAX_SKILLS + 1))
-        if str(v).isdigit()
+        if (skill_id := parse_id(v))
     ]
     rows.append((_("会做的工作"), "、".join(n for n in names if n), "skills"))
     wishes = data.get("wishes", {})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 import time_machine
+from django.utils import translation
 
 from tests.clock import NOON
 from xiangtan_jobs.core.enums import MembershipRole, UserRole
@@ -16,6 +17,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Migrate the test database once and load Xiangtan's reference data into it."""
     with django_db_blocker.unblock():
         reference_load()
+
+
+@pytest.fixture(autouse=True)
+def _chinese_first():
+    """Every test starts in the portal's language: a test (or a request handled in a thread) that
+    switched to English must not leave it on for the next test in the same process."""
+    translation.activate("zh-hans")
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ DEMO_POSTINGS ?= 2000
 DEMO_SEEKERS ?= 1500
 
 .DEFAULT_GOAL := help
-.PHONY: help run test test-clock e2e lint fix lock bench-engine bench-pages bench-matching clean
+.PHONY: help run test test-clock e2e lint typecheck fix lock bench-engine bench-pages bench-matching clean
 
 help: ## List the commands
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -43,6 +43,9 @@ lint: $(VENV)/.installed ## Check only (changes nothing): ruff, format, migratio
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run --settings=xiangtan_jobs.settings.test
 	$(VENV)/bin/lint-imports
+
+typecheck: $(VENV)/.installed ## Type-check with mypy (django-stubs; strict for matching.engine)
+	$(VENV)/bin/mypy
 
 fix: $(VENV)/.installed ## Fix what ruff can fix and format the code
 	$(VENV)/bin/ruff check --fix .

@@ -67,6 +67,11 @@ class Match(TimeStampedModel):
             models.Index(
                 fields=["status_changed_by"], condition=Q(status_changed_by__isnull=False), name="match_changed_by"
             ),
+            # Told seekers only: "who was told today" is an index range, and the rematch (which never
+            # writes notified_at) keeps its in-place updates.
+            models.Index(
+                fields=["notified_at", "seeker"], condition=Q(notified_at__isnull=False), name="match_notified"
+            ),
             # Acted-on matches only (applications, interviews, intentions, hires): a small index.
             models.Index(
                 fields=["status", "status_changed_at"],

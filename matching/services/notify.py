@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from matching.enums import MatchStatus
@@ -48,10 +48,11 @@ def seekers_notify(*, seeker_ids: set[int] | None, now: dt.datetime | None = Non
     )
     if seeker_ids is not None:
         fresh = fresh.filter(seeker_id__in=seeker_ids)
-    told_today = Match.objects.filter(notified_at__gte=start_of_day)
-    if seeker_ids is not None:
-        told_today = told_today.filter(seeker_id__in=seeker_ids)
-    candidates = fresh.exclude(seeker_id__in=told_today.values("seeker_id")).select_related("posting", "seeker")
+    # An anti-join (NOT EXISTS), not `exclude(seeker_id__in=...)`: PostgreSQL hashes a NOT IN only
+    # when its subquery fits in work_mem (4 MB here); after a nightly rematch it did not, and it
+    # re-scanned the matches for every candidate row (> 9 minutes; bench/README.md).
+    told_today = Match.objects.filter(seeker_id=OuterRef("seeker_id"), notified_at__gte=start_of_day)
+    candidates = fresh.filter(~Exists(told_today)).select_related("posting", "seeker")
     ordered = candidates.order_by("seeker_id", "-score", "posting_id")
     # Each seeker's best fresh match: DISTINCT ON in PostgreSQL (after a nightly rematch that is one
     # row for each of ~27,000 seekers, not every fresh match); SQLite keeps the first per seeker.

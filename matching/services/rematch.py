@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from matching.engine.index import PostingIndex, SeekerIndex
@@ -139,8 +139,10 @@ def rematch_finish(*, run_id: int, now: dt.datetime | None = None) -> int:
     such a change stored a stale list; the repeat, done last, leaves what the change should)."""
     with transaction.atomic():
         _lock_matching()
-        gone = Match.objects.exclude(posting__in=matchable_postings()) | Match.objects.exclude(
-            seeker__in=matchable_seekers()
+        # Anti-joins (NOT EXISTS) rather than NOT IN: see seekers_notify.
+        gone = Match.objects.filter(
+            ~Exists(matchable_postings().filter(pk=OuterRef("posting_id")))
+            | ~Exists(matchable_seekers().filter(pk=OuterRef("seeker_id")))
         )
         _raw_delete(gone.filter(status__in=UNTOUCHED_STATUSES))
         gone.filter(kept=True).update(kept=False)
@@ -158,7 +160,7 @@ def rematch_finish(*, run_id: int, now: dt.datetime | None = None) -> int:
             matching_run_posting(posting_id=object_id, now=now)
         else:
             matching_run_seeker(seeker_id=object_id, now=now)
-    seekers_notify(seeker_ids=None)
+    seekers_notify(seeker_ids=None, now=now)
     return shown
 
 

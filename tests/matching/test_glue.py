@@ -6,6 +6,8 @@ import datetime as dt
 import random
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from matching.enums import MatchStatus
 from matching.models import Match
@@ -157,3 +159,26 @@ def test_notifications_once_a_day_never_at_night(settings):
     tomorrow = NOON + dt.timedelta(days=1)
     assert seekers_notify(seeker_ids=None, now=tomorrow) == 1
     assert InboxMessage.objects.filter(user=user).count() == 2
+
+
+def test_notification_skips_only_the_seekers_told_today_and_uses_anti_joins(settings):
+    """Who was told today is excluded per seeker, with NOT EXISTS: PostgreSQL cannot hash a large
+    NOT IN within work_mem and re-scanned the matches for every row (issue 9, > 9 minutes)."""
+    settings.NOTIFY_MIN_SCORE = 0
+    settings.NOTIFY_QUIET_HOURS = "21-8"
+    told, waiting = SeekerFactory(user=UserFactory()), SeekerFactory(user=UserFactory())
+    PostingFactory()
+    PostingFactory(title="第二个岗位")
+    for seeker in (told, waiting):
+        matching_run_seeker(seeker_id=seeker.pk)
+    # `told` heard about one posting this morning; the other is still fresh for both.
+    Match.objects.update(notified_at=None)
+    first = Match.objects.filter(seeker=told).order_by("pk").first()
+    Match.objects.filter(pk=first.pk).update(notified_at=NOON - dt.timedelta(hours=1))
+    with CaptureQueriesContext(connection) as queries:
+        assert seekers_notify(seeker_ids=None, now=NOON) == 1
+    assert Match.objects.filter(seeker=waiting, notified_at=NOON).exists()
+    assert not Match.objects.filter(seeker=told, notified_at=NOON).exists()
+    sql = " ".join(q["sql"] for q in queries.captured_queries).upper()
+    assert "NOT EXISTS" in sql
+    assert "NOT IN (SELECT" not in sql.replace('"', "")

@@ -42,14 +42,14 @@ from matching.engine import (  # noqa: E402
 from matching.engine.synthetic import make_market  # noqa: E402
 
 
-def _timed(label: str, fn, *args):  # type: ignore[no-untyped-def]
+def _timed(label: str, fn, *args):
     wall, cpu = time.perf_counter(), time.process_time()
     out = fn(*args)
     print(f"{label:<46} {time.perf_counter() - wall:7.2f} s wall {time.process_time() - cpu:7.2f} s cpu")
     return out
 
 
-def _latency(label: str, calls: list) -> None:  # type: ignore[type-arg]
+def _latency(label: str, calls: list) -> None:
     times = []
     for call in calls:
         t = time.perf_counter()

@@ -100,7 +100,9 @@ def url_sets(n: int, seed: int) -> dict[str, list[str]]:
     deep = []
     for _ in range(n):
         row = public.values("published_at", "id")[rng.randint(int(total * 0.8), total - 25)]
-        deep.append("/jobs/?" + urlencode({"cursor": cursor_encode([row["published_at"].isoformat(), row["id"]])}))
+        published = row["published_at"]
+        assert published is not None  # public postings are published
+        deep.append("/jobs/?" + urlencode({"cursor": cursor_encode([published.isoformat(), row["id"]])}))
     return {
         "trivial": ["/healthz/"],
         "list_filtered": combos,
@@ -126,7 +128,10 @@ def wrk(port: int, urls: list[str], seconds: int, connections: int) -> float:
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     if non2xx:
         raise SystemExit(f"errors during the run: {non2xx.group(0)}\n{out}")
-    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    rate = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    if rate is None:
+        raise SystemExit(f"wrk printed no rate:\n{out}")
+    return float(rate.group(1))
 
 
 def latencies(port: int, urls: list[str], n: int) -> tuple[float, float]:

@@ -62,7 +62,9 @@ def _skills(detail: dict[str, Any]) -> list[str]:
     matched = detail.get("matched")
     if not isinstance(matched, list):
         return []
-    exact, near, category = [], [], []
+    exact: list[str] = []
+    near: list[str] = []
+    category: list[str] = []
     for item in matched:
         if not isinstance(item, dict) or not isinstance(item.get("skill"), str):
             continue

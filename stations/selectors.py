@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
@@ -19,11 +21,13 @@ def _open_postings() -> Q:
 
 def station_list() -> QuerySet[YouthStation]:
     """Operating youth stations with their count of open postings (named sites first, then demo)."""
-    return (
+    # The manager is inherited from ServicePoint, so the stubs type its rows as ServicePoint.
+    return cast(
+        "QuerySet[YouthStation]",
         YouthStation.objects.exclude(status=ServicePointStatus.CLOSED)
         .select_related("area", "area__parent")
         .annotate(open_postings=Count("postings", filter=_open_postings()))
-        .order_by("is_demo", "name")
+        .order_by("is_demo", "name"),
     )
 
 
@@ -31,9 +35,10 @@ def station_get(*, pk: int) -> YouthStation | None:
     """One youth station for its public page, or None."""
     if not 0 < pk < 2**62:
         return None
-    return (
+    return cast(
+        "YouthStation | None",
         YouthStation.objects.exclude(status=ServicePointStatus.CLOSED)
         .select_related("area", "area__parent")
         .filter(pk=pk)
-        .first()
+        .first(),
     )

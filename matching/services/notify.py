@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -97,6 +98,6 @@ def _notify_batch(best: dict[int, Match], fresh: QuerySet[Match], local: dt.date
     # The dedupe key (one per user per day) makes a retried task add nothing twice.
     InboxMessage.objects.bulk_create(messages, ignore_conflicts=True)
     for phone, text in texts:
-        transaction.on_commit(lambda phone=phone, text=text: sms_send(phone=phone, text=text))
+        transaction.on_commit(partial(sms_send, phone=phone, text=text))
     fresh.filter(seeker_id__in=list(best)).update(notified_at=now)
     return len(best)

@@ -88,7 +88,7 @@ class ResilientRedisCache(RedisCache):
         self._guarded(self._delete_prefixed, None)
 
     def _delete_prefixed(self) -> None:
-        client = self._cache.get_client(write=True)
+        client = self._cache.get_client(write=True)  # type: ignore[attr-defined]  # Django's RedisCache keeps its client there, untyped
         keys = list(client.scan_iter(match=f"{self.key_prefix}:*", count=1000))
         for start in range(0, len(keys), 1000):
             client.delete(*keys[start : start + 1000])

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http.response import HttpResponseBase
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
@@ -26,7 +27,7 @@ class ChineseFirstLocaleMiddleware(LocaleMiddleware):
         translation.activate(code)
         request.LANGUAGE_CODE = translation.get_language()
 
-    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    def process_response(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
         # No "Vary: Accept-Language": the header no longer changes the page (the cookie does).
         response.headers.setdefault("Content-Language", translation.get_language())
         return response

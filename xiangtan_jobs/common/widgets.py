@@ -53,7 +53,11 @@ def options_html(
 def cards_html(cards: Iterable[dict[str, object]]) -> SafeString:
     """The result cards as HTML, the same markup as ``includes/posting_card.html`` built in one
     pass: an ``{% include %}`` per card was a third of the list's template time."""
-    esc = html.escape  # what django.utils.html.escape does, without its lazy-string wrapper
+
+    def esc(value: object) -> str:
+        # What django.utils.html.escape does, without its lazy-string wrapper.
+        return html.escape(str(value))
+
     distance_word = esc(gettext("距离"))
     parts: list[str] = []
     for c in cards:

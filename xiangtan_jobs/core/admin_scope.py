@@ -20,10 +20,10 @@ answers 404 and a forged POST 403 or a form error, and nothing changes.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.contrib import admin
 from django.contrib.admin.exceptions import NotRegistered
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied
@@ -45,17 +45,18 @@ def _keeping_current_choices(form: Any) -> Any:
     saved unchanged. Only the value the row already has is added, never other rows.
     """
 
-    class KeepCurrentForm(form):  # type: ignore[misc,valid-type]
+    class KeepCurrentForm(form):
         def __init__(self, *args: Any, **kw: Any) -> None:
             super().__init__(*args, **kw)
             for name, field in self.fields.items():
                 if not isinstance(field, forms.ModelChoiceField) or isinstance(field, forms.ModelMultipleChoiceField):
                     continue
                 current = self.initial.get(name)
-                if current is None or field.queryset.filter(pk=current).exists():
+                queryset = field.queryset
+                if current is None or queryset is None or queryset.filter(pk=current).exists():
                     continue
-                allowed = models.Q(pk__in=field.queryset.values("pk")) | models.Q(pk=current)
-                field.queryset = field.queryset.model._default_manager.filter(allowed)
+                allowed = models.Q(pk__in=queryset.values("pk")) | models.Q(pk=current)
+                field.queryset = queryset.model._default_manager.filter(allowed)
 
     KeepCurrentForm.__name__ = form.__name__
     return KeepCurrentForm
@@ -86,7 +87,7 @@ def _memberships(request: HttpRequest) -> dict[int, str]:
     cached = getattr(request, "_admin_memberships", None)
     if cached is None:
         cached = dict(
-            OperatorMembership.objects.filter(user_id=request.user.pk).values_list("service_point_id", "role")
+            OperatorMembership.objects.filter(user_id=request.user.pk or 0).values_list("service_point_id", "role")
         )
         request._admin_memberships = cached  # type: ignore[attr-defined]
     return cached
@@ -122,7 +123,15 @@ def _site_id_of(obj: models.Model, site_field: str) -> int | None:
     return getattr(target, f"{last}_id", None)
 
 
-class ScopedAdminMixin:
+if TYPE_CHECKING:
+    # The mixins are checked as what they are mixed into, so their super() calls are typed.
+    _AdminBase = admin.ModelAdmin[Any]
+    _InlineBase = admin.options.InlineModelAdmin[Any, Any]
+else:
+    _AdminBase = _InlineBase = object
+
+
+class ScopedAdminMixin(_AdminBase):
     """ModelAdmin rules for the role-based rights above; mix in before ``admin.ModelAdmin``.
 
     ``site_field`` is the lookup from the model to its service point; ``None`` marks data that
@@ -191,11 +200,11 @@ class ScopedAdminMixin:
         return qs.filter(**{f"{self.site_field}__in": operator_site_ids(request)})
 
     def get_queryset(self, request: HttpRequest) -> models.QuerySet[Any]:
-        return self.scope_queryset(request, super().get_queryset(request))  # type: ignore[misc]
+        return self.scope_queryset(request, super().get_queryset(request))
 
     def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Any:
         # Django redirects to the index for a missing object; an out-of-scope one is a 404.
-        obj = super().get_object(request, object_id, from_field)  # type: ignore[misc]
+        obj = super().get_object(request, object_id, from_field)
         if obj is None:
             raise Http404("对象不存在或不属于您的服务点")
         return obj
@@ -209,7 +218,7 @@ class ScopedAdminMixin:
         if issubclass(model, ServicePoint):
             return model._default_manager.filter(pk__in=operator_site_ids(request))
         try:
-            related_admin = self.admin_site.get_model_admin(model)  # type: ignore[attr-defined]
+            related_admin = self.admin_site.get_model_admin(model)
         except NotRegistered:
             return None
         if isinstance(related_admin, ScopedAdminMixin) and (
@@ -222,7 +231,7 @@ class ScopedAdminMixin:
         qs = self._related_queryset(request, db_field.remote_field.model)
         if qs is not None:
             kwargs["queryset"] = qs
-        field = super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if field is not None and qs is not None and db_field.name == self.site_field:
             field.required = True  # an operator's rows always belong to one of their sites
         return field
@@ -231,21 +240,21 @@ class ScopedAdminMixin:
         qs = self._related_queryset(request, db_field.remote_field.model)
         if qs is not None:
             kwargs["queryset"] = qs
-        return super().formfield_for_manytomany(db_field, request, **kwargs)  # type: ignore[misc]
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def single_site_id(self, request: HttpRequest) -> int | None:
         """The one site of an operator with a single membership (their rows go there)."""
         ids = operator_site_ids(request)
         return next(iter(ids)) if len(ids) == 1 else None
 
-    def get_readonly_fields(self, request: HttpRequest, obj: models.Model | None = None) -> Iterable[str]:
-        fields = list(super().get_readonly_fields(request, obj))  # type: ignore[misc]
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str] | tuple[str, ...]:
+        fields = list(super().get_readonly_fields(request, obj))
         if self.site_field == "service_point" and self.single_site_id(request) is not None:
             fields.append("service_point")
         return fields
 
-    def get_form(self, request: HttpRequest, obj: models.Model | None = None, **kwargs: Any) -> Any:
-        form = super().get_form(request, obj, **kwargs)  # type: ignore[misc]
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)
         if obj is not None and staff_role(request.user) is StaffRole.OPERATOR:
             form = _keeping_current_choices(form)
         site_id = self.single_site_id(request) if self.site_field == "service_point" else None
@@ -272,31 +281,31 @@ class ScopedAdminMixin:
             and not self.in_scope(request, obj)
         ):
             raise PermissionDenied
-        super().save_model(request, obj, form, change)  # type: ignore[misc]
+        super().save_model(request, obj, form, change)
 
     # --- actions ----------------------------------------------------------------------------
 
     def response_action(self, request: HttpRequest, queryset: models.QuerySet[Any]) -> HttpResponse | None:
         """Refuse (403) an action the user may not run, or one naming rows outside their scope."""
         action = request.POST.get("action", "")
-        if action and action not in dict(self.get_action_choices(request)):  # type: ignore[attr-defined]
+        if action and action not in dict(self.get_action_choices(request)):
             raise PermissionDenied
         selected = set(request.POST.getlist(ACTION_CHECKBOX_NAME))
         if selected and request.POST.get("select_across") != "1":
             visible = self.get_queryset(request).filter(pk__in=selected).count()
             if visible != len(selected):
                 raise PermissionDenied
-        return super().response_action(request, queryset)  # type: ignore[misc]
+        return super().response_action(request, queryset)
 
     def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
         # Django quietly re-renders the list when a POSTed action is not on offer; say no instead.
         posted = request.POST.get("action") if request.method == "POST" and "index" not in request.POST else None
         if posted is not None and posted not in self.get_actions(request):
             raise PermissionDenied
-        return super().changelist_view(request, extra_context)  # type: ignore[misc]
+        return super().changelist_view(request, extra_context)
 
     def get_actions(self, request: HttpRequest) -> dict[str, Any]:
-        actions = super().get_actions(request)  # type: ignore[misc]
+        actions = super().get_actions(request)
         # Rows are closed, withdrawn or marked, not bulk-deleted: the KPIs count them.
         if not request.user.is_superuser:
             actions.pop("delete_selected", None)
@@ -306,6 +315,7 @@ class ScopedAdminMixin:
     def history_form_view(self, request: HttpRequest, object_id: str, version_id: str, extra_context: Any = None):
         if request.method == "POST" and not request.user.is_superuser:
             raise PermissionDenied
+        # simple_history's mixin (untyped) sits between this mixin and ModelAdmin.
         return super().history_form_view(request, object_id, version_id, extra_context)  # type: ignore[misc]
 
     def revert_disabled(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -326,11 +336,11 @@ class SuperuserOnlyAdminMixin(ScopedAdminMixin):
     superuser_only = True
 
 
-class ParentScopedInlineMixin:
+class ParentScopedInlineMixin(_InlineBase):
     """An inline's rights are its parent's: view with the parent, edit when the parent is editable."""
 
     def _parent_admin(self) -> Any:
-        return self.admin_site.get_model_admin(self.parent_model)  # type: ignore[attr-defined]
+        return self.admin_site.get_model_admin(self.parent_model)
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return self._parent_admin().has_view_permission(request, obj)

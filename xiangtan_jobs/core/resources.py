@@ -378,7 +378,7 @@ class SeekerImportResource(ScopedResourceMixin, resources.ModelResource):
             for s in getattr(instance, "_import_skills", [])
             if s.pk not in have
         )
-        if getattr(instance, "_is_new", False):
+        if getattr(instance, "_is_new", False) and instance.service_point_id is not None:
             ServiceRecord.objects.create(
                 service_point_id=instance.service_point_id,
                 seeker=instance,
@@ -426,7 +426,7 @@ class SeekerExportResource(resources.ModelResource):
         return obj.get_status_display()
 
     def dehydrate_site(self, obj: SeekerRegistration) -> str:
-        return obj.service_point.name if obj.service_point_id else "网上登记"
+        return obj.service_point.name if obj.service_point is not None else "网上登记"
 
     def dehydrate_consent(self, obj: SeekerRegistration) -> str:
         return obj.get_consent_method_display()

@@ -49,10 +49,11 @@ class _PiecesMatch(Func):
 
     def __init__(self, tsquery: str) -> None:
         super().__init__(F("search_text"), Value(tsquery))
+        self.tsquery = tsquery
 
     def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:  # type: ignore[override]
         field_sql, field_params = compiler.compile(self.source_expressions[0])
-        return f"xt_pieces({field_sql}) @@ %s::tsquery", [*field_params, self.source_expressions[1].value]
+        return f"xt_pieces({field_sql}) @@ %s::tsquery", [*field_params, self.tsquery]
 
 
 def _tsquery(alternatives: list[str]) -> str:

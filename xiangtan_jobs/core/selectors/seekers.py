@@ -50,7 +50,7 @@ def seeker_export(*, registration: SeekerRegistration) -> dict[str, Any]:
         ],
         "staff_access_log": [{"action": a.action, "at": a.at.isoformat()} for a in reg.access_logs.all()],
     }
-    if reg.user_id:
+    if reg.user is not None:
         data["account"] = {"username": reg.user.username, "date_joined": reg.user.date_joined.isoformat()}
         data["inbox"] = [
             {"title": m.title, "body": m.body, "link": m.link, "created_at": m.created_at.isoformat()}

@@ -1,0 +1,16 @@
+"""The user behind a request that only logged-in users reach (admin pages, login-required views)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+
+from xiangtan_jobs.core.models import User
+
+
+def acting_user(request: HttpRequest) -> User:
+    """The request's logged-in user; an anonymous request here is refused (403), never passed on."""
+    user = request.user
+    if not isinstance(user, User) or not user.is_authenticated:
+        raise PermissionDenied
+    return user

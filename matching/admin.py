@@ -4,19 +4,44 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from xiangtan_jobs.core.admin import SiteListFilter
 from xiangtan_jobs.core.admin_scope import CHANGE, VIEW, ScopedAdminMixin
+from xiangtan_jobs.core.models import AccessLog
 
 from .enums import MatchStatus
 from .models import Match
 from .presenters import reasons_in_words
+from .selectors import match_contact_visible
 from .services import match_allowed_statuses, match_set_status, matches_fill_reasons
+
+
+class InterviewForm(forms.Form):
+    """The interview's time and place, told to the seeker (both may be left empty)."""
+
+    interview_at = forms.DateTimeField(
+        label="面试时间",
+        required=False,
+        help_text="例如 2025-02-10 09:30；留空表示稍后电话告知",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
+    )
+    interview_place = forms.CharField(label="面试地点", required=False, max_length=200)
+
+    def clean_interview_at(self) -> Any:
+        value = self.cleaned_data.get("interview_at")
+        if value is not None and value < timezone.now():
+            raise ValidationError("面试时间已经过去了，请填以后的时间，或留空")
+        return value
 
 
 def _status_action(status: MatchStatus) -> Any:
@@ -37,7 +62,7 @@ class MatchAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     operator_actions = frozenset({VIEW, CHANGE})
     list_display = (
         "posting",
-        "seeker",
+        "applicant_masked",
         "score_display",
         "reasons_display",
         "status",
@@ -46,36 +71,96 @@ class MatchAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     )
     list_filter = ("status", "is_current", SiteListFilter)
     list_select_related = ("posting", "seeker", "status_changed_by")
+    # The invitation action says what it does (and the seeker's contact stays hidden until they apply).
     search_fields = ("posting__title", "=posting__external_ref")
     show_full_result_count = False
     list_per_page = 50
     readonly_fields = (
         "posting",
-        "seeker",
+        "applicant_contact",
+        "applicant_masked",
         "score",
         "reasons_display",
         "status",
         "next_statuses",
+        "applied_at",
+        "invited_at",
+        "interview_at",
+        "interview_place",
         "is_current",
         "status_changed_at",
         "status_changed_by",
         "notified_at",
     )
-    fields = readonly_fields
-    actions = tuple(
-        _status_action(s)
-        for s in (
-            MatchStatus.CONTACTED,
-            MatchStatus.INTERVIEW,
-            MatchStatus.INTENTION,
-            MatchStatus.HIRED,
-            MatchStatus.DECLINED,
-        )
+    actions = (
+        _status_action(MatchStatus.INVITED),
+        _status_action(MatchStatus.CONTACTED),
+        "to_interview",
+        _status_action(MatchStatus.INTENTION),
+        _status_action(MatchStatus.HIRED),
+        _status_action(MatchStatus.DECLINED),
     )
     history_list_display = ("status", "status_changed_by")
 
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
         return False
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        # Apply = consent to be contacted: only the posting's site sees who applied, and only then.
+        visible = obj is not None and match_contact_visible(match=obj, user=request.user)
+        drop = "applicant_masked" if visible else "applicant_contact"
+        return [f for f in self.readonly_fields if f != drop]
+
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None) -> Any:
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET" and getattr(response, "status_code", None) == 200:
+            match = response.context_data.get("original") if hasattr(response, "context_data") else None
+            if match is not None and match_contact_visible(match=match, user=request.user):
+                # PIPL accountability: every look at an applicant's contact is on record.
+                AccessLog.objects.create(
+                    user=request.user, seeker=match.seeker, action="view_contact", path=request.path[:200]
+                )
+        return response
+
+    @admin.display(description="求职者")
+    def applicant_masked(self, obj: Match) -> str:
+        seeker = obj.seeker
+        return f"{seeker.masked_name} {seeker.masked_phone}"
+
+    @admin.display(description="求职者（已申请，同意联系）")
+    def applicant_contact(self, obj: Match) -> str:
+        seeker = obj.seeker
+        return format_html(
+            '<strong>{}</strong> <a class="tel" href="tel:{}">{}</a> <span class="help">{} 年生 · {}</span>',
+            seeker.name,
+            seeker.phone,
+            seeker.phone,
+            seeker.birth_year,
+            seeker.area.name,
+        )
+
+    @admin.action(description="改为「面试中」（填时间和地点）", permissions=("change",))
+    def to_interview(self, request: HttpRequest, queryset: QuerySet[Match]) -> HttpResponse | None:
+        form = InterviewForm(request.POST if "interview_form" in request.POST else None)
+        if form.is_valid():
+            self.move(
+                request,
+                queryset,
+                MatchStatus.INTERVIEW,
+                interview_at=form.cleaned_data.get("interview_at"),
+                interview_place=form.cleaned_data.get("interview_place") or "",
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "安排面试",
+            "opts": self.opts,
+            "form": form,
+            "queryset": queryset.select_related("posting"),
+            "action": "to_interview",
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/matching/match/interview.html", context)
 
     @admin.display(description="匹配分", ordering="score")
     def score_display(self, obj: Match) -> str:
@@ -101,11 +186,11 @@ class MatchAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     def next_statuses(self, obj: Match) -> str:
         return "、".join(str(MatchStatus(s).label) for s in match_allowed_statuses(match=obj)) or "-"
 
-    def move(self, request: HttpRequest, queryset: QuerySet[Match], status: MatchStatus) -> None:
+    def move(self, request: HttpRequest, queryset: QuerySet[Match], status: MatchStatus, **details: Any) -> None:
         done, failed = 0, []
         for match in queryset:
             try:
-                match_set_status(match=match, status=status, actor=request.user)
+                match_set_status(match=match, status=status, actor=request.user, **details)
                 done += 1
             except ValidationError as exc:
                 failed.append("；".join(exc.messages))

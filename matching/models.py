@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from xiangtan_jobs.common.models import TimeStampedModel, choices_constraint
 
-from .enums import MatchStatus
+from .enums import CONTACT_STATUSES, MatchStatus
 
 
 class Match(TimeStampedModel):
@@ -46,6 +46,13 @@ class Match(TimeStampedModel):
         db_index=False,  # a partial index below: only matches someone moved (viewed, applied, …) name who
     )
     notified_at = models.DateTimeField("通知时间", null=True, blank=True)
+    # The seeker's latest application (apply = consent to be contacted by the posting's site); the
+    # answer deadline runs from it.
+    applied_at = models.DateTimeField("申请时间", null=True, blank=True)
+    invited_at = models.DateTimeField("邀请时间", null=True, blank=True)
+    interview_at = models.DateTimeField("面试时间", null=True, blank=True)
+    # A database default too: the matching pipeline inserts rows in bulk with raw SQL.
+    interview_place = models.CharField("面试地点", max_length=200, blank=True, default="", db_default="")
 
     history = HistoricalRecords(excluded_fields=["updated_at", "reasons"])
 
@@ -82,6 +89,11 @@ class Match(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.posting_id} ↔ {self.seeker_id} ({self.score:.0f})"
+
+    @property
+    def contact_allowed(self) -> bool:
+        """Whether the seeker has applied (and not withdrawn): only then may the site see their contact."""
+        return self.applied_at is not None and self.status in CONTACT_STATUSES
 
 
 class RematchRun(TimeStampedModel):

@@ -4,13 +4,24 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from matching.engine.types import PostingIn, SeekerIn, SkillInfo
-from xiangtan_jobs.core.enums import PostingStatus, SeekerStatus
-from xiangtan_jobs.core.models import JobPosting, PostingSkill, SeekerRegistration, SeekerSkill, Skill
+from matching.enums import MatchStatus
+from matching.models import Match
+from xiangtan_jobs.core.enums import PostingStatus, SeekerStatus, UserRole
+from xiangtan_jobs.core.models import (
+    JobPosting,
+    OperatorMembership,
+    PostingSkill,
+    SeekerRegistration,
+    SeekerSkill,
+    Skill,
+)
 
 POSTING_FLAGS = ("older_ok", "disability_ok", "mother_flexible")
 
@@ -120,3 +131,39 @@ def engine_seekers(seekers: QuerySet[SeekerRegistration] | None = None) -> list[
         )
         for pk, lat, lng, travel, work_types, shifts, wage, unit, tags in rows
     ]
+
+
+def match_contact_visible(*, match: Match, user: Any) -> bool:
+    """Whether this user may see the applicant's name and full phone on the match: an operator of
+    the posting's own site, once the seeker has applied (and not withdrawn). Nobody else, ever:
+    not another site, not the bureau, not a superuser (PIPL: only who will call needs the number)."""
+    if not match.contact_allowed:
+        return False
+    if not getattr(user, "is_authenticated", False) or not user.is_active or not user.is_staff:
+        return False
+    if user.role != UserRole.OPERATOR or user.is_superuser:
+        return False
+    return OperatorMembership.objects.filter(user_id=user.pk, service_point_id=match.posting.service_point_id).exists()
+
+
+def operator_work_queue(*, site_ids: Iterable[int] | None, limit: int = 30) -> list[Match]:
+    """The operators' work queue: open applications (new, and answers to invitations), oldest first,
+    of these sites (None: every site, for the bureau)."""
+    qs = Match.objects.filter(status=MatchStatus.APPLIED)
+    if site_ids is not None:
+        qs = qs.filter(posting__service_point_id__in=list(site_ids))
+    return list(qs.select_related("posting", "posting__service_point", "seeker").order_by("applied_at", "id")[:limit])
+
+
+def operator_queue_counts(*, site_ids: Iterable[int] | None, since: dt.datetime) -> dict[str, int]:
+    """Counts beside the queue: open applications, of them answers to invitations, invitations
+    still open, and applications closed unanswered since ``since`` (the site's response figure)."""
+    qs = Match.objects.all()
+    if site_ids is not None:
+        qs = qs.filter(posting__service_point_id__in=list(site_ids))
+    return qs.aggregate(
+        open=Count("id", filter=Q(status=MatchStatus.APPLIED)),
+        answered=Count("id", filter=Q(status=MatchStatus.APPLIED, invited_at__isnull=False)),
+        invited=Count("id", filter=Q(status=MatchStatus.INVITED)),
+        no_reply=Count("id", filter=Q(status=MatchStatus.NO_REPLY, status_changed_at__gte=since)),
+    )

@@ -75,3 +75,9 @@ def rematch_finish(run_id: int) -> int:
 def notify() -> int:
     """Periodically: messages held back during the night go out in the morning."""
     return services.seekers_notify(seeker_ids=None)
+
+
+@shared_task(name="matching.close_unanswered", soft_time_limit=240, time_limit=300, **RETRY)
+def close_unanswered() -> int:
+    """Hourly (beat): applications nobody answered in time are closed as 「未获回复」, the seeker told."""
+    return services.applications_close_unanswered()

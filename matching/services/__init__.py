@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from matching.services.news import (
+    TOLD_STATUSES,
+    match_tell_seeker,
+    similar_open_postings,
+)
 from matching.services.notify import (
     seekers_notify,
 )
@@ -29,8 +34,11 @@ from matching.services.rematch import (
 )
 from matching.services.statuses import (
     PIPELINE_NEXT,
+    application_deadline,
+    applications_close_unanswered,
     match_allowed_statuses,
     match_apply,
+    match_invite,
     match_mark_viewed,
     match_set_status,
     match_withdraw,
@@ -46,12 +54,17 @@ __all__ = [
     "REMATCH_KEEP_DETAILS",
     "REMATCH_MAX_ATTEMPTS",
     "REMATCH_STALE",
+    "TOLD_STATUSES",
     "DbKeptStore",
     "MatchingOutcome",
+    "application_deadline",
+    "applications_close_unanswered",
     "match_allowed_statuses",
     "match_apply",
+    "match_invite",
     "match_mark_viewed",
     "match_set_status",
+    "match_tell_seeker",
     "match_withdraw",
     "matches_fill_reasons",
     "matching_run_posting",
@@ -64,4 +77,5 @@ __all__ = [
     "rematch_stale_chunks",
     "seeker_erase",
     "seekers_notify",
+    "similar_open_postings",
 ]

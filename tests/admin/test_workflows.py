@@ -358,7 +358,8 @@ def test_match_pipeline_with_history(client, alice, site_a):
     assert match.status == MatchStatus.RECOMMENDED and resp.status_code == 302
 
     for step in ("to_contacted", "to_interview", "to_contacted", "to_interview", "to_intention", "to_hired"):
-        _act(client, "matching_match", step, match)
+        # The interview step asks for its time and place first (both optional).
+        _act(client, "matching_match", step, match, **({"interview_form": "1"} if step == "to_interview" else {}))
     match.refresh_from_db()
     assert match.status == MatchStatus.HIRED
     assert match.status_changed_by == alice and match.status_changed_at is not None

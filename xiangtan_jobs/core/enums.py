@@ -133,3 +133,14 @@ class SkillLevel(models.IntegerChoices):
     SKILLED = 3, _("熟练")
     EXPERT = 4, _("精通")
     MASTER = 5, _("师傅级")
+
+
+class SmsStatus(models.TextChoices):
+    PENDING = "pending", _("待发送")
+    # Claimed by a worker (an atomic update) while the provider is called; a claim older than a few
+    # minutes is taken as a dead worker's and put back to pending by the flush.
+    SENDING = "sending", _("发送中")
+    SENT = "sent", _("已发送")
+    FAILED = "failed", _("发送失败")
+    # Replaced before it went out (a later status of the same application, same day) or no longer true.
+    CANCELLED = "cancelled", _("已取消")

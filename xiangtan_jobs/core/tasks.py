@@ -35,3 +35,29 @@ def expire_postings() -> int:
 def send_login_code(login_code_id: int, code: str) -> bool:
     """Text a seeker the login code just asked for (queued on commit; the request never waits)."""
     return services.login_code_deliver(login_code_id=login_code_id, code=code)
+
+
+@shared_task(
+    name=services.SMS_DELIVER_TASK,
+    autoretry_for=(DatabaseError,),
+    retry_backoff=True,
+    max_retries=5,
+    soft_time_limit=30,
+    time_limit=45,
+)
+def sms_deliver(sms_id: int) -> bool:
+    """Send one queued text message (queued on commit with the outbox row's id only)."""
+    return services.sms_deliver(sms_id=sms_id)
+
+
+@shared_task(
+    name=services.SMS_FLUSH_TASK,
+    autoretry_for=(DatabaseError,),
+    retry_backoff=True,
+    max_retries=5,
+    soft_time_limit=240,
+    time_limit=300,
+)
+def sms_flush() -> int:
+    """Every few minutes (beat) and after a bulk queue: send the outbox's due messages."""
+    return services.sms_flush()

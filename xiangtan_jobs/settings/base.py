@@ -177,6 +177,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Re-queues a lost chunk of the night's rematch (the chunk rows, not the broker, are the truth).
     "rematch-sweep": {"task": "matching.rematch_sweep", "schedule": crontab(minute="*/10")},
     "notify-held-back": {"task": "matching.notify", "schedule": crontab(minute="*/30", hour="8-20")},
+    # The SMS outbox: what the quiet hours held back, lost messages and retries of failed sends.
+    "sms-flush": {"task": "core.sms_flush", "schedule": crontab(minute="*/5")},
+    # Every application gets an answer: unanswered ones past their deadline are closed (未获回复).
+    "close-unanswered-applications": {"task": "matching.close_unanswered", "schedule": crontab(minute=15)},
 }
 
 # --- Auth ---------------------------------------------------------------------------------
@@ -280,6 +284,12 @@ SMS_BACKEND = env.str("SMS_BACKEND", default="xiangtan_jobs.common.sms.ConsoleSm
 # none during the quiet hours (local time, start-end; empty = never quiet, used by tests).
 NOTIFY_MIN_SCORE = env.float("NOTIFY_MIN_SCORE", default=70.0)
 NOTIFY_QUIET_HOURS = env.str("NOTIFY_QUIET_HOURS", default="21-8")
+# Every application gets an answer: one no operator acted on for this many days is closed as
+# 「未获回复」 (day gigs are decided within days; other work within two weeks).
+APPLICATION_ANSWER_DAYS_DAY_GIG = env.int("APPLICATION_ANSWER_DAYS_DAY_GIG", default=3)
+APPLICATION_ANSWER_DAYS = env.int("APPLICATION_ANSWER_DAYS", default=14)
+# The portal's public address, for links in text messages.
+PUBLIC_URL = env.str("PUBLIC_URL", default="http://127.0.0.1:8000")
 
 LOGGING = {
     "version": 1,

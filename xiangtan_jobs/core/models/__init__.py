@@ -12,6 +12,7 @@ from .records import ServiceRecord, SiteEvent
 from .seekers import SeekerRegistration, SeekerSkill
 from .service_points import OperatorMembership, ServicePoint
 from .skills import Skill, SkillCategory
+from .sms import SmsOutbox
 from .users import User
 
 __all__ = [
@@ -30,5 +31,6 @@ __all__ = [
     "SiteEvent",
     "Skill",
     "SkillCategory",
+    "SmsOutbox",
     "User",
 ]

@@ -78,6 +78,8 @@ class SeekerRegistration(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # A walk-in registration (consent on paper) is confirmed by the seeker at their first login.
+    confirmed_online_at = models.DateTimeField("本人网上确认时间", null=True, blank=True)
     note = models.CharField("备注", max_length=200, blank=True)
     is_demo = models.BooleanField("演示数据", default=False)
 
@@ -129,6 +131,11 @@ class SeekerRegistration(TimeStampedModel):
         # Keeping the digests beside the encrypted values is data integrity, not business flow.
         self.refresh_digests()
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    @property
+    def needs_online_confirmation(self) -> bool:
+        """Registered at a counter on the seeker's behalf and not yet confirmed by them online."""
+        return self.consent_method == ConsentMethod.PAPER and self.confirmed_online_at is None
 
     @property
     def masked_phone(self) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
+from xiangtan_jobs.common.masking import mask_name, mask_phone
 from xiangtan_jobs.common.models import choices_constraint
 from xiangtan_jobs.core.enums import UserRole
 
@@ -21,6 +22,10 @@ class User(AbstractUser):
         constraints = [choices_constraint("role", UserRole, "user_role_valid")]
 
     def __str__(self) -> str:
+        # A seeker's account is named by their phone and full name; staff pages ("changed by",
+        # history rows) show it masked like every other list of seekers.
+        if self.role == UserRole.SEEKER:
+            return mask_name(self.display_name) if self.display_name else mask_phone(self.username)
         return self.display_name or self.username
 
     @property

@@ -48,6 +48,18 @@ from xiangtan_jobs.core.services.registrations import (
     registration_update,
     service_record_create,
 )
+from xiangtan_jobs.core.services.sms import (
+    SMS_DELIVER_TASK,
+    SMS_FLUSH_TASK,
+    SMS_MAX_ATTEMPTS,
+    SmsInput,
+    is_quiet,
+    quiet_over,
+    sms_deliver,
+    sms_flush,
+    sms_queue,
+    sms_queue_many,
+)
 
 __all__ = [
     "DEFAULT_POSTING_DAYS",
@@ -63,11 +75,16 @@ __all__ = [
     "MATCH_POSTING_TASK",
     "MATCH_SEEKER_TASK",
     "OPERATOR_STATUSES",
+    "SMS_DELIVER_TASK",
+    "SMS_FLUSH_TASK",
+    "SMS_MAX_ATTEMPTS",
     "LoginCodeCheck",
     "LoginCodeSent",
     "LoginCodeSmsFailed",
     "SkillInput",
+    "SmsInput",
     "employer_verify",
+    "is_quiet",
     "login_code_check",
     "login_code_deliver",
     "login_code_send",
@@ -82,6 +99,7 @@ __all__ = [
     "posting_refresh_search_text",
     "posting_reject",
     "posting_relist",
+    "quiet_over",
     "registration_content_changed",
     "registration_create_walk_in",
     "registration_erase",
@@ -90,4 +108,8 @@ __all__ = [
     "registration_submit",
     "registration_update",
     "service_record_create",
+    "sms_deliver",
+    "sms_flush",
+    "sms_queue",
+    "sms_queue_many",
 ]

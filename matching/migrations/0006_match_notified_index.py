@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('core', '0007_postingskill_place_copy'),
-        ('matching', '0004_rematch_replay'),
+        ('matching', '0005_match_application_loop'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -11,7 +11,7 @@ import time_machine
 from matching.enums import MatchStatus
 from matching.models import Match
 from matching.services.statuses import match_set_status
-from tests.clock import NOON, TODAY
+from tests.clock import NOON
 from tests.factories import PostingFactory, SeekerFactory, UserFactory
 from xiangtan_jobs.core.enums import EventKind, ServiceKind, UserRole
 from xiangtan_jobs.core.models import ServicePoint, ServiceRecord, SiteEvent

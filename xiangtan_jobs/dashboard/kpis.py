@@ -25,7 +25,6 @@ from django.db.models import (
     F,
     Min,
     OuterRef,
-    Q,
     QuerySet,
     Subquery,
     Sum,

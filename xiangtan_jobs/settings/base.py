@@ -177,6 +177,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Re-queues a lost chunk of the night's rematch (the chunk rows, not the broker, are the truth).
     "rematch-sweep": {"task": "matching.rematch_sweep", "schedule": crontab(minute="*/10")},
     "notify-held-back": {"task": "matching.notify", "schedule": crontab(minute="*/30", hour="8-20")},
+    # The dashboard's KPI roll-up (docs/kpis.md), after the expiry and before the rematch.
+    "dashboard-rollup-nightly": {"task": "dashboard.rollup_refresh", "schedule": crontab(hour=1, minute=30)},
 }
 
 # --- Auth ---------------------------------------------------------------------------------
@@ -279,6 +281,8 @@ SMS_BACKEND = env.str("SMS_BACKEND", default="xiangtan_jobs.common.sms.ConsoleSm
 # A match at least this strong is worth a message; at most one message per seeker per day, and
 # none during the quiet hours (local time, start-end; empty = never quiet, used by tests).
 NOTIFY_MIN_SCORE = env.float("NOTIFY_MIN_SCORE", default=70.0)
+# The dashboard: hours within which an application should be answered (docs/kpis.md).
+DASHBOARD_ANSWER_HOURS = env.int("DASHBOARD_ANSWER_HOURS", default=72)
 NOTIFY_QUIET_HOURS = env.str("NOTIFY_QUIET_HOURS", default="21-8")
 
 LOGGING = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -12,9 +13,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from xiangtan_jobs.common.masking import mask_name
 from xiangtan_jobs.common.parsing import parse_id
+from xiangtan_jobs.common.tasks import enqueue
 from xiangtan_jobs.core.enums import KeyGroup
 from xiangtan_jobs.core.models import ServicePoint
 from xiangtan_jobs.dashboard import market, tables
@@ -28,6 +31,7 @@ from xiangtan_jobs.dashboard.selectors import (
     today,
     totals_for,
 )
+from xiangtan_jobs.dashboard.tasks import ROLLUP_TASK
 
 
 def is_bureau(user: Any) -> bool:
@@ -353,6 +357,16 @@ def drill_view(request: HttpRequest) -> HttpResponse:
         "note": _("「服务人次」的同日重复签到只计一次，所以列表行数可能多于人次。") if kind == "served" else "",
     }
     return render(request, "dashboard/drill.html", context)
+
+
+@require_POST
+def refresh_view(request: HttpRequest) -> HttpResponse:
+    """Queue a roll-up refresh now (on demand; the task is idempotent)."""
+    if not is_bureau(request.user):
+        raise PermissionDenied
+    enqueue(ROLLUP_TASK)
+    messages.success(request, _("已开始刷新汇总数据，几分钟后生效。"))
+    return redirect("dashboard:home")
 
 
 def screen_view(request: HttpRequest) -> HttpResponse:

@@ -52,10 +52,11 @@
     table.querySelectorAll("button.sort").forEach(function (button) {
       button.addEventListener("click", function () {
         var col = Number(button.getAttribute("data-col"));
-        var desc = button.getAttribute("aria-sort") !== "descending";
+        var desc = button.getAttribute("data-dir") !== "descending";
         table.querySelectorAll("th[aria-sort]").forEach(function (th) { th.removeAttribute("aria-sort"); });
         button.closest("th").setAttribute("aria-sort", desc ? "descending" : "ascending");
-        button.setAttribute("aria-sort", desc ? "descending" : "ascending");
+        table.querySelectorAll("button.sort").forEach(function (b) { b.removeAttribute("data-dir"); });
+        button.setAttribute("data-dir", desc ? "descending" : "ascending");
         var body = table.tBodies[0];
         var rows = Array.prototype.slice.call(body.rows);
         rows.sort(function (a, b) {

@@ -27,4 +27,5 @@ urlpatterns = [
     path("markets/", include("markets.urls")),
     path("stations/", include("stations.urls")),
     path("fairs/", include("fairs.urls")),
+    path("dashboard/", include("xiangtan_jobs.dashboard.urls")),
 ]

@@ -181,6 +181,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "sms-flush": {"task": "core.sms_flush", "schedule": crontab(minute="*/5")},
     # Every application gets an answer: unanswered ones past their deadline are closed (未获回复).
     "close-unanswered-applications": {"task": "matching.close_unanswered", "schedule": crontab(minute=15)},
+    # The dashboard's KPI roll-up (docs/kpis.md), after the expiry and before the rematch.
+    "dashboard-rollup-nightly": {"task": "dashboard.rollup_refresh", "schedule": crontab(hour=1, minute=30)},
 }
 
 # --- Auth ---------------------------------------------------------------------------------
@@ -283,6 +285,8 @@ SMS_BACKEND = env.str("SMS_BACKEND", default="xiangtan_jobs.common.sms.ConsoleSm
 # A match at least this strong is worth a message; at most one message per seeker per day, and
 # none during the quiet hours (local time, start-end; empty = never quiet, used by tests).
 NOTIFY_MIN_SCORE = env.float("NOTIFY_MIN_SCORE", default=70.0)
+# The dashboard: hours within which an application should be answered (docs/kpis.md).
+DASHBOARD_ANSWER_HOURS = env.int("DASHBOARD_ANSWER_HOURS", default=72)
 NOTIFY_QUIET_HOURS = env.str("NOTIFY_QUIET_HOURS", default="21-8")
 # Every application gets an answer: one no operator acted on for this many days is closed as
 # 「未获回复」 (day gigs are decided within days; other work within two weeks).

@@ -2,5 +2,15 @@
 
 from __future__ import annotations
 
+from django.urls import include, path, re_path
+
+from xiangtan_jobs.common.api import api_not_found
+
 app_name = "api"
-urlpatterns: list[object] = []
+urlpatterns: list[object] = [
+    path("", include("xiangtan_jobs.core.api.urls")),
+    path("", include("xiangtan_jobs.portal.api.urls")),
+    path("", include("fairs.api.urls")),
+    path("", include("matching.api.urls")),
+    re_path(r"^.*$", api_not_found),
+]

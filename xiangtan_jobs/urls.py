@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
+from xiangtan_jobs.common.api_docs import ApiDocsView
 from xiangtan_jobs.common.views import healthz
 from xiangtan_jobs.portal import urls as portal_urls
 
@@ -20,6 +21,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("xiangtan_jobs.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
     path("healthz/", healthz, name="healthz"),
     # The seekers' portal: home, jobs, registration, /me/ (xiangtan_jobs/portal/).
     path("", include("xiangtan_jobs.portal.urls")),

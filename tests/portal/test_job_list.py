@@ -317,7 +317,7 @@ def test_new_site_shows_up_after_cache_reset(client, ref):
 @pytest.mark.postgres
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the pieces index is PostgreSQL's")
 def test_common_keyword_walks_the_newest_index_with_the_same_rows(client, ref, monkeypatch):
-    from xiangtan_jobs.portal.views import jobs
+    from xiangtan_jobs.portal import selectors as jobs
 
     now = timezone.now()
     for i in range(30):

@@ -93,11 +93,36 @@ def _memberships(request: HttpRequest) -> dict[int, str]:
     return cached
 
 
+def request_site_limit(request: HttpRequest) -> int | None:
+    """The one service point an API token limits this request to (None: the user's own rights)."""
+    return getattr(request, "api_site_limit", None)
+
+
 def operator_site_ids(request: HttpRequest) -> frozenset[int]:
-    """The service points the requesting operator acts for (empty for anyone else)."""
+    """The service points the requesting operator acts for (empty for anyone else); a request
+    made with a site-limited API token acts for that site only."""
     if staff_role(request.user) is not StaffRole.OPERATOR:
         return frozenset()
-    return frozenset(_memberships(request))
+    ids = frozenset(_memberships(request))
+    limit = request_site_limit(request)
+    return ids & {limit} if limit is not None else ids
+
+
+def scoped_queryset(
+    request: HttpRequest, qs: models.QuerySet[Any], *, site_field: str | None, superuser_only: bool = False
+) -> models.QuerySet[Any]:
+    """The rows of ``qs`` the requesting user may see, by the rules above: the admin's lists and
+    the API's operator endpoints both go through here. ``site_field`` leads from the model to its
+    service point (None: data of no site)."""
+    role = staff_role(request.user)
+    limit = request_site_limit(request)
+    if role is StaffRole.NONE or (superuser_only and role is not StaffRole.SUPERUSER):
+        return qs.none()
+    if site_field is None:
+        return qs
+    if role is StaffRole.OPERATOR:
+        return qs.filter(**{f"{site_field}__in": operator_site_ids(request)})
+    return qs if limit is None else qs.filter(**{site_field: limit})
 
 
 def reviewer_site_ids(request: HttpRequest) -> frozenset[int]:
@@ -190,14 +215,7 @@ class ScopedAdminMixin(_AdminBase):
     # --- rows -------------------------------------------------------------------------------
 
     def scope_queryset(self, request: HttpRequest, qs: models.QuerySet[Any]) -> models.QuerySet[Any]:
-        role = staff_role(request.user)
-        if role is StaffRole.SUPERUSER:
-            return qs
-        if role is StaffRole.NONE or self.superuser_only:
-            return qs.none()
-        if role is StaffRole.BUREAU or self.site_field is None:
-            return qs
-        return qs.filter(**{f"{self.site_field}__in": operator_site_ids(request)})
+        return scoped_queryset(request, qs, site_field=self.site_field, superuser_only=self.superuser_only)
 
     def get_queryset(self, request: HttpRequest) -> models.QuerySet[Any]:
         return self.scope_queryset(request, super().get_queryset(request))

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "import_export",
     "simple_history",
     "xiangtan_jobs.common",
@@ -267,14 +268,60 @@ CONTENT_SECURITY_POLICY = {
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "xiangtan_jobs.core.api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
-    "PAGE_SIZE": 20,
+    "DEFAULT_PAGINATION_CLASS": "xiangtan_jobs.common.api.IdCursorPagination",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "xiangtan_jobs.common.api.TokenRateThrottle",
+        "xiangtan_jobs.common.api.UserRateThrottle",
+        "xiangtan_jobs.common.api.AddressRateThrottle",
+    ],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "EXCEPTION_HANDLER": "xiangtan_jobs.common.api.api_exception_handler",
+    "PAGE_SIZE": 50,
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
+# Requests per period ("N/second|minute|hour|day"): per API token (a partner system), per
+# logged-in account (browser session), per client address (anonymous; CLIENT_IP_HEADER).
+API_THROTTLE_RATES = {
+    "token": env.str("API_THROTTLE_TOKEN", default="600/minute"),
+    "user": env.str("API_THROTTLE_USER", default="120/minute"),
+    "address": env.str("API_THROTTLE_ADDRESS", default="60/minute"),
+}
+# The change feed serves changes at least this old, so that a transaction still running when a
+# client reads cannot commit a change behind the client's cursor (docs/data-exchange.md).
+API_FEED_SETTLE_SECONDS = env.int("API_FEED_SETTLE_SECONDS", default=10)
 SPECTACULAR_SETTINGS = {
     "TITLE": "湘潭市公共就业服务平台 API",
+    "DESCRIPTION": (
+        "公开接口（岗位、工种、区域、服务点、招聘会）无需登录；求职者接口用网站登录（会话）；"
+        "服务点接口用管理后台签发的 API 令牌（Authorization: Bearer xt_…）或工作人员登录。"
+        "所有错误统一为 {detail, code, errors}，参数错误返回 400 和逐字段的中文说明"
+        "（请求头 Accept-Language: en 时为英文）。"
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "WorkTypeEnum": "xiangtan_jobs.core.enums.WorkType",
+        "WageUnitEnum": "xiangtan_jobs.core.enums.WageUnit",
+        "SkillLevelEnum": "xiangtan_jobs.core.enums.SkillLevel",
+        "ShiftEnum": "xiangtan_jobs.core.enums.Shift",
+        "KeyGroupEnum": "xiangtan_jobs.core.enums.KeyGroup",
+        "PostingStatusEnum": "xiangtan_jobs.core.enums.PostingStatus",
+        "SeekerStatusEnum": "xiangtan_jobs.core.enums.SeekerStatus",
+        "ServicePointStatusEnum": "xiangtan_jobs.core.enums.ServicePointStatus",
+        "MatchStatusEnum": "matching.enums.MatchStatus",
+        "FairStatusEnum": "fairs.enums.FairStatus",
+    },
 }
 
 # --- Portal -----------------------------------------------------------------------------------

@@ -21,3 +21,7 @@ if CACHES["default"]["BACKEND"].endswith("ResilientRedisCache"):  # noqa: F405
     # A loaded CI machine (two test processes, a worker, a browser) can keep Redis from answering
     # within the production 0.5 s; the outage tests use their own dead address and timeouts.
     CACHES["default"]["OPTIONS"] = {"socket_connect_timeout": 5, "socket_timeout": 5}  # noqa: F405
+
+# The API's throttles count every request: the suite makes thousands (the schema fuzz); the
+# throttle tests set their own rates.
+API_THROTTLE_RATES = {"token": "100000/minute", "user": "100000/minute", "address": "100000/minute"}

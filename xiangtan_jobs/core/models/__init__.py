@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .api_tokens import ApiToken
 from .areas import Area
 from .audit import AccessLog
 from .employers import Employer
@@ -17,6 +18,7 @@ from .users import User
 
 __all__ = [
     "AccessLog",
+    "ApiToken",
     "Area",
     "Employer",
     "InboxMessage",

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from xiangtan_jobs.core.services.api_tokens import (
+    api_token_authenticate,
+    api_token_issue,
+    api_token_revoke,
+)
 from xiangtan_jobs.core.services.login_codes import (
     LOGIN_CODE_KEEP,
     LOGIN_CODE_MAX_TRIES,
@@ -20,6 +25,8 @@ from xiangtan_jobs.core.services.postings import (
     MATCH_POSTING_TASK,
     MATCH_POSTINGS_BATCH,
     MATCH_POSTINGS_TASK,
+    PostingSkillInput,
+    employer_save,
     employer_verify,
     posting_approve,
     posting_close,
@@ -32,6 +39,7 @@ from xiangtan_jobs.core.services.postings import (
     posting_refresh_search_text,
     posting_reject,
     posting_relist,
+    posting_save,
 )
 from xiangtan_jobs.core.services.registrations import (
     ERASED_NAME,
@@ -81,8 +89,13 @@ __all__ = [
     "LoginCodeCheck",
     "LoginCodeSent",
     "LoginCodeSmsFailed",
+    "PostingSkillInput",
     "SkillInput",
     "SmsInput",
+    "api_token_authenticate",
+    "api_token_issue",
+    "api_token_revoke",
+    "employer_save",
     "employer_verify",
     "is_quiet",
     "login_code_check",
@@ -99,6 +112,7 @@ __all__ = [
     "posting_refresh_search_text",
     "posting_reject",
     "posting_relist",
+    "posting_save",
     "quiet_over",
     "registration_content_changed",
     "registration_create_walk_in",

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from xiangtan_jobs.common.tasks import enqueue
+from xiangtan_jobs.common.validators import normalize_credit_code
 from xiangtan_jobs.core.enums import MembershipRole, PostingStatus
 from xiangtan_jobs.core.models import Employer, JobPosting, OperatorMembership, PostingSkill, User
 from xiangtan_jobs.core.models.postings import daily_equivalent
@@ -29,7 +32,9 @@ def posting_expire_overdue() -> int:
     today = timezone.localdate()
     overdue = JobPosting.objects.select_for_update().filter(status=PostingStatus.PUBLISHED, expires_on__lt=today)
     ids = list(overdue.values_list("pk", flat=True))
-    JobPosting.objects.filter(pk__in=ids).update(status=PostingStatus.EXPIRED, closed_at=timezone.now())
+    # updated_at too: .update() skips auto_now, and the change feed reads it (closed postings).
+    now = timezone.now()
+    JobPosting.objects.filter(pk__in=ids).update(status=PostingStatus.EXPIRED, closed_at=now, updated_at=now)
     for start in range(0, len(ids), MATCH_POSTINGS_BATCH):
         enqueue(MATCH_POSTINGS_TASK, ids[start : start + MATCH_POSTINGS_BATCH])
     return len(ids)
@@ -233,4 +238,50 @@ def employer_verify(*, employer: Employer, actor: User | None) -> Employer:
         employer.verified_at = timezone.now()
         employer.verified_by = actor
         employer.save(update_fields=["verified", "verified_at", "verified_by", "updated_at"])
+    return employer
+
+
+# --- Content: create and edit (the API; the admin's form does the same through its save hooks) ---
+
+
+@dataclass(frozen=True)
+class PostingSkillInput:
+    """One skill a posting asks for."""
+
+    skill_id: int
+    required: bool = True
+    min_level: int = 1
+
+
+@transaction.atomic
+def posting_save(
+    *, posting: JobPosting, actor: User | None, skills: Sequence[PostingSkillInput] | None = None
+) -> JobPosting:
+    """Create a draft or edit a posting's content: derived fields filled, the model's rules checked
+    (wage range, coordinates, the site's own number unique), skills replaced when given; the
+    search text follows and a public posting is matched again on commit."""
+    creating = posting.pk is None
+    if creating:
+        posting.status = PostingStatus.DRAFT
+        posting.created_by = actor
+    posting_derive_fields(posting=posting)
+    posting.full_clean()
+    posting._history_user = actor  # type: ignore[attr-defined]
+    posting.save()
+    if skills is not None:
+        PostingSkill.objects.filter(posting=posting).delete()
+        PostingSkill.objects.bulk_create(
+            PostingSkill(posting=posting, skill_id=s.skill_id, required=s.required, min_level=s.min_level)
+            for s in {s.skill_id: s for s in skills}.values()
+        )
+    posting_content_changed(posting=posting)
+    return posting
+
+
+@transaction.atomic
+def employer_save(*, employer: Employer, actor: User | None) -> Employer:
+    """Register or edit an employer: the credit code normalised and checked (checksum, unique)."""
+    employer.credit_code = normalize_credit_code(employer.credit_code) or None
+    employer.full_clean()
+    employer.save()
     return employer

@@ -50,16 +50,28 @@ def service_record_create(
 
 @transaction.atomic
 def registration_create_walk_in(
-    *, registration: SeekerRegistration, service_point: ServicePoint, actor: User
+    *,
+    registration: SeekerRegistration,
+    service_point: ServicePoint,
+    actor: User,
+    skills: Sequence[SkillInput] | None = None,
 ) -> SeekerRegistration:
-    """Register a seeker at the counter on their behalf; consent was signed on paper."""
+    """Register a seeker at the counter on their behalf; consent was signed on paper. ``skills``
+    (the API) are written with it; the admin's inline writes them itself."""
     registration.service_point = service_point
     registration.registered_by = actor
     registration.consent_method = ConsentMethod.PAPER
     registration.consent_version = settings.PRIVACY_NOTICE_VERSION
     registration.consent_at = registration.consent_at or timezone.now()
     registration._history_user = actor  # type: ignore[attr-defined]
-    registration.save()
+    try:
+        # A savepoint: the same person registered at another desk meets the unique constraints.
+        with transaction.atomic():
+            registration.save()
+    except IntegrityError as exc:
+        raise ValidationError({"phone": "这个手机号或身份证号已经登记过了"}, code="duplicate") from exc
+    if skills is not None:
+        _skills_replace(registration, skills)
     service_record_create(
         service_point=service_point, kind=ServiceKind.REGISTRATION, actor=actor, seeker=registration, note="窗口代登记"
     )

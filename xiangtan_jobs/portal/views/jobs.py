@@ -3,10 +3,8 @@ divides by."""
 
 from __future__ import annotations
 
-import hashlib
 from urllib.parse import urlencode
 
-from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -29,9 +27,7 @@ from xiangtan_jobs.core.presenters import (
 from xiangtan_jobs.core.selectors import (
     RefData,
     km_between,
-    posting_counts,
     posting_detail,
-    posting_page,
     reference_data,
 )
 from xiangtan_jobs.portal.filters import (
@@ -42,6 +38,7 @@ from xiangtan_jobs.portal.filters import (
     WAGE_UNIT_CHOICES,
     PostingFilter,
 )
+from xiangtan_jobs.portal.selectors import posting_search
 
 HOME_SESSION_KEY = "home_point"
 # The public page of a service point, by kind (an HR market has none yet).
@@ -52,9 +49,6 @@ SITE_PAGES = {
 PAGE_SIZES = (20, 50, 100)
 # Parameters that choose a page of a result, not the result itself.
 PAGING_PARAMS = ("cursor", "size")
-# From this many matches on, a keyword page walks the order's index instead of the pieces index
-# (cost ~ 21 × 42,000 / matches rows vs ~ matches rows: equal near 1,000 on the demo data).
-KEYWORD_WALK_MIN = 1000
 
 
 def session_home(request: HttpRequest) -> tuple[float, float] | None:
@@ -108,41 +102,15 @@ def _chips(f: PostingFilter, ref: RefData) -> list[dict[str, str]]:
     return chips
 
 
-def _count_cache_key(f: PostingFilter) -> str:
-    """The counts' cache key: the normalised filter set (validated values, sorted; paging and
-    order left out, as they do not change the result), so page 1, later pages and every order of
-    the same search share one count. The rows themselves are never cached."""
-    data = f.form.cleaned_data
-    items = sorted(
-        (k, sorted(v) if isinstance(v, list) else str(v))
-        for k, v in data.items()
-        if k != "sort" and v not in (None, "", [])
-    )
-    if f.origin is not None and (data.get("near") or data.get("km")):
-        items.append(("origin", f"{f.origin[0]:.6f},{f.origin[1]:.6f}"))
-    digest = hashlib.sha256(repr(items).encode()).hexdigest()[:32]
-    return f"portal:count:{digest}"
-
-
 def posting_list(request: HttpRequest) -> HttpResponse:
     """Search and filter open postings; keyset pages; at most 4 queries whatever the page size."""
     ref = reference_data()
     f = PostingFilter(request.GET, queryset=JobPosting.objects.public(), home=session_home(request))
-    qs = f.qs
-    sort = f.order
     size = parse_int(request.GET.get("size"))
     size = size if size in PAGE_SIZES else 20
-    counts = posting_counts(qs, cache_key=_count_cache_key(f))
+    found = posting_search(f, cursor=request.GET.get("cursor"), size=size)
+    sort, counts, page = found.sort, found.counts, found.page
     data = f.form.cleaned_data
-    page_qs = qs
-    if data.get("q") and counts["total"] >= KEYWORD_WALK_MIN and sort == "new" and connection.vendor == "postgresql":
-        # A common word (保洁: ~2,700 of 42,000): fetching every match to sort them cost 15-25 ms;
-        # walking the newest-first index and checking the text finds the page after a few
-        # hundred rows (1.5-3.5 ms). Rare words keep the pieces index (the walk would pass most
-        # of the list), and so does the wage order: wages cluster by trade, so its walk can be
-        # long (17-28 ms measured for 快递, 电工).
-        page_qs = f.qs_walking()
-    page = posting_page(page_qs, sort=sort, cursor=request.GET.get("cursor"), size=size, origin=f.origin)
     params = [(k, v) for k, values in request.GET.lists() for v in values if k not in PAGING_PARAMS and v != ""]
     next_url = None
     if page.next_cursor:

@@ -1,0 +1,1 @@
+"""The job fairs in the API (public, read-only)."""

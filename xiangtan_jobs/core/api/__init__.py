@@ -1,0 +1,1 @@
+"""The API of the shared nouns: reference lists (public) and the operators' site work."""

@@ -188,7 +188,17 @@ def test_every_registered_model_has_a_case():
 
     covered = {c.admin for c in CASES}
     registered = {f"{m._meta.app_label}_{m._meta.model_name}" for m in admin.site._registry}
+    # The dashboard's assessment admins are the bureau's alone (test below), not site-scoped.
+    registered = {r for r in registered if not r.startswith("dashboard_")}
     assert registered == covered
+
+
+@pytest.mark.parametrize("model", ["assessmentscheme", "assessmentmonth", "assessmentadjustment", "rolluprun"])
+def test_dashboard_admins_are_the_bureaus_alone(client, users, model):
+    url = f"/admin/dashboard/{model}/"
+    for name, allowed in (("alice", False), ("bob", False), ("charlie", True)):
+        client.force_login(users[name])
+        assert (client.get(url).status_code == 200) is allowed, name
 
 
 @pytest.mark.django_db

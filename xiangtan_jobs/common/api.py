@@ -87,6 +87,20 @@ def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonRespon
 # --- Strict input fields ------------------------------------------------------------------------
 
 
+def resident_id_value(value: str) -> str:
+    """An ID number from an API body, normalised and checksum-checked ("" when not given)."""
+    from xiangtan_jobs.common.validators import normalize_resident_id, validate_resident_id
+
+    if not value:
+        return ""
+    number = normalize_resident_id(value)
+    try:
+        validate_resident_id(number)
+    except DjangoValidationError as exc:
+        raise serializers.ValidationError(exc.messages) from None
+    return number
+
+
 class StrictIntegerField(serializers.IntegerField):
     """An integer in ASCII digits only (``common.parsing``): 「１２」, 「²」 or 「1_0」 are refused."""
 

@@ -7,8 +7,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from xiangtan_jobs.common.api import StrictIntegerField, StrictPrimaryKeyRelatedField
-from xiangtan_jobs.common.validators import normalize_mobile, normalize_resident_id, validate_mobile
+from xiangtan_jobs.common.api import StrictIntegerField, StrictPrimaryKeyRelatedField, resident_id_value
+from xiangtan_jobs.common.validators import normalize_mobile, validate_mobile
 from xiangtan_jobs.core.enums import KeyGroup, SeekerStatus, Shift, SkillLevel, WageUnit, WorkType
 from xiangtan_jobs.core.models import (
     Area,
@@ -274,18 +274,7 @@ class WalkInRegistrationSerializer(serializers.Serializer):
         return phone
 
     def validate_id_number(self, value: str) -> str:
-        from django.core.exceptions import ValidationError as DjangoValidationError
-
-        from xiangtan_jobs.common.validators import validate_resident_id
-
-        if not value:
-            return ""
-        number = normalize_resident_id(value)
-        try:
-            validate_resident_id(number)
-        except DjangoValidationError as exc:
-            raise serializers.ValidationError(exc.messages) from None
-        return number
+        return resident_id_value(value)
 
 
 class SiteRegistrationSerializer(serializers.ModelSerializer):

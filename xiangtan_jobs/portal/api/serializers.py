@@ -9,8 +9,7 @@ from rest_framework import serializers
 
 from matching.enums import MatchStatus
 from matching.presenters import reasons_in_words
-from xiangtan_jobs.common.api import StrictIntegerField, StrictPrimaryKeyRelatedField
-from xiangtan_jobs.common.validators import normalize_resident_id, validate_resident_id
+from xiangtan_jobs.common.api import StrictIntegerField, StrictPrimaryKeyRelatedField, resident_id_value
 from xiangtan_jobs.core.enums import KeyGroup, PostingStatus, Shift, SkillLevel, WageUnit, WorkType
 from xiangtan_jobs.core.models import Area, JobPosting, Skill
 
@@ -165,16 +164,7 @@ class MyRegistrationSerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField(read_only=True)
 
     def validate_id_number(self, value: str) -> str:
-        from django.core.exceptions import ValidationError as DjangoValidationError
-
-        if not value:
-            return ""
-        number = normalize_resident_id(value)
-        try:
-            validate_resident_id(number)
-        except DjangoValidationError as exc:
-            raise serializers.ValidationError(exc.messages) from None
-        return number
+        return resident_id_value(value)
 
 
 class MatchPostingSerializer(serializers.Serializer):

@@ -25,7 +25,6 @@ from django.utils.translation import gettext_lazy as _lazy
 from rest_framework import exceptions, pagination, serializers, throttling
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import exception_handler as drf_exception_handler
 
 from xiangtan_jobs.common.client_ip import client_ip
 from xiangtan_jobs.common.parsing import parse_id, parse_int
@@ -64,6 +63,11 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         exc = exceptions.PermissionDenied(str(exc) or None)
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
+    # Imported here: rest_framework.views reads DEFAULT_THROTTLE_CLASSES / DEFAULT_PAGINATION_CLASS
+    # (classes of this module) when it is first imported, so importing it at the top made this
+    # module import itself half-built whenever it was imported first (a Celery worker's checks).
+    from rest_framework.views import exception_handler as drf_exception_handler
+
     response = drf_exception_handler(exc, context)
     if response is None or not isinstance(exc, exceptions.APIException):
         return response

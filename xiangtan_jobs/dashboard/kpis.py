@@ -115,7 +115,7 @@ def answer_hours() -> int:
 
 
 def _match_history() -> Any:
-    return Match.history.model  # type: ignore[attr-defined]
+    return Match.history.model
 
 
 def _first_history(statuses: Iterable[str], *, after: Any = None) -> Subquery:

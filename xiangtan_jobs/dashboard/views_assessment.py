@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
 from xiangtan_jobs.common.parsing import parse_id
+from xiangtan_jobs.core.auth import acting_user
 from xiangtan_jobs.core.models import ServicePoint
 from xiangtan_jobs.dashboard.assessment import ASSESSED, assessment_table
 from xiangtan_jobs.dashboard.selectors import today
@@ -104,16 +105,18 @@ def report_view(request: HttpRequest, pk: int) -> HttpResponse:
     row = next((r for r in rows if r.site_id == pk), None)
     if row is None:
         raise Http404(_("这个服务点不参加考核"))
-    lines = [[str(label), row.values.get(code, 0), str(row.adjusted.get(code, ""))] for code, label in ASSESSED.items()]
+    lines: list[list[object]] = [
+        [str(label), row.values.get(code, 0), str(row.adjusted.get(code, ""))] for code, label in ASSESSED.items()
+    ]
     if request.GET.get("format") == "xlsx":
-        head = [
+        head: list[list[object]] = [
             [_("服务点"), row.site_name],
             [_("月份"), f"{month:%Y-%m}"],
             [_("考核方案版本"), scheme.version if scheme else "—"],
             [_("状态"), _("已关账") if record and record.closed_at else _("未关账（实时数据）")],
             [_("指标"), _("数值"), _("其中调整")],
         ]
-        tail = [
+        tail: list[list[object]] = [
             [_("得分"), row.score],
             [_("排名"), row.rank],
             [_("等级"), row.band],
@@ -130,7 +133,7 @@ def close_view(request: HttpRequest) -> HttpResponse:
         return response
     month = _month(request)
     try:
-        assessment_close(month=month, actor=request.user)  # type: ignore[arg-type]
+        assessment_close(month=month, actor=acting_user(request))
     except ValidationError as exc:
         for errors in exc.message_dict.values():
             for error in errors:
@@ -145,7 +148,8 @@ def adjust_view(request: HttpRequest) -> HttpResponse:
     if (response := _guard(request)) is not None:
         return response
     month = _month(request)
-    site = ServicePoint.objects.filter(pk=parse_id(request.POST.get("site"))).first()
+    site_id = parse_id(request.POST.get("site"))
+    site = ServicePoint.objects.filter(pk=site_id).first() if site_id is not None else None
     try:
         delta = Decimal(request.POST.get("delta", "").strip())
         if not delta.is_finite() or abs(delta) >= Decimal("1e9"):
@@ -163,7 +167,7 @@ def adjust_view(request: HttpRequest) -> HttpResponse:
             kpi=request.POST.get("kpi", ""),
             delta=delta.quantize(Decimal("0.1")),
             reason=request.POST.get("reason", ""),
-            actor=request.user,  # type: ignore[arg-type]
+            actor=acting_user(request),
         )
     except ValidationError as exc:
         for errors in exc.message_dict.values():

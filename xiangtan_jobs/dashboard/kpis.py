@@ -34,6 +34,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, Concat, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fairs.enums import FairStatus, SignupStatus
 from fairs.models import FairSignup
@@ -238,21 +239,32 @@ class KpiSpec:
 KPIS: dict[str, KpiSpec] = {
     spec.code: spec
     for spec in [
-        KpiSpec("postings", _("发布岗位"), _("个"), _postings, Count("id")),
-        KpiSpec("positions", _("招聘人数"), _("人"), _postings, Sum("headcount")),
-        KpiSpec("events", _("举办招聘活动"), _("场"), _events, Count("id")),
-        KpiSpec("served", _("服务人次"), _("人次"), _services, Count("_key", distinct=True), "seeker__tags"),
-        KpiSpec("intentions", _("达成就业意向"), _("人次"), _intentions, Count("id"), "seeker__tags"),
-        KpiSpec("hires", _("录用人数"), _("人"), _hires, Count("id"), "seeker__tags"),
-        KpiSpec("registered", _("新增求职登记"), _("人"), _registrations, Count("id"), "tags"),
-        KpiSpec("active", _("求职中人数"), _("人"), _active, Count("id"), "tags", stock=True),
-        KpiSpec("applications", _("收到申请"), _("份"), _applications, Count("id"), "seeker__tags"),
-        KpiSpec("answered", _("按时答复申请"), _("份"), _answered, Count("id"), "seeker__tags"),
-        KpiSpec("fair_checkins", _("招聘会入场"), _("人次"), _fair_checkins, Count("id"), "seeker__tags"),
+        KpiSpec("postings", _("发布岗位"), pgettext_lazy("unit", "个"), _postings, Count("id")),
+        KpiSpec("positions", _("招聘人数"), pgettext_lazy("unit", "人"), _postings, Sum("headcount")),
+        KpiSpec("events", _("举办招聘活动"), pgettext_lazy("unit", "场"), _events, Count("id")),
+        KpiSpec(
+            "served",
+            _("服务人次"),
+            pgettext_lazy("unit", "人次"),
+            _services,
+            Count("_key", distinct=True),
+            "seeker__tags",
+        ),
+        KpiSpec(
+            "intentions", _("达成就业意向"), pgettext_lazy("unit", "人次"), _intentions, Count("id"), "seeker__tags"
+        ),
+        KpiSpec("hires", _("录用人数"), pgettext_lazy("unit", "人"), _hires, Count("id"), "seeker__tags"),
+        KpiSpec("registered", _("新增求职登记"), pgettext_lazy("unit", "人"), _registrations, Count("id"), "tags"),
+        KpiSpec("active", _("求职中人数"), pgettext_lazy("unit", "人"), _active, Count("id"), "tags", stock=True),
+        KpiSpec("applications", _("收到申请"), pgettext_lazy("unit", "份"), _applications, Count("id"), "seeker__tags"),
+        KpiSpec("answered", _("按时答复申请"), pgettext_lazy("unit", "份"), _answered, Count("id"), "seeker__tags"),
+        KpiSpec(
+            "fair_checkins", _("招聘会入场"), pgettext_lazy("unit", "人次"), _fair_checkins, Count("id"), "seeker__tags"
+        ),
         KpiSpec(
             "trained",
             _("培训人次"),
-            _("人次"),
+            pgettext_lazy("unit", "人次"),
             lambda demo: _services(demo, ServiceKind.TRAINING),
             Count("_key", distinct=True),
             "seeker__tags",

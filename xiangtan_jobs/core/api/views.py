@@ -19,7 +19,7 @@ from xiangtan_jobs.core import services
 from xiangtan_jobs.core.admin_scope import StaffRole, operator_site_ids, scoped_queryset, staff_role
 from xiangtan_jobs.core.api import serializers as s
 from xiangtan_jobs.core.api.authentication import IsStaffActor
-from xiangtan_jobs.core.enums import ServicePointStatus
+from xiangtan_jobs.core.enums import ServicePointStatus, SkillLevel
 from xiangtan_jobs.core.filters import (
     AreaFilter,
     EmployerFilter,
@@ -193,7 +193,12 @@ class SitePostingViewSet(
         if items is None:
             return None
         return [
-            services.PostingSkillInput(skill_id=i["skill"].pk, required=i["required"], min_level=int(i["min_level"]))
+            # A PATCH leaves the nested defaults out (DRF applies none under partial=True).
+            services.PostingSkillInput(
+                skill_id=i["skill"].pk,
+                required=i.get("required", True),
+                min_level=int(i.get("min_level", SkillLevel.BEGINNER)),
+            )
             for i in items
         ]
 

@@ -66,6 +66,8 @@ MATRIX = {
     ("/api/v1/operator/registrations/", "get"): "abc",
     ("/api/v1/operator/registrations/", "post"): "ab",
     ("/api/v1/operator/registrations/{id}/", "get"): "ac",
+    ("/api/v1/bureau/kpis/", "get"): "c",
+    ("/api/v1/bureau/kpis/sites/", "get"): "c",
 }
 
 

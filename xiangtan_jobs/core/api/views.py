@@ -86,7 +86,10 @@ class SkillViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(s.SkillSuggestionSerializer(rows, many=True).data)
 
 
-@extend_schema_view(list=extend_schema(summary="工种类别列表"), retrieve=extend_schema(summary="一个工种类别"))
+@extend_schema_view(
+    list=extend_schema(summary="工种类别列表", description="工种的大类，按编号排列。"),
+    retrieve=extend_schema(summary="一个工种类别", description="编码与名称（其下工种：skills/?category=编号）。"),
+)
 class SkillCategoryViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = SkillCategory.objects.order_by("id")
     serializer_class = s.SkillCategorySerializer
@@ -96,7 +99,7 @@ class SkillCategoryViewSet(viewsets.ReadOnlyModelViewSet):
 
 @extend_schema_view(
     list=extend_schema(summary="行政区域列表", description="湘潭的区县（含县级市、园区）和街道乡镇，带中心坐标。"),
-    retrieve=extend_schema(summary="一个行政区域"),
+    retrieve=extend_schema(summary="一个行政区域", description="区划代码、名称、上级区县和中心坐标。"),
 )
 class AreaViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Area.objects.order_by("id")
@@ -108,7 +111,7 @@ class AreaViewSet(viewsets.ReadOnlyModelViewSet):
 
 @extend_schema_view(
     list=extend_schema(summary="服务点列表", description="零工市场、青年驿站、人力资源市场（运营中的）。"),
-    retrieve=extend_schema(summary="一个服务点"),
+    retrieve=extend_schema(summary="一个服务点", description="地址、坐标、服务时间、服务电话、运营主体和服务内容。"),
 )
 class ServicePointViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = ServicePoint.objects.filter(status=ServicePointStatus.ACTIVE).order_by("id")

@@ -184,7 +184,7 @@ def _export_registrations(user, *args: str) -> list[dict]:
 @pytest.fixture
 def seekers(yuhu, yuetang_nursing):
     return (
-        SeekerFactory(name="李桂兰", phone="13911112222", service_point=yuhu, id_number="430302199001011234"),
+        SeekerFactory(name="李桂兰", phone="13911112222", service_point=yuhu, id_number="430302199001011239"),
         SeekerFactory(name="张秀梅", phone="13911113333", service_point=yuetang_nursing),
     )
 
@@ -202,7 +202,7 @@ def test_registrations_leave_masked(seekers, alice, charlie):
 def test_full_registrations_only_for_who_may_see_them_and_audit_logged(seekers, alice, charlie, root):
     rows = _export_registrations(alice, "--full")
     assert [(r["name"], r["phone"], r["id_number"], r["masked"]) for r in rows] == [
-        ("李桂兰", "13911112222", "430302199001011234", False)
+        ("李桂兰", "13911112222", "430302199001011239", False)
     ]
     assert list(AccessLog.objects.values_list("user__username", "seeker__name", "action")) == [
         ("alice", "李桂兰", "export")
@@ -224,3 +224,51 @@ def test_a_bad_credit_code_is_a_line_error_not_a_crash(data, root):
     assert [(e.line, e.field) for e in report.errors] == [(2, "employer.credit_code")]
     assert report.errors[0].message.startswith("统一社会信用代码")
     assert JobPosting.objects.count() == 0
+
+
+def _import_registrations(user, lines: list[str]) -> str:
+    path = _TMP[0] / f"reg-{len(list(_TMP[0].iterdir()))}.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = io.StringIO()
+    call_command("import_registrations", "--user", user.username, str(path), stdout=out, stderr=io.StringIO())
+    return out.getvalue().strip()
+
+
+def _comparable(rows: list[dict]) -> list[dict]:
+    """Records without the source's own id (a new database numbers its rows anew)."""
+    return [{k: v for k, v in r.items() if k not in ("external_id", "created_at")} for r in rows]
+
+
+def test_registration_round_trip_into_an_empty_database(seekers, root):
+    from xiangtan_jobs.core.models import SeekerRegistration, ServiceRecord
+
+    first = _export_registrations(root, "--full")
+    lines = [json.dumps(r, ensure_ascii=False) for r in first]
+    SeekerRegistration.objects.all().delete()
+    assert _import_registrations(root, lines) == "已导入：新增 2，更新 0，无变化 0"
+    assert _comparable(_export_registrations(root, "--full")) == _comparable(first)
+    assert ServiceRecord.objects.count() == 0  # an import is not a person-time served here
+    # Again: keyed by the mobile number, nothing duplicated.
+    assert _import_registrations(root, lines) == "已导入：新增 0，更新 2，无变化 0"
+    assert SeekerRegistration.objects.count() == 2
+
+
+def test_masked_or_foreign_registrations_are_refused(seekers, alice, root):
+    from xiangtan_jobs.core.api.exchange import registrations_import
+
+    masked = json.dumps(_export_registrations(root)[0], ensure_ascii=False)
+    full = _export_registrations(root, "--full")
+    other_site = json.dumps(full[1], ensure_ascii=False)  # 岳塘护理's
+    moved = dict(full[1], site="雨湖零工市场")  # the same person claimed for alice's site
+    no_consent = dict(full[0], consent_at=None, phone="13911119999")
+    report = registrations_import(
+        actor=alice,
+        lines=[masked, other_site, json.dumps(moved, ensure_ascii=False), json.dumps(no_consent, ensure_ascii=False)],
+    )
+    assert [(e.line, e.field) for e in report.errors] == [
+        (1, "masked"),
+        (2, "site"),
+        (3, "phone"),
+        (4, "consent_at"),
+    ]
+    assert str(report.errors[2]) == "第 3 行 phone：这个手机号已在其他服务点或网上登记过"

@@ -28,10 +28,28 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.dateparse import parse_date, parse_datetime
 
-from xiangtan_jobs.common.validators import normalize_credit_code, validate_credit_code
+from xiangtan_jobs.common.crypto import pii_digest
+from xiangtan_jobs.common.validators import (
+    normalize_credit_code,
+    normalize_mobile,
+    normalize_resident_id,
+    validate_credit_code,
+    validate_mobile,
+    validate_resident_id,
+)
 from xiangtan_jobs.core import services
 from xiangtan_jobs.core.admin_scope import StaffRole, operator_site_ids, scoped_queryset, staff_role
-from xiangtan_jobs.core.enums import Channel, PostingStatus, Shift, SkillLevel, WageUnit, WorkType
+from xiangtan_jobs.core.enums import (
+    Channel,
+    ConsentMethod,
+    KeyGroup,
+    PostingStatus,
+    SeekerStatus,
+    Shift,
+    SkillLevel,
+    WageUnit,
+    WorkType,
+)
 from xiangtan_jobs.core.models import (
     AccessLog,
     Area,
@@ -39,6 +57,7 @@ from xiangtan_jobs.core.models import (
     JobPosting,
     PostingSkill,
     SeekerRegistration,
+    SeekerSkill,
     ServicePoint,
     Skill,
     User,
@@ -554,6 +573,7 @@ def registration_record(registration: SeekerRegistration, *, full: bool) -> dict
         "status": registration.status,
         "consent_version": registration.consent_version,
         "consent_at": _time(registration.consent_at),
+        "consent_method": registration.consent_method,
         "created_at": _time(registration.created_at),
     }
 
@@ -583,3 +603,143 @@ def registrations_export(*, actor: User, out: IO[str], full: bool = False) -> in
         out.write(json.dumps(registration_record(registration, full=shown), ensure_ascii=False, sort_keys=True) + "\n")
         count += 1
     return count
+
+
+# --- registrations: import --------------------------------------------------------------------
+
+
+@dataclass
+class _RegistrationPlan:
+    number: int
+    registration: SeekerRegistration
+    skills: list[tuple[int, int, int, bool]]
+    creating: bool
+
+
+def _plan_registration(
+    row: _Row, refs: tuple[dict[str, Area], dict[str, Skill], dict[str, ServicePoint]], writable: frozenset[int] | None
+) -> _RegistrationPlan | None:
+    areas, skills_by_code, sites = refs
+    if row.record.get("masked") is not False:
+        row.error("masked", "打码的记录不能导入：请对方导出完整记录（masked 为 false）")
+        return None
+    site_name = row.text("site", max_length=64, required=True)
+    site = sites.get(site_name)
+    if site_name and site is None:
+        row.error("site", f"没有叫「{site_name}」的服务点")
+    elif site is not None and writable is not None and site.pk not in writable:
+        row.error("site", "不是您负责的服务点")
+        site = None
+    phone = normalize_mobile(row.text("phone", max_length=20, required=True))
+    try:
+        validate_mobile(phone)
+    except ValidationError as exc:
+        row.error("phone", " ".join(exc.messages))
+    id_number = normalize_resident_id(row.text("id_number", max_length=18)) or None
+    if id_number:
+        try:
+            validate_resident_id(id_number)
+        except ValidationError as exc:
+            row.error("id_number", " ".join(exc.messages))
+    area_code = row.text("area", max_length=12, required=True)
+    area = areas.get(area_code)
+    if area_code and (area is None or area.parent_id is None):
+        row.error("area", f"区划代码「{area_code}」不是湘潭的街道或乡镇")
+    values: dict[str, Any] = {
+        "name": row.text("name", max_length=32, required=True),
+        "birth_year": row.integer("birth_year", minimum=1930, maximum=2015),
+        "travel_km": row.integer("travel_km", minimum=1, maximum=200),
+        "work_types": row.choices("work_types", WorkType.choices),
+        "shifts": row.choices("shifts", Shift.choices),
+        "expected_wage": row.integer("expected_wage", minimum=1, maximum=1_000_000, required=False),
+        "expected_unit": row.choice("expected_unit", WageUnit.choices, required=False),
+        "tags": row.choices("tags", KeyGroup.choices),
+        "status": row.choice("status", SeekerStatus.choices, default=SeekerStatus.ACTIVE),
+        "consent_version": row.text("consent_version", max_length=16, required=True),
+        "consent_at": row.moment("consent_at"),
+        "consent_method": row.choice("consent_method", ConsentMethod.choices, default=ConsentMethod.PAPER),
+    }
+    if values["consent_at"] is None:
+        row.error("consent_at", "必须有本人同意的时间（个人信息保护法）")
+    wanted = row.record.get("skills", [])
+    skills: list[tuple[int, int, int, bool]] = []
+    if not isinstance(wanted, list) or not 1 <= len(wanted) <= 10:
+        row.error("skills", "应为 1 到 10 项的列表")
+        wanted = []
+    for i, item in enumerate(wanted):
+        code = item.get("code") if isinstance(item, dict) else None
+        skill = skills_by_code.get(code) if isinstance(code, str) else None
+        if skill is None:
+            row.error(f"skills[{i}]", f"工种代码「{code}」不在工种目录中")
+            continue
+        level, years, cert = item.get("level", SkillLevel.BASIC), item.get("years", 0), item.get("has_certificate")
+        if level not in SkillLevel.values or not isinstance(years, int) or not 0 <= years <= 60:
+            row.error(f"skills[{i}]", "level 应为 1–5，years 应为 0–60 的整数")
+            continue
+        skills.append((skill.pk, int(level), years, cert is True))
+    if row.failed or site is None or area is None:
+        return None
+    current = SeekerRegistration.objects.current().filter(phone_digest=pii_digest(phone)).first()
+    if current is not None and current.service_point_id != site.pk:
+        # Say that the person exists, not where: that record is another site's (or their own, online).
+        row.error("phone", "这个手机号已在其他服务点或网上登记过")
+        return None
+    registration = current or SeekerRegistration(service_point=site, phone=phone)
+    for name, value in values.items():
+        setattr(registration, name, value)
+    registration.id_number = id_number
+    registration.area = area
+    registration.home_lat, registration.home_lng = area.lat, area.lng
+    try:
+        registration.full_clean(exclude=["user", "registered_by"], validate_unique=False)
+    except ValidationError as exc:
+        row.model_errors(exc)
+        return None
+    return _RegistrationPlan(row.number, registration, skills, current is None)
+
+
+@transaction.atomic
+def registrations_import(*, actor: User, lines: Iterable[str], dry_run: bool = False) -> ImportReport:
+    """Validate every line, then (only if none is bad) create or update each registration, keyed
+    by the person's mobile number (the one identifier every platform shares). Not a service given
+    here, so no ServiceRecord (it would count as a person-time served); matched again on commit."""
+    report = ImportReport()
+    role = staff_role(actor)
+    if role is StaffRole.NONE or role is StaffRole.BUREAU:
+        raise PermissionDenied("只有服务点运营人员可以导入求职登记")
+    writable = None if role is StaffRole.SUPERUSER else operator_site_ids(_as_request(actor))
+    refs = _reference()
+    plans: list[_RegistrationPlan] = []
+    seen: dict[str, int] = {}
+    for number, record in _records(lines, report, REGISTRATION_FORMAT):
+        plan = _plan_registration(_Row(number, record, report), refs, writable)
+        if plan is None:
+            continue
+        key = str(plan.registration.phone)
+        if key in seen:
+            report.errors.append(LineError(number, "phone", f"与第 {seen[key]} 行是同一个手机号"))
+            continue
+        seen[key] = number
+        plans.append(plan)
+    if report.errors or dry_run:
+        if not report.errors:
+            report.created = sum(p.creating for p in plans)
+            report.updated = len(plans) - report.created
+        return report
+    for plan in plans:
+        registration = plan.registration
+        if plan.creating:
+            registration.registered_by = actor
+        registration._history_user = actor  # type: ignore[attr-defined]
+        registration.save()
+        SeekerSkill.objects.filter(registration=registration).delete()
+        SeekerSkill.objects.bulk_create(
+            SeekerSkill(registration=registration, skill_id=pk, level=level, years=years, has_certificate=cert)
+            for pk, level, years, cert in {t[0]: t for t in plan.skills}.values()
+        )
+        services.registration_content_changed(registration=registration)
+        if plan.creating:
+            report.created += 1
+        else:
+            report.updated += 1
+    return report

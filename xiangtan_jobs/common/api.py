@@ -144,7 +144,7 @@ class IdCursorPagination(pagination.CursorPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
-    invalid_cursor_message = _lazy("无效的分页游标。")
+    invalid_cursor_message = _lazy("无效的分页游标。")  # type: ignore[assignment]  # lazy: the request's language
 
     def get_page_size(self, request: Request) -> int:
         raw = request.query_params.get(self.page_size_query_param)

@@ -548,7 +548,7 @@ def registration_record(registration: SeekerRegistration, *, full: bool) -> dict
         "format": REGISTRATION_FORMAT,
         "external_id": f"XT-{registration.pk}",
         "masked": not full,
-        "site": registration.service_point.name if registration.service_point_id else None,
+        "site": registration.service_point.name if registration.service_point else None,
         "name": registration.name if full else registration.masked_name,
         "phone": registration.phone if full else registration.masked_phone,
         "id_number": (registration.id_number or None) if full else (registration.masked_id_number or None),

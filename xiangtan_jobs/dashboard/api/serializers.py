@@ -28,7 +28,7 @@ class PeriodSerializer(serializers.Serializer):
 
 class KpiCardSerializer(serializers.Serializer):
     code = serializers.CharField(help_text="指标代码（docs/kpis.md）")
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field named like Field.label
     unit = serializers.CharField()
     value = serializers.IntegerField(help_text="本期")
     previous = serializers.IntegerField(help_text="上期（同样天数紧挨着的前一段；整年则为上年同期）")
@@ -48,7 +48,7 @@ class PlaceFiguresSerializer(serializers.Serializer):
 
 class GroupFiguresSerializer(serializers.Serializer):
     group = serializers.CharField(help_text="重点群体代码")
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field named like Field.label
     values = serializers.DictField(child=serializers.IntegerField())
 
 

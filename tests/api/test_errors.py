@@ -32,7 +32,7 @@ def test_bad_query_answers_400_with_field_errors_in_chinese(api, ref):
 
 def test_the_same_errors_in_english_with_accept_language(api, ref):
     body = _invalid(api.get("/api/v1/jobs/", {"wage": "-5", "size": "0", "cursor": "zzz"}, **EN))
-    assert body["detail"] == "The request has invalid parameters."
+    assert body["detail"] == "The request's parameters are not valid."
     assert body["errors"] == {
         "wage": ["Ensure this value is greater than or equal to 0."],
         "size": ["The page size must be a whole number from 1 to 100."],
@@ -90,7 +90,7 @@ def test_wage_range_and_scope_errors(alice_key, two_sites, yuhu):
     }
     body.update(service_point=yuhu.pk, employer=a["employer"].pk)
     errors = _invalid(client.post("/api/v1/operator/postings/", body, format="json", **EN))["errors"]
-    assert errors == {"wage_max": ["The highest wage cannot be below the lowest."]}
+    assert errors == {"wage_max": ["The upper wage cannot be lower than the lower wage."]}
 
 
 def test_a_service_s_django_validation_error_is_a_400(alice_key, yuhu):
@@ -125,7 +125,7 @@ def test_a_nul_byte_answers_the_api_error_format(api, ref):
     ("url", "detail", "detail_en"),
     [
         ("/api/v1/nothing-here/", "未找到。", "Not found."),
-        ("/api/v1/jobs/99999999/", "没有找到这个岗位。", "No such posting."),
+        ("/api/v1/jobs/99999999/", "没有找到这个岗位。", "This posting was not found."),
         ("/api/v1/jobs/abc/", "未找到。", "Not found."),
     ],
 )

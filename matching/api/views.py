@@ -32,7 +32,7 @@ class SiteMatchFilter(django_filters.FilterSet):
 
 @extend_schema_view(
     list=extend_schema(summary="本服务点岗位的人岗匹配", description="求职者姓名、手机号已打码。"),
-    retrieve=extend_schema(summary="一条人岗匹配"),
+    retrieve=extend_schema(summary="一条人岗匹配", description="匹配分、推荐理由和当前状态（求职者已打码）。"),
 )
 class SiteMatchViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = SiteMatchSerializer

@@ -45,6 +45,7 @@ from xiangtan_jobs.core.admin_scope import (
     reviewer_site_ids,
     staff_role,
 )
+from xiangtan_jobs.core.api.admin import ApiTokenAdmin  # noqa: F401  (registered beside the API)
 from xiangtan_jobs.core.auth import acting_user
 from xiangtan_jobs.core.enums import KeyGroup, PostingStatus, SeekerStatus, Shift, WorkType
 from xiangtan_jobs.core.resources import PostingResource, SeekerExportResource, SeekerImportResource

@@ -22,7 +22,7 @@ from xiangtan_jobs.core.admin_scope import StaffRole, operator_site_ids, scoped_
 from xiangtan_jobs.core.api import serializers as s
 from xiangtan_jobs.core.api.authentication import IsStaffActor
 from xiangtan_jobs.core.auth import acting_user
-from xiangtan_jobs.core.enums import ServicePointStatus
+from xiangtan_jobs.core.enums import ServicePointStatus, SkillLevel
 from xiangtan_jobs.core.filters import (
     AreaFilter,
     EmployerFilter,
@@ -89,7 +89,10 @@ class SkillViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(s.SkillSuggestionSerializer(rows, many=True).data)
 
 
-@extend_schema_view(list=extend_schema(summary="工种类别列表"), retrieve=extend_schema(summary="一个工种类别"))
+@extend_schema_view(
+    list=extend_schema(summary="工种类别列表", description="工种的大类，按编号排列。"),
+    retrieve=extend_schema(summary="一个工种类别", description="编码与名称（其下工种：skills/?category=编号）。"),
+)
 class SkillCategoryViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = SkillCategory.objects.order_by("id")
     serializer_class = s.SkillCategorySerializer
@@ -99,7 +102,7 @@ class SkillCategoryViewSet(viewsets.ReadOnlyModelViewSet):
 
 @extend_schema_view(
     list=extend_schema(summary="行政区域列表", description="湘潭的区县（含县级市、园区）和街道乡镇，带中心坐标。"),
-    retrieve=extend_schema(summary="一个行政区域"),
+    retrieve=extend_schema(summary="一个行政区域", description="区划代码、名称、上级区县和中心坐标。"),
 )
 class AreaViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Area.objects.order_by("id")
@@ -111,7 +114,7 @@ class AreaViewSet(viewsets.ReadOnlyModelViewSet):
 
 @extend_schema_view(
     list=extend_schema(summary="服务点列表", description="零工市场、青年驿站、人力资源市场（运营中的）。"),
-    retrieve=extend_schema(summary="一个服务点"),
+    retrieve=extend_schema(summary="一个服务点", description="地址、坐标、服务时间、服务电话、运营主体和服务内容。"),
 )
 class ServicePointViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = ServicePoint.objects.filter(status=ServicePointStatus.ACTIVE).order_by("id")
@@ -201,7 +204,12 @@ class SitePostingViewSet(
         if items is None:
             return None
         return [
-            services.PostingSkillInput(skill_id=i["skill"].pk, required=i["required"], min_level=int(i["min_level"]))
+            # A PATCH leaves the nested defaults out (DRF applies none under partial=True).
+            services.PostingSkillInput(
+                skill_id=i["skill"].pk,
+                required=i.get("required", True),
+                min_level=int(i.get("min_level", SkillLevel.BEGINNER)),
+            )
             for i in items
         ]
 

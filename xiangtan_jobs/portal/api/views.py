@@ -26,7 +26,7 @@ from matching.services import match_apply, match_withdraw, matches_fill_reasons
 from xiangtan_jobs.common.parsing import parse_int
 from xiangtan_jobs.core.api.authentication import IsSeekerSession
 from xiangtan_jobs.core.auth import acting_user
-from xiangtan_jobs.core.enums import SeekerStatus
+from xiangtan_jobs.core.enums import SeekerStatus, SkillLevel
 from xiangtan_jobs.core.models import JobPosting, PostingSkill, SeekerRegistration
 from xiangtan_jobs.core.selectors import cursor_decode, posting_detail, reference_data, seeker_current
 from xiangtan_jobs.core.selectors.feed import FeedCursorError, posting_changes
@@ -260,11 +260,12 @@ class MyRegistrationView(APIView):
         values = {**current, **{k: v for k, v in data.items() if k in current}}
         if "seeker_skills" in data:
             skills = [
+                # A PATCH leaves the nested defaults out (DRF applies none under partial=True).
                 SkillInput(
                     skill_id=i["skill"].pk,
-                    level=int(i["level"]),
-                    years=i["years"],
-                    has_certificate=i["has_certificate"],
+                    level=int(i.get("level", SkillLevel.BASIC)),
+                    years=i.get("years", 0),
+                    has_certificate=i.get("has_certificate", False),
                 )
                 for i in data["seeker_skills"]["all"]
             ]

@@ -314,7 +314,7 @@ KPIS: dict[str, KpiSpec] = {
 }
 # The flows kept per day in the roll-up (the stock `active` is always counted live).
 ROLLUP_KPIS = tuple(code for code, spec in KPIS.items() if not spec.stock)
-# The cards in the order the bureau reads them (UX.md: the four headline figures first).
+# The cards in the order the bureau reads them (the four headline figures of the bureau's reports first).
 CARD_KPIS = (
     "postings",
     "events",

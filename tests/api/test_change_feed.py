@@ -182,3 +182,68 @@ def test_without_the_settle_window_that_row_would_be_missed(api, ref, frozen_clo
     slow = PostingFactory(title="先保存后提交")
     JobPosting.objects.filter(pk=slow.pk).update(updated_at=now - dt.timedelta(seconds=5))
     assert slow.pk not in [r["id"] for r in _page(api, body["next_cursor"])["results"]]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_mirror_following_the_feed_during_real_concurrent_edits_ends_identical(ref, settings):
+    """A writer thread edits and closes postings in its own transactions while the reader pages
+    through the feed: afterwards the mirror holds every posting's latest version, and no version
+    came twice."""
+    import random
+    import threading
+    import time
+
+    from django.db import connection, transaction
+
+    from xiangtan_jobs.core.selectors.feed import posting_changes
+
+    settings.API_FEED_SETTLE_SECONDS = 1
+    postings = [PostingFactory(title=f"岗位{i}") for i in range(12)]
+    stop = threading.Event()
+    errors: list[BaseException] = []
+
+    def writer() -> None:
+        rng = random.Random(7)
+        try:
+            for step in range(60):
+                posting = JobPosting.objects.get(pk=rng.choice(postings).pk)
+                with transaction.atomic():
+                    if step % 17 == 16 and posting.status == PostingStatus.PUBLISHED:
+                        services.posting_close(posting=posting, actor=None)
+                    else:
+                        posting.headcount = posting.headcount % 50 + 1
+                        services.posting_save(posting=posting, actor=None)
+                    time.sleep(rng.random() * 0.02)  # a transaction that takes a moment
+                time.sleep(rng.random() * 0.02)
+        except BaseException as exc:  # reported by the test below
+            errors.append(exc)
+        finally:
+            stop.set()
+            connection.close()
+
+    thread = threading.Thread(target=writer)
+    mirror: dict[int, dt.datetime] = {}
+    versions: list[tuple[int, dt.datetime]] = []
+    cursor = None
+
+    def read_all() -> None:
+        nonlocal cursor
+        while True:
+            page = posting_changes(since=cursor, limit=5)
+            for change in page.changes:
+                versions.append((change.posting.pk, change.posting.updated_at))
+                mirror[change.posting.pk] = change.posting.updated_at
+            cursor = page.next_cursor
+            if not page.more:
+                return
+
+    thread.start()
+    while not stop.is_set():
+        read_all()
+        time.sleep(0.05)
+    thread.join()
+    assert not errors, errors
+    time.sleep(1.2)  # everything settled
+    read_all()
+    assert len(versions) == len(set(versions)), "a version was served twice"
+    assert mirror == dict(JobPosting.objects.values_list("pk", "updated_at"))

@@ -272,3 +272,20 @@ def test_masked_or_foreign_registrations_are_refused(seekers, alice, root):
         (4, "consent_at"),
     ]
     assert str(report.errors[2]) == "第 3 行 phone：这个手机号已在其他服务点或网上登记过"
+
+
+def test_a_held_posting_stays_held_and_unchanged_on_reimport(data, root):
+    lines = _export(root)
+    _wipe()
+    _import(root, lines)
+    assert _import(root, lines) == "已导入：新增 0，更新 0，无变化 3"
+    assert JobPosting.objects.get(external_ref="YH-001").status == PostingStatus.PENDING_REVIEW
+
+
+def test_a_public_posting_of_an_unverified_employer_stays_public_when_updated(data, root):
+    Employer.objects.update(verified=False)
+    record = json.loads(_export(root)[0])
+    record["headcount"] = 7
+    assert _import(root, [json.dumps(record, ensure_ascii=False)]) == "已导入：新增 0，更新 1，无变化 0"
+    posting = JobPosting.objects.get(external_ref=record["external_id"])
+    assert posting.status == PostingStatus.PUBLISHED and posting.headcount == 7

@@ -321,6 +321,7 @@ class _PostingPlan:
     employer: dict[str, Any]
     status_from_file: str
     creating: bool
+    stored_status: str | None = None
 
 
 def _reference() -> tuple[dict[str, Area], dict[str, Skill], dict[str, ServicePoint]]:
@@ -422,6 +423,7 @@ def _plan_posting(
         return None
     posting = _find_posting(site, external_id)
     creating = posting is None
+    stored_status = None if posting is None else posting.status
     if posting is None:
         posting = JobPosting(service_point=site, external_ref=external_id)
     for name, value in values.items():
@@ -435,7 +437,7 @@ def _plan_posting(
     except ValidationError as exc:
         row.model_errors(exc)
         return None
-    return _PostingPlan(row.number, posting, skill_inputs, employer_values, status, creating)
+    return _PostingPlan(row.number, posting, skill_inputs, employer_values, status, creating, stored_status)
 
 
 def _employer_for(plan: _PostingPlan, actor: User, trust_verified: bool) -> Employer:
@@ -503,13 +505,18 @@ def postings_import(
     for plan in plans:
         posting = plan.posting
         posting.employer = _employer_for(plan, actor, trust_verified)
+        if (
+            posting.status == PostingStatus.PUBLISHED
+            and not posting.employer.verified
+            and plan.stored_status != PostingStatus.PUBLISHED
+        ):
+            # Management measures: an unverified employer's posting is checked before it goes
+            # public (one already public here stays so; a held one stays held, file after file).
+            posting.status = PostingStatus.PENDING_REVIEW
+            posting.published_at = None
         if not plan.creating and _same(plan):
             report.unchanged += 1
             continue
-        if posting.status == PostingStatus.PUBLISHED and not posting.employer.verified:
-            # Management measures: an unverified employer's posting is checked before it goes public.
-            posting.status = PostingStatus.PENDING_REVIEW
-            posting.published_at = None
         if plan.creating:
             posting.created_by = actor
         posting._history_user = actor  # type: ignore[attr-defined]

@@ -24,7 +24,6 @@ from matching.models import Match
 from matching.presenters import (
     reasons_in_words,
     seeker_application_status,
-    seeker_applications,
     seeker_matches_export,
     seeker_recommendations,
 )
@@ -39,6 +38,7 @@ from xiangtan_jobs.core.services import (
     registration_set_paused,
     registration_update,
 )
+from xiangtan_jobs.portal.selectors import seeker_application_list
 from xiangtan_jobs.portal.forms import MAX_SKILLS, PersonForm, SkillsForm, WishesForm
 from xiangtan_jobs.portal.views.jobs import HOME_SESSION_KEY
 from xiangtan_jobs.portal.views.register import skill_select_context
@@ -59,7 +59,8 @@ def _back(request: HttpRequest, default: str) -> HttpResponseRedirect:
 
 @login_required
 def me(request: HttpRequest) -> HttpResponse:
-    """My page: recommendations with reasons, my applications, my messages."""
+    """My page: my applications first (each with its timeline and news), then recommendations with
+    reasons, then my messages."""
     registration = seeker_current(user=request.user)
     if registration is None:
         return render(request, "portal/me_unregistered.html")
@@ -81,10 +82,7 @@ def me(request: HttpRequest) -> HttpResponse:
             }
             for m in recommendations
         ],
-        "applications": [
-            {"match": m, "status_label": MatchStatus(m.status).label, "withdrawable": m.status == MatchStatus.APPLIED}
-            for m in seeker_applications(seeker=registration)[:50]
-        ],
+        "applications": seeker_application_list(seeker=registration, user=request.user),
         "inbox": inbox,
         "unread": sum(1 for m in inbox if m.read_at is None),
     }

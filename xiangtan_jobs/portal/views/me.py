@@ -38,8 +38,8 @@ from xiangtan_jobs.core.services import (
     registration_set_paused,
     registration_update,
 )
-from xiangtan_jobs.portal.selectors import seeker_application_list
 from xiangtan_jobs.portal.forms import MAX_SKILLS, PersonForm, SkillsForm, WishesForm
+from xiangtan_jobs.portal.selectors import seeker_application_list
 from xiangtan_jobs.portal.views.jobs import HOME_SESSION_KEY
 from xiangtan_jobs.portal.views.register import skill_select_context
 

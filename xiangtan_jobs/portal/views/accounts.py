@@ -18,7 +18,7 @@ from django_ratelimit.core import is_ratelimited
 
 from xiangtan_jobs.common.crypto import pii_digest
 from xiangtan_jobs.common.masking import mask_phone
-from xiangtan_jobs.core.models import User
+from xiangtan_jobs.core.models import SeekerRegistration, User
 from xiangtan_jobs.core.selectors import seeker_current
 from xiangtan_jobs.core.services import LOGIN_CODE_MAX_TRIES, LoginCodeSent, login_code_check, login_code_send
 from xiangtan_jobs.portal.forms import PhoneLoginForm, SmsLoginCodeForm, SmsLoginPhoneForm
@@ -30,11 +30,12 @@ from .next_step import next_context, safe_next, with_next
 SMS_PHONE_SESSION_KEY = "sms_login_phone"
 
 
-def _remember_home(request: HttpRequest, user: User) -> None:
+def _remember_home(request: HttpRequest, user: User) -> SeekerRegistration | None:
     """Keep the seeker's home point in the session: the job list measures distances from it."""
     registration = seeker_current(user=user)
     if registration is not None:
         request.session[HOME_SESSION_KEY] = [registration.home_lat, registration.home_lng]
+    return registration
 
 
 class PhoneLoginView(auth_views.LoginView):
@@ -169,7 +170,10 @@ def sms_login_code(request: HttpRequest) -> HttpResponse:
             if check.user is not None:
                 login(request, check.user, backend="django.contrib.auth.backends.ModelBackend")
                 request.session.pop(SMS_PHONE_SESSION_KEY, None)
-                _remember_home(request, check.user)
+                registration = _remember_home(request, check.user)
+                if registration is not None and registration.needs_online_confirmation:
+                    # Registered at a counter: the first login asks them to confirm it (then next).
+                    return HttpResponseRedirect(with_next(reverse("portal:me-confirm"), next_url))
                 return HttpResponseRedirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
             form.refuse(_problem_text(check.problem, check.tries_left))
     context = {"form": form, "masked_phone": mask_phone(phone), "alert": alert, **next_context(request, next_url)}

@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -35,12 +35,14 @@ from xiangtan_jobs.core.presenters import wage_text
 from xiangtan_jobs.core.selectors import reference_data, seeker_current, seeker_export
 from xiangtan_jobs.core.services import (
     SkillInput,
+    registration_confirm_online,
     registration_set_paused,
     registration_update,
 )
-from xiangtan_jobs.portal.forms import MAX_SKILLS, PersonForm, SkillsForm, WishesForm
+from xiangtan_jobs.portal.forms import MAX_SKILLS, ConfirmOnlineForm, PersonForm, SkillsForm, WishesForm
 from xiangtan_jobs.portal.selectors import seeker_application_list
 from xiangtan_jobs.portal.views.jobs import HOME_SESSION_KEY
+from xiangtan_jobs.portal.views.next_step import safe_next
 from xiangtan_jobs.portal.views.register import skill_select_context
 
 
@@ -134,6 +136,37 @@ def apply(request: HttpRequest, posting_id: int) -> HttpResponse:
             _("已申请「%(title)s」。服务点工作人员会尽快和您联系，进展显示在「我的」页面。") % {"title": posting.title},
         )
     return _back(request, job_url)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def confirm_online(request: HttpRequest) -> HttpResponse:
+    """A seeker registered at a counter confirms the registration online (first login); a password
+    may be set for next time. Then on to where they were going."""
+    registration = seeker_current(user=request.user)
+    next_url = safe_next(request, request.POST.get("next") or request.GET.get("next"))
+    if registration is None or not registration.needs_online_confirmation:
+        return HttpResponseRedirect(next_url or reverse("portal:me"))
+    form = ConfirmOnlineForm(request.POST if request.method == "POST" else None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        password = form.cleaned_data.get("password1") or ""
+        registration_confirm_online(registration=registration, actor=request.user, password=password)  # type: ignore[arg-type]
+        if password:
+            update_session_auth_hash(request, request.user)  # type: ignore[arg-type]  # stay logged in
+            messages.success(request, _("已确认登记，密码也设好了。以后用手机号和密码，或短信验证码都能登录。"))
+        else:
+            messages.success(request, _("已确认登记。以后用短信验证码登录就行。"))
+        return HttpResponseRedirect(next_url or reverse("portal:me"))
+    ref = reference_data()
+    skills = [ref.skill_name.get(s.skill_id, "") for s in registration.seeker_skills.all()]
+    context = {
+        "form": form,
+        "registration": registration,
+        "town": ref.area_label(registration.area_id),
+        "skills": "、".join(n for n in skills if n),
+        "next": next_url,
+    }
+    return render(request, "portal/me_confirm.html", context)
 
 
 @login_required

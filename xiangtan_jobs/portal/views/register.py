@@ -290,6 +290,9 @@ def _render_step(
         context["searched"] = search_term
     if step == "confirm":
         context["summary"] = _summary(request, _state(request))
+    if step == "account" and form.is_bound:
+        # Registered at a counter: no second registration, the SMS-code login lets them in.
+        context["walk_in_phone"] = any(e.code == "walk_in" for e in form.errors.as_data().get("phone", []))
     context.update(next_context(request, safe_next(request, _state(request).get("next"))))
     return render(request, "portal/register_step.html", context)
 

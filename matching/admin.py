@@ -16,6 +16,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from xiangtan_jobs.core.admin import SiteListFilter
 from xiangtan_jobs.core.admin_scope import CHANGE, VIEW, ScopedAdminMixin
+from xiangtan_jobs.core.auth import acting_user
 from xiangtan_jobs.core.models import AccessLog
 
 from .enums import MatchStatus
@@ -105,7 +106,7 @@ class MatchAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
         return False
 
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[Any]:
         # Apply = consent to be contacted: only the posting's site sees who applied, and only then.
         visible = obj is not None and match_contact_visible(match=obj, user=request.user)
         drop = "applicant_masked" if visible else "applicant_contact"
@@ -118,7 +119,7 @@ class MatchAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
             if match is not None and match_contact_visible(match=match, user=request.user):
                 # PIPL accountability: every look at an applicant's contact is on record.
                 AccessLog.objects.create(
-                    user=request.user, seeker=match.seeker, action="view_contact", path=request.path[:200]
+                    user=acting_user(request), seeker=match.seeker, action="view_contact", path=request.path[:200]
                 )
         return response
 
@@ -190,7 +191,7 @@ class MatchAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         done, failed = 0, []
         for match in queryset:
             try:
-                match_set_status(match=match, status=status, actor=request.user, **details)
+                match_set_status(match=match, status=status, actor=acting_user(request), **details)
                 done += 1
             except ValidationError as exc:
                 failed.append("；".join(exc.messages))

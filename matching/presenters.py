@@ -146,7 +146,7 @@ def reasons_in_words(reasons: Any) -> list[str]:
     for factor in reasons:
         if not isinstance(factor, dict):
             continue
-        render = RENDERERS.get(factor.get("name"))  # type: ignore[arg-type]
+        render = RENDERERS.get(factor.get("name"))  # type: ignore[arg-type]  # stored JSON
         detail = factor.get("detail")
         if render is None or not isinstance(detail, dict):
             continue

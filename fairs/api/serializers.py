@@ -31,7 +31,7 @@ class FairSerializer(serializers.ModelSerializer):
     class Meta:
         model = JobFair
         # contact_phone is the fair's public hotline (printed on its announcement).
-        fields = (
+        fields: tuple[str, ...] = (
             "id",
             "series",
             "title",

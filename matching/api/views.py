@@ -18,6 +18,7 @@ from matching.services import match_set_status
 from xiangtan_jobs.common.api import IdFilter
 from xiangtan_jobs.core.admin_scope import scoped_queryset
 from xiangtan_jobs.core.api.authentication import IsStaffActor
+from xiangtan_jobs.core.auth import acting_user
 
 
 class SiteMatchFilter(django_filters.FilterSet):
@@ -60,7 +61,7 @@ class SiteMatchViewSet(viewsets.ReadOnlyModelViewSet):
         match_set_status(
             match=match,
             status=form.validated_data["status"],
-            actor=request.user,  # type: ignore[arg-type]
+            actor=acting_user(request),
             reason=form.validated_data["reason"],
         )
         return Response(self.get_serializer(self.get_queryset().get(pk=match.pk)).data)

@@ -118,7 +118,7 @@ def match_tell_seeker(*, match: Match, status: str, days: int = 0, now: dt.datet
         _msg, told = InboxMessage.objects.get_or_create(
             user_id=seeker.user_id,
             dedupe_key=f"match:{match.pk}:{status}:{stamp}",
-            defaults={"title": TITLES[status], "body": text, "link": link},
+            defaults={"title": TITLES[MatchStatus(status)], "body": text, "link": link},
         )
     if told:
         sms = f"【湘潭就业】{text}详情：{settings.PUBLIC_URL}{link}"

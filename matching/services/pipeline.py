@@ -244,7 +244,7 @@ def _reasons(expl: Explanation, names: dict[int, str]) -> list[dict[str, object]
         name = factor.name
         if name == "skills":
             # Name the posting's skill: 「同类工作: 档案管理员」 says what the job asks for.
-            slots = [*d.get("required", []), *d.get("optional", [])]  # type: ignore[misc]
+            slots = [*d.get("required", []), *d.get("optional", [])]  # type: ignore[misc]  # engine detail: lists
             detail = {
                 "matched": [
                     {"skill": names.get(slot["skill"], ""), "how": slot["how"]} for slot in slots if slot.get("how")
@@ -263,7 +263,7 @@ def _reasons(expl: Explanation, names: dict[int, str]) -> list[dict[str, object]
         elif name == "fit":
             name, detail = "schedule", {"fits": True, "work_type": d.get("work_type"), "shifts": d.get("shifts")}
         elif name == "freshness":
-            detail = {"days": round(float(d.get("age_days") or 0))}  # type: ignore[arg-type]
+            detail = {"days": round(float(d.get("age_days") or 0))}  # type: ignore[arg-type]  # engine detail: a number
         else:
             detail = dict(d)
         out.append({"name": name, "points": round(factor.points, 2), "detail": detail})

@@ -61,7 +61,7 @@ def _record(match: Match, status: str, actor: User | None, now: dt.datetime, rea
     match.status_changed_at = now
     match.status_changed_by = actor
     match._change_reason = reason  # type: ignore[attr-defined]  # read by django-simple-history
-    match._history_user = actor  # type: ignore[attr-defined]
+    match._history_user = actor  # type: ignore[attr-defined]  # simple_history reads this attribute
 
 
 @transaction.atomic
@@ -196,7 +196,7 @@ def match_mark_viewed(*, match: Match, actor: User) -> Match:
         match.status = MatchStatus.VIEWED
         match.status_changed_at = timezone.now()
         match.status_changed_by = actor
-        match._history_user = actor  # type: ignore[attr-defined]
+        match._history_user = actor  # type: ignore[attr-defined]  # simple_history reads this attribute
         match.save(update_fields=["status", "status_changed_at", "status_changed_by", "updated_at"])
     return match
 

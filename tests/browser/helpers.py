@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-# NOTES.md, "Browser tests": the flags Debian's chromium needs here. Playwright adds a fresh
+# The flags Debian's chromium needs in a container without a screen or a user namespace. Playwright adds a fresh
 # --user-data-dir (a temporary profile) of its own.
 CHROMIUM_ARGS = [
     "--headless",

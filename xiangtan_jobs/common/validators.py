@@ -343,7 +343,7 @@ XIANGTAN_BBOX = BoundingBox(min_lat=27.30, max_lat=28.10, min_lng=111.90, max_ln
 def _as_degrees(value: object) -> float | None:
     """The value as a float; ``None`` if it cannot be read as a number."""
     try:
-        return float(value)  # type: ignore[arg-type]
+        return float(value)  # type: ignore[arg-type]  # any object: the except below is the check
     except (TypeError, ValueError):
         return None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -44,6 +45,7 @@ from xiangtan_jobs.core.admin_scope import (
     reviewer_site_ids,
     staff_role,
 )
+from xiangtan_jobs.core.auth import acting_user
 from xiangtan_jobs.core.enums import KeyGroup, PostingStatus, SeekerStatus, Shift, WorkType
 from xiangtan_jobs.core.resources import PostingResource, SeekerExportResource, SeekerImportResource
 
@@ -120,7 +122,7 @@ class SkillCategoryFilter(admin.SimpleListFilter):
 class UserAdmin(SuperuserOnlyAdminMixin, DjangoUserAdmin):
     list_display = ("username", "display_name", "role", "is_staff", "is_active")
     list_filter = ("role", "is_staff", "is_active")
-    fieldsets = (*DjangoUserAdmin.fieldsets, ("角色", {"fields": ("role", "display_name")}))
+    fieldsets = (*(DjangoUserAdmin.fieldsets or ()), ("角色", {"fields": ("role", "display_name")}))
 
 
 # Rights come from roles (admin_scope.py), not groups; groups stay a superuser's tool.
@@ -248,7 +250,7 @@ class EmployerAdmin(ScopedAdminMixin, admin.ModelAdmin):
     def verify(self, request: HttpRequest, queryset: QuerySet[Employer]) -> None:
         done = 0
         for employer in queryset:
-            services.employer_verify(employer=employer, actor=request.user)
+            services.employer_verify(employer=employer, actor=acting_user(request))
             done += 1
         self.message_user(request, f"已核验 {done} 家单位", messages.SUCCESS)
 
@@ -366,7 +368,7 @@ class JobPostingAdmin(ScopedAdminMixin, ImportExportModelAdmin, SimpleHistoryAdm
     def save_model(self, request: HttpRequest, obj: JobPosting, form: Any, change: bool) -> None:
         services.posting_derive_fields(posting=obj)
         if not change:
-            obj.created_by = request.user
+            obj.created_by = acting_user(request)
         super().save_model(request, obj, form, change)
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
@@ -375,11 +377,19 @@ class JobPostingAdmin(ScopedAdminMixin, ImportExportModelAdmin, SimpleHistoryAdm
         services.posting_content_changed(posting=form.instance)
 
     # Each action calls the service for every selected posting and reports what it could not do.
-    def _run(self, request: HttpRequest, queryset: QuerySet[JobPosting], label: str, fn: Any) -> None:
+    def _run(
+        self,
+        request: HttpRequest,
+        queryset: QuerySet[JobPosting],
+        label: str,
+        fn: Callable[[JobPosting, User], object],
+    ) -> None:
+        """Apply one posting service to each selected posting, as the acting operator."""
+        actor = acting_user(request)
         done, failed = 0, []
         for posting in queryset.select_related("employer"):
             try:
-                fn(posting)
+                fn(posting, actor)
                 done += 1
             except (ValidationError, PermissionDenied) as exc:
                 failed.append(f"{posting.title}：{'；'.join(getattr(exc, 'messages', [str(exc)]))}")
@@ -390,29 +400,29 @@ class JobPostingAdmin(ScopedAdminMixin, ImportExportModelAdmin, SimpleHistoryAdm
 
     @admin.action(description="发布所选岗位（未核验单位的岗位先送审）", permissions=("change",))
     def publish(self, request: HttpRequest, queryset: QuerySet[JobPosting]) -> None:
-        self._run(request, queryset, "已发布或送审", lambda p: services.posting_publish(posting=p, actor=request.user))
+        self._run(request, queryset, "已发布或送审", lambda p, actor: services.posting_publish(posting=p, actor=actor))
 
     @admin.action(description="结束招聘", permissions=("change",))
     def close(self, request: HttpRequest, queryset: QuerySet[JobPosting]) -> None:
-        self._run(request, queryset, "已结束招聘", lambda p: services.posting_close(posting=p, actor=request.user))
+        self._run(request, queryset, "已结束招聘", lambda p, actor: services.posting_close(posting=p, actor=actor))
 
     @admin.action(description="标记为已招满", permissions=("change",))
     def mark_filled(self, request: HttpRequest, queryset: QuerySet[JobPosting]) -> None:
         self._run(
-            request, queryset, "已标记招满", lambda p: services.posting_mark_filled(posting=p, actor=request.user)
+            request, queryset, "已标记招满", lambda p, actor: services.posting_mark_filled(posting=p, actor=actor)
         )
 
     @admin.action(description="重新发布（截止日期顺延 30 天）", permissions=("change",))
     def relist(self, request: HttpRequest, queryset: QuerySet[JobPosting]) -> None:
-        self._run(request, queryset, "已重新发布", lambda p: services.posting_relist(posting=p, actor=request.user))
+        self._run(request, queryset, "已重新发布", lambda p, actor: services.posting_relist(posting=p, actor=actor))
 
     @admin.action(description="复制为新草稿", permissions=("add",))
     def duplicate(self, request: HttpRequest, queryset: QuerySet[JobPosting]) -> None:
-        self._run(request, queryset, "已复制", lambda p: services.posting_duplicate(posting=p, actor=request.user))
+        self._run(request, queryset, "已复制", lambda p, actor: services.posting_duplicate(posting=p, actor=actor))
 
     @admin.action(description="审核通过", permissions=("change",))
     def approve(self, request: HttpRequest, queryset: QuerySet[JobPosting]) -> None:
-        self._run(request, queryset, "审核通过", lambda p: services.posting_approve(posting=p, actor=request.user))
+        self._run(request, queryset, "审核通过", lambda p, actor: services.posting_approve(posting=p, actor=actor))
 
     @admin.action(description="审核不通过（需填写原因）", permissions=("change",))
     def reject(self, request: HttpRequest, queryset: QuerySet[JobPosting]) -> HttpResponse | None:
@@ -423,7 +433,7 @@ class JobPostingAdmin(ScopedAdminMixin, ImportExportModelAdmin, SimpleHistoryAdm
                 request,
                 queryset,
                 "已退回",
-                lambda p: services.posting_reject(posting=p, actor=request.user, reason=reason),
+                lambda p, actor: services.posting_reject(posting=p, actor=actor, reason=reason),
             )
             return None
         context = {
@@ -503,7 +513,8 @@ class RegistrationForm(forms.ModelForm):
         return value
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         area = data.get("area")
         if area is not None:
             if data.get("home_lat") is None:
@@ -572,16 +583,17 @@ class SeekerRegistrationAdmin(ScopedAdminMixin, ImportExportModelAdmin, SimpleHi
             return True
         return obj.service_point_id in operator_site_ids(request)
 
-    def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
-        form = super().get_form(request, obj, **kwargs)
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)
         if self.sees_full_phone(request, obj):
             return form
         # A declared form field is always on the form; drop it for those who may not see it.
-        masked = type(form.__name__, (form,), {})
+        # (Set after the class exists: the form metaclass would rebuild base_fields from attrs.)
+        masked: Any = type(form.__name__, (form,), {})
         masked.base_fields = {k: v for k, v in form.base_fields.items() if k != "phone"}
         return masked
 
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[Any]:
         phone = ["phone"] if self.sees_full_phone(request, obj) else ["masked_phone"]
         fields = [
             "name",
@@ -631,7 +643,9 @@ class SeekerRegistrationAdmin(ScopedAdminMixin, ImportExportModelAdmin, SimpleHi
             obj = response.context_data.get("original") if hasattr(response, "context_data") else None
             if obj is not None and self.sees_full_phone(request, obj):
                 # PIPL accountability: every look at a full phone number is on record.
-                AccessLog.objects.create(user=request.user, seeker=obj, action="view_phone", path=request.path[:200])
+                AccessLog.objects.create(
+                    user=acting_user(request), seeker=obj, action="view_phone", path=request.path[:200]
+                )
         return response
 
     def save_model(self, request: HttpRequest, obj: SeekerRegistration, form: Any, change: bool) -> None:
@@ -639,10 +653,10 @@ class SeekerRegistrationAdmin(ScopedAdminMixin, ImportExportModelAdmin, SimpleHi
             super().save_model(request, obj, form, change)
             return
         site_id = obj.service_point_id or self.single_site_id(request)
-        if site_id not in operator_site_ids(request) and not request.user.is_superuser:
+        if site_id is None or (site_id not in operator_site_ids(request) and not request.user.is_superuser):
             raise PermissionDenied
         services.registration_create_walk_in(
-            registration=obj, service_point=ServicePoint.objects.get(pk=site_id), actor=request.user
+            registration=obj, service_point=ServicePoint.objects.get(pk=site_id), actor=acting_user(request)
         )
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
@@ -654,7 +668,7 @@ class SeekerRegistrationAdmin(ScopedAdminMixin, ImportExportModelAdmin, SimpleHi
         done, failed = 0, []
         for reg in queryset:
             try:
-                services.registration_set_status(registration=reg, status=status, actor=request.user)
+                services.registration_set_status(registration=reg, status=status, actor=acting_user(request))
                 done += 1
             except ValidationError as exc:
                 failed.append(f"{reg.masked_name}：{'；'.join(exc.messages)}")
@@ -691,14 +705,22 @@ class ServiceRecordAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: ServiceRecord, form: Any, change: bool) -> None:
         if not change:
-            obj.served_by = request.user
+            obj.served_by = acting_user(request)
         super().save_model(request, obj, form, change)
 
 
 @admin.register(SiteEvent)
 class SiteEventAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    list_display = ("title", "kind", "service_point", "starts_at", "employer_count", "post_count", "attendance")
-    list_display += ("intentions",)
+    list_display = (
+        "title",
+        "kind",
+        "service_point",
+        "starts_at",
+        "employer_count",
+        "post_count",
+        "attendance",
+        "intentions",
+    )
     list_filter = ("kind", "starts_at", SiteListFilter)
     search_fields = ("title",)
     list_select_related = ("service_point",)
@@ -707,7 +729,7 @@ class SiteEventAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: SiteEvent, form: Any, change: bool) -> None:
         if not change:
-            obj.created_by = request.user
+            obj.created_by = acting_user(request)
         super().save_model(request, obj, form, change)
 
 

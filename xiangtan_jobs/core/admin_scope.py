@@ -89,7 +89,7 @@ def _memberships(request: HttpRequest) -> dict[int, str]:
         cached = dict(
             OperatorMembership.objects.filter(user_id=request.user.pk or 0).values_list("service_point_id", "role")
         )
-        request._admin_memberships = cached  # type: ignore[attr-defined]
+        request._admin_memberships = cached  # type: ignore[attr-defined]  # per-request cache
     return cached
 
 
@@ -334,7 +334,7 @@ class ScopedAdminMixin(_AdminBase):
         if request.method == "POST" and not request.user.is_superuser:
             raise PermissionDenied
         # simple_history's mixin (untyped) sits between this mixin and ModelAdmin.
-        return super().history_form_view(request, object_id, version_id, extra_context)  # type: ignore[misc]
+        return super().history_form_view(request, object_id, version_id, extra_context)  # type: ignore[misc]  # untyped mixin
 
     def revert_disabled(self, request: HttpRequest, obj: Any = None) -> bool:
         return not request.user.is_superuser

@@ -250,7 +250,7 @@ class PostingResource(ScopedResourceMixin, resources.ModelResource):
                 errors.setdefault("skills", []).append(f"技能「{word}」不在技能目录中")
             else:
                 skills.append(skill)
-        instance._import_skills = skills  # type: ignore[attr-defined]
+        instance._import_skills = skills  # type: ignore[attr-defined]  # carried to after_save_instance
         if instance.area_id is not None:
             if instance.lat is None or instance.lng is None:
                 instance.lat, instance.lng = instance.area.lat, instance.area.lng
@@ -263,7 +263,7 @@ class PostingResource(ScopedResourceMixin, resources.ModelResource):
     def before_save_instance(self, instance: JobPosting, row: dict[str, Any], **kwargs: Any) -> None:
         if instance.pk is None and self.request is not None:
             instance.created_by = self.request.user
-        instance._history_user = getattr(self.request, "user", None)  # type: ignore[attr-defined]
+        instance._history_user = getattr(self.request, "user", None)  # type: ignore[attr-defined]  # simple_history reads this attribute
 
     def after_save_instance(self, instance: JobPosting, row: dict[str, Any], **kwargs: Any) -> None:
         skills = getattr(instance, "_import_skills", [])
@@ -355,7 +355,7 @@ class SeekerImportResource(ScopedResourceMixin, resources.ModelResource):
                 errors.setdefault("skills", []).append(f"技能「{word}」不在技能目录中")
             else:
                 skills.append(skill)
-        instance._import_skills = skills  # type: ignore[attr-defined]
+        instance._import_skills = skills  # type: ignore[attr-defined]  # carried to after_save_instance
         labels = {str(label): value for value, label in KeyGroup.choices}
         tags = []
         for word in _split(row.get("重点群体")):
@@ -368,8 +368,8 @@ class SeekerImportResource(ScopedResourceMixin, resources.ModelResource):
             raise ValidationError(errors)
 
     def before_save_instance(self, instance: SeekerRegistration, row: dict[str, Any], **kwargs: Any) -> None:
-        instance._is_new = instance.pk is None  # type: ignore[attr-defined]
-        instance._history_user = getattr(self.request, "user", None)  # type: ignore[attr-defined]
+        instance._is_new = instance.pk is None  # type: ignore[attr-defined]  # carried to after_save_instance
+        instance._history_user = getattr(self.request, "user", None)  # type: ignore[attr-defined]  # simple_history reads this attribute
 
     def after_save_instance(self, instance: SeekerRegistration, row: dict[str, Any], **kwargs: Any) -> None:
         have = set(SeekerSkill.objects.filter(registration=instance).values_list("skill_id", flat=True))

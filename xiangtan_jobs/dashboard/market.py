@@ -50,11 +50,12 @@ def skill_balance(*, include_demo: bool = False) -> list[dict[str, Any]]:
         .annotate(n=Count("registration_id"))
         .order_by()
     )
-    wages: dict[int, list[float]] = defaultdict(list)
+    wages: dict[int, list[float]] = defaultdict(list)  # wage_daily is filtered non-null above
     for skill_id, daily in PostingSkill.objects.filter(
         required=True, posting__in=postings, posting__wage_daily__isnull=False
     ).values_list("skill_id", "posting__wage_daily"):
-        wages[skill_id].append(daily)
+        if daily is not None:  # (filtered above; the stubs cannot know)
+            wages[skill_id].append(daily)
     ref = reference_data()
 
     gig = set(Skill.objects.filter(is_gig=True).values_list("id", flat=True))
@@ -85,7 +86,7 @@ def where(*, include_demo: bool = False) -> list[dict[str, Any]]:
     postings = dict(_open_postings(include_demo).values_list("area_id").annotate(n=Sum("headcount")).order_by())
     seekers = dict(_active_seekers(include_demo).values_list("area_id").annotate(n=Count("id")).order_by())
     ref = reference_data()
-    rows = []
+    rows: list[dict[str, Any]] = []
     for area_id in set(postings) | set(seekers):
         lat, lng = ref.area_point.get(area_id, (None, None))
         rows.append(

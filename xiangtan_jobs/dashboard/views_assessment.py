@@ -18,8 +18,10 @@ from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
 from xiangtan_jobs.common.parsing import parse_id
+from xiangtan_jobs.core.auth import acting_user
 from xiangtan_jobs.core.models import ServicePoint
 from xiangtan_jobs.dashboard.assessment import ASSESSED, assessment_table
+from xiangtan_jobs.dashboard.pdf import report_pdf
 from xiangtan_jobs.dashboard.selectors import today
 from xiangtan_jobs.dashboard.services import assessment_adjust, assessment_close
 from xiangtan_jobs.dashboard.views import is_bureau, own_site_ids
@@ -94,7 +96,7 @@ def _xlsx(name: str, lines: list[list[Any]]) -> HttpResponse:
 
 
 def report_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """A site's monthly report: printable HTML (print CSS) or Excel, naming the scheme version."""
+    """A site's monthly report: printable HTML (print CSS), PDF or Excel, naming the scheme version."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     if not is_bureau(request.user) and pk not in own_site_ids(request.user):
@@ -104,22 +106,32 @@ def report_view(request: HttpRequest, pk: int) -> HttpResponse:
     row = next((r for r in rows if r.site_id == pk), None)
     if row is None:
         raise Http404(_("这个服务点不参加考核"))
-    lines = [[str(label), row.values.get(code, 0), str(row.adjusted.get(code, ""))] for code, label in ASSESSED.items()]
+    lines: list[list[object]] = [
+        [str(label), row.values.get(code, 0), str(row.adjusted.get(code, ""))] for code, label in ASSESSED.items()
+    ]
+    status = _("已关账") if record and record.closed_at else _("未关账（实时数据）")
+    head: list[list[object]] = [
+        [_("服务点"), row.site_name],
+        [_("月份"), f"{month:%Y-%m}"],
+        [_("考核方案版本"), scheme.version if scheme else "—"],
+        [_("状态"), status],
+    ]
+    tail: list[list[object]] = [
+        [_("得分"), row.score],
+        [_("排名"), f"{row.rank} / {len(rows)}"],
+        [_("等级"), row.band or "—"],
+        [_("月补贴(元)"), float(row.subsidy)],
+    ]
+    header: list[object] = [_("指标"), _("数值"), _("其中调整")]
+    name = f"report-{pk}-{month:%Y-%m}"
     if request.GET.get("format") == "xlsx":
-        head = [
-            [_("服务点"), row.site_name],
-            [_("月份"), f"{month:%Y-%m}"],
-            [_("考核方案版本"), scheme.version if scheme else "—"],
-            [_("状态"), _("已关账") if record and record.closed_at else _("未关账（实时数据）")],
-            [_("指标"), _("数值"), _("其中调整")],
-        ]
-        tail = [
-            [_("得分"), row.score],
-            [_("排名"), row.rank],
-            [_("等级"), row.band],
-            [_("月补贴(元)"), float(row.subsidy)],
-        ]
-        return _xlsx(f"report-{pk}-{month:%Y-%m}", head + lines + tail)
+        return _xlsx(name, [*head, header, *lines, *tail])
+    if request.GET.get("format") == "pdf":
+        title = f"{row.site_name} · {month:%Y-%m} {_('运营考核报告')}"
+        table = [header, *([label, value, adj or "—"] for label, value, adj in lines), *([*t, ""] for t in tail)]
+        response = HttpResponse(report_pdf(title=title, head=head, table=table), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
+        return response
     context = {"month": month, "record": record, "scheme": scheme, "row": row, "lines": lines, "total": len(rows)}
     return render(request, "dashboard/report.html", context)
 
@@ -130,7 +142,7 @@ def close_view(request: HttpRequest) -> HttpResponse:
         return response
     month = _month(request)
     try:
-        assessment_close(month=month, actor=request.user)  # type: ignore[arg-type]
+        assessment_close(month=month, actor=acting_user(request))
     except ValidationError as exc:
         for errors in exc.message_dict.values():
             for error in errors:
@@ -145,7 +157,8 @@ def adjust_view(request: HttpRequest) -> HttpResponse:
     if (response := _guard(request)) is not None:
         return response
     month = _month(request)
-    site = ServicePoint.objects.filter(pk=parse_id(request.POST.get("site"))).first()
+    site_id = parse_id(request.POST.get("site"))
+    site = ServicePoint.objects.filter(pk=site_id).first() if site_id is not None else None
     try:
         delta = Decimal(request.POST.get("delta", "").strip())
         if not delta.is_finite() or abs(delta) >= Decimal("1e9"):
@@ -163,7 +176,7 @@ def adjust_view(request: HttpRequest) -> HttpResponse:
             kpi=request.POST.get("kpi", ""),
             delta=delta.quantize(Decimal("0.1")),
             reason=request.POST.get("reason", ""),
-            actor=request.user,  # type: ignore[arg-type]
+            actor=acting_user(request),
         )
     except ValidationError as exc:
         for errors in exc.message_dict.values():

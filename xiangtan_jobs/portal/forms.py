@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -35,12 +35,15 @@ TRAVEL_CHOICES = [(str(n), _("%(n)s 公里以内") % {"n": n}) for n in (3, 5, 1
 SHIFT_CHOICES = [("school", _("上学时间段（工作日白天，方便接送孩子）")), *Shift.choices]
 UNIT_CHOICES = [(u.value, u.label) for u in (WageUnit.HOUR, WageUnit.DAY, WageUnit.MONTH)]
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 class PortalForm(forms.Form):
     """Ties each field's error to its input for screen readers (``aria-describedby``)."""
 
     def _post_clean(self) -> None:
-        super()._post_clean()
+        super()._post_clean()  # type: ignore[misc]  # Django's hook after clean(); not in the stubs
         for name in self.errors:
             if name in self.fields:
                 ids = [f"id_{self.add_prefix(name)}-error"]
@@ -49,7 +52,7 @@ class PortalForm(forms.Form):
                 self.fields[name].widget.attrs["aria-describedby"] = " ".join(ids)
 
 
-def _required(message: str) -> dict[str, Any]:
+def _required(message: StrOrPromise) -> dict[str, Any]:
     return {"required": message, "invalid": message}
 
 
@@ -108,7 +111,8 @@ class AccountForm(PortalForm):
         return phone
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         p1, p2 = data.get("password1"), data.get("password2")
         if p1 and p2 and p1 != p2:
             self.add_error("password2", ValidationError(_("两次输入的密码不一样，请重新输入"), code="mismatch"))
@@ -179,7 +183,8 @@ class PersonForm(PortalForm):
         return value
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         id_number, year = data.get("id_number"), data.get("birth_year")
         if id_number and year and resident_id_birth_date(id_number).year != year:
             self.add_error(
@@ -243,7 +248,8 @@ class SkillsForm(PortalForm):
             self.fields[f"cert_{i}"] = forms.BooleanField(label=_("有相关证书"), required=False)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         seen: set[str] = set()
         for i in range(1, MAX_SKILLS + 1):
             value = data.get(f"skill_{i}")
@@ -310,7 +316,8 @@ class WishesForm(PortalForm):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         wage, unit = data.get("expected_wage"), data.get("expected_unit")
         ceilings = {"hour": 1000, "day": 5000, "month": 200000}
         if wage and unit in ceilings and wage > ceilings[unit]:
@@ -368,7 +375,8 @@ class ConfirmOnlineForm(PortalForm):
         self.user = user
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         p1, p2 = data.get("password1") or "", data.get("password2") or ""
         if p1 and p1 != p2:
             self.add_error("password2", ValidationError(_("两次输入的密码不一样，请重新输入"), code="mismatch"))

@@ -225,7 +225,7 @@ class DemoBuilder:
         self.tops = list(Area.objects.filter(parent__isnull=True).order_by("code"))
         self.children: dict[int, list[Area]] = {}
         for area in Area.objects.filter(parent__isnull=False).order_by("code"):
-            self.children.setdefault(area.parent_id, []).append(area)  # type: ignore[arg-type]
+            self.children.setdefault(area.parent_id, []).append(area)  # type: ignore[arg-type]  # parent is non-null here
         self.skills = list(Skill.objects.order_by("code"))
         self.gig_skills = [s for s in self.skills if s.is_gig] or self.skills
         self.by_category: dict[int, list[Skill]] = {}
@@ -436,8 +436,8 @@ class DemoBuilder:
             skill_rows.append((i, skill, True, self.rng.choice((1, 1, 2, 3))))
             skill_rows.extend((i, s, False, 1) for s in extra)
         created: list[JobPosting] = []
-        for chunk in _batched(postings):  # type: ignore[arg-type]
-            created.extend(JobPosting.objects.bulk_create(chunk))  # type: ignore[arg-type]
+        for chunk in _batched(postings):  # type: ignore[arg-type]  # a list is the sequence it batches
+            created.extend(JobPosting.objects.bulk_create(chunk))  # type: ignore[arg-type]  # chunks are tuples of the model
             self.progress(f"岗位 {len(created)}/{n}")
         ps = [PostingSkill(posting=created[i], skill=s, required=req, min_level=lvl) for i, s, req, lvl in skill_rows]
         PostingSkill.objects.bulk_create(ps, batch_size=BATCH * 2)
@@ -542,8 +542,8 @@ class DemoBuilder:
                     )
                 )
         created: list[SeekerRegistration] = []
-        for chunk in _batched(rows):  # type: ignore[arg-type]
-            created.extend(SeekerRegistration.objects.bulk_create(chunk))  # type: ignore[arg-type]
+        for chunk in _batched(rows):  # type: ignore[arg-type]  # a list is the sequence it batches
+            created.extend(SeekerRegistration.objects.bulk_create(chunk))  # type: ignore[arg-type]  # chunks are tuples of the model
             self.progress(f"求职者 {len(created)}/{n}")
         SeekerSkill.objects.bulk_create(
             [

@@ -33,14 +33,14 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         token = api_token_authenticate(key=key)
         if token is None:
             raise exceptions.AuthenticationFailed(_("API 令牌无效或已被撤销。"))
-        request._request.api_site_limit = token.service_point_id  # type: ignore[attr-defined]
+        request._request.api_site_limit = token.service_point_id  # type: ignore[attr-defined]  # set per request by the token
         return token.user, token
 
     def authenticate_header(self, request: Request) -> str:
         return 'Bearer realm="api"'
 
 
-class ApiTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
+class ApiTokenScheme(OpenApiAuthenticationExtension):
     target_class = "xiangtan_jobs.core.api.authentication.ApiTokenAuthentication"
     name = "apiToken"
 

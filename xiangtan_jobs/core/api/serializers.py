@@ -99,7 +99,8 @@ class ServicePointSerializer(serializers.ModelSerializer):
 
 class PostingSkillField(serializers.Serializer):
     skill = StrictPrimaryKeyRelatedField(queryset=Skill.objects.all())
-    required = serializers.BooleanField(default=True)
+    # (DRF's metaclass pops declared fields, so this does not shadow Field.required; the stubs cannot tell.)
+    required = serializers.BooleanField(default=True)  # type: ignore[assignment]
     min_level = serializers.ChoiceField(choices=SkillLevel.choices, default=SkillLevel.BEGINNER)
 
 
@@ -117,7 +118,8 @@ class SitePostingSerializer(serializers.ModelSerializer):
     shifts = serializers.ListField(
         child=serializers.ChoiceField(choices=Shift.choices), required=False, max_length=len(Shift.choices)
     )
-    skills = PostingSkillField(many=True, required=False, write_only=True, max_length=20)
+    # many=True hands max_length to ListSerializer (DRF >= 3.14); the stubs lack the argument.
+    skills = PostingSkillField(many=True, required=False, write_only=True, max_length=20)  # type: ignore[call-arg]
     skill_list = serializers.SerializerMethodField(method_name="get_skill_list")
 
     class Meta:
@@ -218,7 +220,9 @@ class EmployerSerializer(serializers.ModelSerializer):
             "verified_at",
         )
         read_only_fields = ("verified", "verified_at")
-        extra_kwargs = {"credit_code": {"validators": []}}  # checked (normalised first) by employer_save
+        extra_kwargs: dict[str, dict[str, Any]] = {
+            "credit_code": {"validators": []}
+        }  # checked (normalised first) by employer_save
 
     def validate_service_point(self, value: ServicePoint | None) -> ServicePoint | None:
         sites = self.context["site_ids"]
@@ -252,7 +256,7 @@ class WalkInRegistrationSerializer(serializers.Serializer):
     expected_wage = StrictIntegerField(min_value=1, max_value=1_000_000, required=False, allow_null=True)
     expected_unit = serializers.ChoiceField(choices=WageUnit.choices, required=False, allow_blank=True)
     tags = serializers.ListField(child=serializers.ChoiceField(choices=KeyGroup.choices), default=list)
-    skills = SeekerSkillField(many=True, max_length=10)
+    skills = SeekerSkillField(many=True, max_length=10)  # type: ignore[call-arg]  # ListSerializer's; not in the stubs
     note = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
     def validate_service_point(self, value: ServicePoint) -> ServicePoint:

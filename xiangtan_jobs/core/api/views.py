@@ -3,22 +3,25 @@ walk-in registrations, scoped exactly as in the admin (``core.admin_scope.scoped
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
 
 from xiangtan_jobs.common.text import normalize_text
 from xiangtan_jobs.core import services
 from xiangtan_jobs.core.admin_scope import StaffRole, operator_site_ids, scoped_queryset, staff_role
 from xiangtan_jobs.core.api import serializers as s
 from xiangtan_jobs.core.api.authentication import IsStaffActor
+from xiangtan_jobs.core.auth import acting_user
 from xiangtan_jobs.core.enums import ServicePointStatus
 from xiangtan_jobs.core.filters import (
     AreaFilter,
@@ -126,21 +129,26 @@ def site_ids_for(request: Request) -> frozenset[int] | None:
     if staff_role(request.user) is StaffRole.SUPERUSER and getattr(request, "api_site_limit", None) is None:
         return None
     if staff_role(request.user) is StaffRole.SUPERUSER:
-        return frozenset({request.api_site_limit})  # type: ignore[attr-defined]
+        return frozenset({request.api_site_limit})  # type: ignore[attr-defined]  # set per request by the token
     return operator_site_ids(request)
 
 
-class ScopedViewMixin:
+if TYPE_CHECKING:
+    _ViewBase = GenericAPIView
+else:
+    _ViewBase = object
+
+
+class ScopedViewMixin(_ViewBase):
     """Rows the actor may see, by the admin's scoping; the writable sites in the serializer context."""
 
     site_field: str = "service_point"
-    request: Request
 
     def get_queryset(self) -> QuerySet[Any]:
-        return scoped_queryset(self.request, super().get_queryset(), site_field=self.site_field)  # type: ignore[misc]
+        return scoped_queryset(self.request, super().get_queryset(), site_field=self.site_field)
 
     def get_serializer_context(self) -> dict[str, Any]:
-        context = super().get_serializer_context()  # type: ignore[misc]
+        context = super().get_serializer_context()
         context["site_ids"] = site_ids_for(self.request)
         context["employers"] = scoped_queryset(self.request, Employer.objects.all(), site_field="service_point")
         return context
@@ -197,20 +205,20 @@ class SitePostingViewSet(
             for i in items
         ]
 
-    def perform_create(self, serializer: s.SitePostingSerializer) -> None:
+    def perform_create(self, serializer: BaseSerializer[Any]) -> None:
         data = dict(serializer.validated_data)
         skills = self._skills(data)
         posting = JobPosting(**data)
-        serializer.instance = services.posting_save(posting=posting, actor=self.request.user, skills=skills)  # type: ignore[arg-type]
+        serializer.instance = services.posting_save(posting=posting, actor=acting_user(self.request), skills=skills)
 
-    def perform_update(self, serializer: s.SitePostingSerializer) -> None:
+    def perform_update(self, serializer: BaseSerializer[Any]) -> None:
         data = dict(serializer.validated_data)
         skills = self._skills(data)
         posting = serializer.instance
         assert posting is not None
         for field, value in data.items():
             setattr(posting, field, value)
-        services.posting_save(posting=posting, actor=self.request.user, skills=skills)  # type: ignore[arg-type]
+        services.posting_save(posting=posting, actor=acting_user(self.request), skills=skills)
 
     def _transition(self, fn: Any) -> Response:
         posting = self.get_object()
@@ -265,18 +273,18 @@ class SiteEmployerViewSet(
     permission_classes = [IsStaffActor]
     lookup_value_regex = ID
 
-    def perform_create(self, serializer: s.EmployerSerializer) -> None:
+    def perform_create(self, serializer: BaseSerializer[Any]) -> None:
         data = dict(serializer.validated_data)
         if data.get("service_point") is None and (sites := site_ids_for(self.request)) and len(sites) == 1:
             data["service_point_id"] = next(iter(sites))
-        serializer.instance = services.employer_save(employer=Employer(**data), actor=self.request.user)  # type: ignore[arg-type]
+        serializer.instance = services.employer_save(employer=Employer(**data), actor=acting_user(self.request))
 
-    def perform_update(self, serializer: s.EmployerSerializer) -> None:
+    def perform_update(self, serializer: BaseSerializer[Any]) -> None:
         employer = serializer.instance
         assert employer is not None
         for field, value in serializer.validated_data.items():
             setattr(employer, field, value)
-        services.employer_save(employer=employer, actor=self.request.user)  # type: ignore[arg-type]
+        services.employer_save(employer=employer, actor=acting_user(self.request))
 
 
 @extend_schema_view(
@@ -336,7 +344,7 @@ class SiteRegistrationViewSet(
         registration = services.registration_create_walk_in(
             registration=registration,
             service_point=site,
-            actor=request.user,  # type: ignore[arg-type]
+            actor=acting_user(request),
             skills=skills,
         )
         fresh = get_object_or_404(self.get_queryset(), pk=registration.pk)

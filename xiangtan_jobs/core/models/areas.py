@@ -49,4 +49,4 @@ class Area(models.Model):
 
     @property
     def district(self) -> Area:
-        return self.parent if self.parent_id else self  # type: ignore[return-value]
+        return self.parent if self.parent_id else self  # type: ignore[return-value]  # parent_id set

@@ -130,7 +130,7 @@ class SeekerRegistration(TimeStampedModel):
     def save(self, *args: object, **kwargs: object) -> None:
         # Keeping the digests beside the encrypted values is data integrity, not business flow.
         self.refresh_digests()
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(*args, **kwargs)  # type: ignore[arg-type]  # passed through as given
 
     @property
     def needs_online_confirmation(self) -> bool:

@@ -83,7 +83,7 @@ def posting_changes(
         )
         if not open_now:
             change = "closed"
-        elif position is None or posting.published_at > position[0]:  # type: ignore[operator]
+        elif position is None or posting.published_at > position[0]:  # type: ignore[operator]  # published
             change = "created"
         else:
             change = "updated"

@@ -51,7 +51,7 @@ class _PiecesMatch(Func):
         super().__init__(F("search_text"), Value(tsquery))
         self.tsquery = tsquery
 
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:  # type: ignore[override]
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:  # type: ignore[override]  # wider than Func's
         field_sql, field_params = compiler.compile(self.source_expressions[0])
         return f"xt_pieces({field_sql}) @@ %s::tsquery", [*field_params, self.tsquery]
 

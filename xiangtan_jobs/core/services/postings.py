@@ -61,7 +61,7 @@ def _locked(posting: JobPosting) -> JobPosting:
 def _save_posting(posting: JobPosting, actor: User | None, fields: list[str], reason: str = "") -> None:
     posting._history_user = actor  # type: ignore[attr-defined]  # read by django-simple-history
     if reason:
-        posting._change_reason = reason  # type: ignore[attr-defined]
+        posting._change_reason = reason  # type: ignore[attr-defined]  # simple_history reads this attribute
     posting.save(update_fields=[*fields, "updated_at"])
 
 
@@ -221,7 +221,7 @@ def posting_duplicate(*, posting: JobPosting, actor: User | None) -> JobPosting:
     copy.external_ref = ""
     copy.is_demo = False
     copy.created_by = actor
-    copy._history_user = actor  # type: ignore[attr-defined]
+    copy._history_user = actor  # type: ignore[attr-defined]  # simple_history reads this attribute
     copy.save()
     PostingSkill.objects.bulk_create(
         PostingSkill(posting=copy, skill_id=s.skill_id, required=s.required, min_level=s.min_level) for s in skills
@@ -266,7 +266,7 @@ def posting_save(
         posting.created_by = actor
     posting_derive_fields(posting=posting)
     posting.full_clean()
-    posting._history_user = actor  # type: ignore[attr-defined]
+    posting._history_user = actor  # type: ignore[attr-defined]  # simple_history reads this attribute
     posting.save()
     if skills is not None:
         PostingSkill.objects.filter(posting=posting).delete()

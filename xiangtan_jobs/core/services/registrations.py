@@ -64,7 +64,7 @@ def registration_create_walk_in(
     registration.consent_method = ConsentMethod.PAPER
     registration.consent_version = settings.PRIVACY_NOTICE_VERSION
     registration.consent_at = registration.consent_at or timezone.now()
-    registration._history_user = actor  # type: ignore[attr-defined]
+    registration._history_user = actor  # type: ignore[attr-defined]  # simple_history reads this attribute
     try:
         # A savepoint: the same person registered at another desk meets the unique constraints.
         with transaction.atomic():
@@ -265,7 +265,7 @@ def registration_update(
     registration.expected_unit = expected_unit if expected_wage else ""
     registration.tags = list(tags)
     registration.id_number = id_number or None
-    registration._history_user = actor  # type: ignore[attr-defined]
+    registration._history_user = actor  # type: ignore[attr-defined]  # simple_history reads this attribute
     try:
         with transaction.atomic():
             registration.save()
@@ -285,7 +285,7 @@ def registration_set_paused(*, registration: SeekerRegistration, actor: User, pa
     if registration.status not in (SeekerStatus.ACTIVE, SeekerStatus.PAUSED, SeekerStatus.EMPLOYED):
         raise ValidationError("这份登记已注销。", code="withdrawn")
     registration.status = SeekerStatus.PAUSED if paused else SeekerStatus.ACTIVE
-    registration._history_user = actor  # type: ignore[attr-defined]
+    registration._history_user = actor  # type: ignore[attr-defined]  # simple_history reads this attribute
     registration.save(update_fields=["status", "updated_at"])
     # The engine reads the status: a paused seeker's run drops their untouched recommendations.
     enqueue(MATCH_SEEKER_TASK, registration.pk)

@@ -19,7 +19,7 @@ from xiangtan_jobs.core.models import Area, JobPosting, Skill
 class JobSkillSerializer(serializers.Serializer):
     skill = serializers.IntegerField()
     name = serializers.CharField()
-    required = serializers.BooleanField()
+    required = serializers.BooleanField()  # type: ignore[assignment]  # popped by DRF's metaclass; no shadowing
 
 
 class JobCardSerializer(serializers.Serializer):
@@ -159,7 +159,7 @@ class MyRegistrationSerializer(serializers.Serializer):
     expected_wage = StrictIntegerField(min_value=1, max_value=1_000_000, allow_null=True, required=False)
     expected_unit = serializers.ChoiceField(choices=WageUnit.choices, allow_blank=True, required=False)
     tags = serializers.ListField(child=serializers.ChoiceField(choices=KeyGroup.choices))
-    skills = MySkillSerializer(many=True, source="seeker_skills.all", min_length=1, max_length=10)
+    skills = MySkillSerializer(many=True, source="seeker_skills.all", min_length=1, max_length=10)  # type: ignore[call-arg]  # ListSerializer's
     status = serializers.CharField(read_only=True)
     updated_at = serializers.DateTimeField(read_only=True)
 
@@ -192,7 +192,7 @@ class RecommendationSerializer(serializers.Serializer):
 
 class StatusChangeSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=MatchStatus.choices)
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # popped by DRF's metaclass; no shadowing
     at = serializers.DateTimeField()
 
 

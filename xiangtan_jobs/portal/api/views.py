@@ -25,6 +25,7 @@ from matching.presenters import seeker_applications, seeker_recommendations
 from matching.services import match_apply, match_withdraw, matches_fill_reasons
 from xiangtan_jobs.common.parsing import parse_int
 from xiangtan_jobs.core.api.authentication import IsSeekerSession
+from xiangtan_jobs.core.auth import acting_user
 from xiangtan_jobs.core.enums import SeekerStatus
 from xiangtan_jobs.core.models import JobPosting, PostingSkill, SeekerRegistration
 from xiangtan_jobs.core.selectors import cursor_decode, posting_detail, reference_data, seeker_current
@@ -274,7 +275,7 @@ class MyRegistrationView(APIView):
             ]
         registration_update(
             registration=registration,
-            actor=request.user,  # type: ignore[arg-type]
+            actor=acting_user(request),
             skills=skills,
             expected_unit=values["expected_unit"] or "",
             **{k: v for k, v in values.items() if k != "expected_unit"},
@@ -358,7 +359,7 @@ class MyApplicationsViewSet(viewsets.ViewSet):
         posting = JobPosting.objects.filter(pk=form.validated_data["posting"]).first()
         if posting is None:
             raise exceptions.ValidationError({"posting": [_("没有找到这个岗位。")]})
-        match = match_apply(seeker=registration, posting=posting, actor=request.user)  # type: ignore[arg-type]
+        match = match_apply(seeker=registration, posting=posting, actor=acting_user(request))
         match = Match.objects.select_related("posting", "posting__employer").get(pk=match.pk)
         return Response(s.ApplicationSerializer(self._rows([match])[0]).data, status=status.HTTP_201_CREATED)
 
@@ -372,6 +373,6 @@ class MyApplicationsViewSet(viewsets.ViewSet):
     def withdraw(self, request: Request, pk: str) -> Response:
         registration = _my_registration(request)
         match = get_object_or_404(Match, pk=parse_int(pk) or 0, seeker=registration)
-        match_withdraw(match=match, actor=request.user)  # type: ignore[arg-type]
+        match_withdraw(match=match, actor=acting_user(request))
         match = Match.objects.select_related("posting", "posting__employer").get(pk=match.pk)
         return Response(s.ApplicationSerializer(self._rows([match])[0]).data)

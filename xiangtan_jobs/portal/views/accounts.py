@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render, resolve_url
 from django.urls import reverse
@@ -51,7 +52,7 @@ class PhoneLoginView(auth_views.LoginView):
         context.update(next_context(self.request, safe_next(self.request, context.get("next"))))
         return context
 
-    def form_valid(self, form: PhoneLoginForm) -> HttpResponse:
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_valid(form)
         _remember_home(self.request, form.get_user())
         return response

@@ -43,7 +43,7 @@ from xiangtan_jobs.portal.selectors import posting_search
 
 HOME_SESSION_KEY = "home_point"
 # The public page of a service point, by kind (an HR market has none yet).
-SITE_PAGES = {
+SITE_PAGES: dict[str, str] = {
     ServicePointKind.GIG_MARKET: "markets:gigmarket-detail",
     ServicePointKind.YOUTH_STATION: "stations:youthstation-detail",
 }
@@ -237,7 +237,7 @@ def posting_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "portal/jobposting_detail.html", context)
 
 
-def _shift_choices() -> list[tuple[str, str]]:
+def _shift_choices() -> list[tuple[str, object]]:
     return list(Shift.choices)
 
 

@@ -29,6 +29,7 @@ from matching.presenters import (
 )
 from matching.services import match_apply, match_mark_viewed, match_withdraw, matches_fill_reasons, seeker_erase
 from xiangtan_jobs.common.widgets import options_html
+from xiangtan_jobs.core.auth import acting_user
 from xiangtan_jobs.core.enums import SeekerStatus, Shift, SkillLevel
 from xiangtan_jobs.core.models import Area, InboxMessage, JobPosting, SeekerRegistration
 from xiangtan_jobs.core.presenters import wage_text
@@ -71,7 +72,7 @@ def me(request: HttpRequest) -> HttpResponse:
     recommendations = [] if paused else seeker_recommendations(seeker=registration)
     # A full rematch stores matches without their reasons; explain the ones shown here (once).
     matches_fill_reasons(recommendations)
-    inbox = list(InboxMessage.objects.filter(user=request.user)[:5])
+    inbox = list(InboxMessage.objects.filter(user=acting_user(request))[:5])
     context = {
         "registration": registration,
         "paused": paused,
@@ -127,7 +128,7 @@ def apply(request: HttpRequest, posting_id: int) -> HttpResponse:
         }
         return render(request, "portal/apply_confirm.html", context)
     try:
-        match_apply(seeker=registration, posting=posting, actor=request.user)  # type: ignore[arg-type]
+        match_apply(seeker=registration, posting=posting, actor=acting_user(request))
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
     else:
@@ -150,9 +151,10 @@ def confirm_online(request: HttpRequest) -> HttpResponse:
     form = ConfirmOnlineForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST" and form.is_valid():
         password = form.cleaned_data.get("password1") or ""
-        registration_confirm_online(registration=registration, actor=request.user, password=password)  # type: ignore[arg-type]
+        user = acting_user(request)
+        registration_confirm_online(registration=registration, actor=user, password=password)
         if password:
-            update_session_auth_hash(request, request.user)  # type: ignore[arg-type]  # stay logged in
+            update_session_auth_hash(request, user)  # stay logged in
             messages.success(request, _("已确认登记，密码也设好了。以后用手机号和密码，或短信验证码都能登录。"))
         else:
             messages.success(request, _("已确认登记。以后用短信验证码登录就行。"))
@@ -175,7 +177,7 @@ def recommendation_open(request: HttpRequest, match_id: int) -> HttpResponse:
     if not 0 < match_id < 2**62:
         raise Http404
     match = get_object_or_404(Match, pk=match_id, seeker__user=request.user)
-    match_mark_viewed(match=match, actor=request.user)  # type: ignore[arg-type]
+    match_mark_viewed(match=match, actor=acting_user(request))
     return HttpResponseRedirect(reverse("portal:posting-detail", args=[match.posting_id]))
 
 
@@ -192,7 +194,7 @@ def withdraw(request: HttpRequest, match_id: int) -> HttpResponse:
     if request.method == "GET" or request.POST.get("confirm") != "yes":
         return render(request, "portal/withdraw_confirm.html", {"match": match, "posting": match.posting})
     try:
-        match_withdraw(match=match, actor=request.user)  # type: ignore[arg-type]
+        match_withdraw(match=match, actor=acting_user(request))
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
     else:
@@ -209,7 +211,7 @@ def pause(request: HttpRequest) -> HttpResponse:
     registration = seeker_current(user=request.user)
     if registration is not None:
         paused = request.POST.get("paused") == "1"
-        registration_set_paused(registration=registration, actor=request.user, paused=paused)  # type: ignore[arg-type]
+        registration_set_paused(registration=registration, actor=acting_user(request), paused=paused)
         if paused:
             messages.success(request, _("已暂停求职：暂时不再给您推荐工作，也不能申请。随时可以恢复。"))
         else:
@@ -269,7 +271,7 @@ def edit(request: HttpRequest) -> HttpResponse:
         try:
             registration_update(
                 registration=registration,
-                actor=request.user,  # type: ignore[arg-type]
+                actor=acting_user(request),
                 name=person.cleaned_data["name"],
                 birth_year=person.cleaned_data["birth_year"],
                 id_number=person.cleaned_data.get("id_number", ""),
@@ -311,8 +313,8 @@ def edit(request: HttpRequest) -> HttpResponse:
 @login_required
 def messages_list(request: HttpRequest) -> HttpResponse:
     """The site inbox; opening it marks the messages read."""
-    inbox = list(InboxMessage.objects.filter(user=request.user)[:100])
-    InboxMessage.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
+    inbox = list(InboxMessage.objects.filter(user=acting_user(request))[:100])
+    InboxMessage.objects.filter(user=acting_user(request), read_at__isnull=True).update(read_at=timezone.now())
     return render(request, "portal/me_messages.html", {"inbox": inbox})
 
 
@@ -327,7 +329,7 @@ def data_download(request: HttpRequest) -> HttpResponse:
         payload["matches"] = seeker_matches_export(seeker=registration)
         payload["fair_signups"] = [
             {"session": str(s.session), "status": s.status, "created_at": s.created_at.isoformat()}
-            for s in registration.fair_signups.select_related("session__fair")  # type: ignore[attr-defined]
+            for s in registration.fair_signups.select_related("session__fair")
         ]
     response = HttpResponse(
         json.dumps(payload, ensure_ascii=False, indent=2, default=str), content_type="application/json; charset=utf-8"
@@ -346,9 +348,9 @@ def delete(request: HttpRequest) -> HttpResponse:
     if request.POST.get("confirm") != "yes":
         messages.error(request, _("请勾选「我确认删除」后再提交。"))
         return render(request, "portal/me_delete.html", {"registration": registration, "need_confirm": True})
-    user = request.user
+    user = acting_user(request)
     if registration is not None:
-        seeker_erase(registration=registration, actor=user)  # type: ignore[arg-type]
+        seeker_erase(registration=registration, actor=user)
     else:
         user.delete()  # an account that never registered: nothing else is kept
     logout(request)

@@ -188,7 +188,7 @@ def _finish(request: HttpRequest, state: dict[str, Any], steps: list[str]) -> Ht
         registration = registration_submit(
             phone=phone,
             password_hash=state.get("password_hash", ""),
-            user=user,  # type: ignore[arg-type]
+            user=user,
             name=person.cleaned_data["name"],
             birth_year=person.cleaned_data["birth_year"],
             id_number=person.cleaned_data.get("id_number", ""),
@@ -206,7 +206,7 @@ def _finish(request: HttpRequest, state: dict[str, Any], steps: list[str]) -> Ht
         return HttpResponseRedirect(reverse("portal:register-step", args=[steps[0]]))
     request.session.pop(SESSION_KEY, None)
     if user is None:
-        login(request, registration.user, backend="django.contrib.auth.backends.ModelBackend")  # type: ignore[arg-type]
+        login(request, registration.user, backend="django.contrib.auth.backends.ModelBackend")
     request.session[HOME_SESSION_KEY] = [registration.home_lat, registration.home_lng]
     # Checked again: the session may have outlived a change of host or scheme.
     next_url = safe_next(request, state.get("next"))

@@ -1,0 +1,221 @@
+"""Write-side operations of job fairs: sign-up, cancel, check-in, and the day as an event held."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from xiangtan_jobs.core.enums import EventKind, SeekerStatus, ServiceKind
+from xiangtan_jobs.core.models import SeekerRegistration, ServiceRecord, SiteEvent, User
+
+from .enums import FairStatus, SignupStatus
+from .models import FairSession, FairSignup, JobFair, ticket_code_new, ticket_code_normalise
+from .selectors import HOLDING
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+# The person-time a fair check-in counts as (docs/kpis.md `served`). core has no service kind for
+# "attended a job fair" yet; 就业咨询 is the nearest of the measures' kinds. One line to change
+# when core gains ServiceKind.FAIR.
+FAIR_SERVICE_KIND = ServiceKind.CONSULTATION
+
+
+def _local_day(now: dt.datetime) -> dt.date:
+    return timezone.localtime(now).date()
+
+
+# --- sign-up --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def signup_create(
+    *, session: FairSession, seeker: SeekerRegistration, actor: User, now: dt.datetime | None = None
+) -> FairSignup:
+    """Sign a seeker up for one fair day: once per day, while places last (the session row is
+    locked, so two sign-ups for the last place cannot both win), never for a past or cancelled day."""
+    now = now or timezone.now()
+    if seeker.user_id != actor.pk:
+        raise ValidationError(_("只能给自己报名。"), code="not_yours")
+    if seeker.status == SeekerStatus.WITHDRAWN:
+        raise ValidationError(_("您的求职登记已注销，请先重新登记。"), code="seeker_withdrawn")
+    # The lock that serialises sign-ups of this day: count and insert under it.
+    session = FairSession.objects.select_for_update().select_related("fair").get(pk=session.pk)
+    fair = session.fair
+    if fair.status != FairStatus.PUBLISHED:
+        raise ValidationError(_("这场招聘会已取消或还没发布，不能报名。"), code="fair_closed")
+    if session.date < _local_day(now):
+        raise ValidationError(_("这一天的招聘会已经过去了，看看其他场次吧。"), code="past")
+    existing = FairSignup.objects.filter(session=session, seeker=seeker).first()
+    if existing is not None and existing.status in HOLDING:
+        raise ValidationError(_("您已经报名了这一天，入场码在「我的」页面。"), code="duplicate")
+    if session.capacity:
+        taken = FairSignup.objects.filter(session=session, status__in=HOLDING).count()
+        if taken >= session.capacity:
+            raise ValidationError(_("这一天的名额已经报满了，可以选其他日期或直接到现场。"), code="full")
+    if existing is not None:
+        # Signing up again after cancelling: the same row, a new code (the old ticket stays void).
+        existing.status = SignupStatus.SIGNED_UP
+        existing.code = ticket_code_new()
+        existing.cancelled_at = None
+        existing.save(update_fields=["status", "code", "cancelled_at", "updated_at"])
+        return existing
+    try:
+        with transaction.atomic():
+            return FairSignup.objects.create(session=session, seeker=seeker)
+    except IntegrityError as exc:  # the once-per-day constraint, if a request raced past the check
+        raise ValidationError(_("您已经报名了这一天，入场码在「我的」页面。"), code="duplicate") from exc
+
+
+@transaction.atomic
+def signup_cancel(*, signup: FairSignup, actor: User, now: dt.datetime | None = None) -> FairSignup:
+    """The seeker cancels a sign-up before checking in; the place is free again."""
+    now = now or timezone.now()
+    signup = FairSignup.objects.select_for_update().select_related("seeker", "session").get(pk=signup.pk)
+    if signup.seeker.user_id != actor.pk:
+        raise ValidationError(_("只能取消自己的报名。"), code="not_yours")
+    if signup.status == SignupStatus.CHECKED_IN:
+        raise ValidationError(_("已经签到入场，不能再取消。"), code="checked_in")
+    if signup.status == SignupStatus.CANCELLED:
+        return signup
+    signup.status = SignupStatus.CANCELLED
+    signup.cancelled_at = now
+    signup.save(update_fields=["status", "cancelled_at", "updated_at"])
+    return signup
+
+
+# --- check-in -------------------------------------------------------------------------------
+
+
+class CheckInOutcome(enum.Enum):
+    OK = "ok"
+    ALREADY = "already"
+    WRONG_DAY = "wrong_day"
+    OTHER_FAIR = "other_fair"
+    CANCELLED = "cancelled"
+    UNKNOWN = "unknown"
+    NOT_TODAY = "not_today"
+
+
+@dataclass(frozen=True)
+class CheckInResult:
+    outcome: CheckInOutcome
+    signup: FairSignup | None = None
+    session: FairSession | None = None
+
+
+@transaction.atomic
+def signup_check_in(*, fair: JobFair, code: str, actor: User, now: dt.datetime | None = None) -> CheckInResult:
+    """Check a ticket in at the door of today's session of this fair, once: a repeat, a ticket of
+    another day or fair, a cancelled or unknown code each come back as such and change nothing.
+    The check-in is a person-time served at the organising site (a core.ServiceRecord)."""
+    now = now or timezone.now()
+    today = _local_day(now)
+    session = fair.sessions.filter(date=today).first()
+    if session is None:
+        return CheckInResult(CheckInOutcome.NOT_TODAY)
+    normalised = ticket_code_normalise(code)
+    signup = (
+        FairSignup.objects.select_for_update(of=("self",))
+        .select_related("session__fair", "seeker")
+        .filter(code=normalised)
+        .first()
+        if normalised
+        else None
+    )
+    if signup is None:
+        return CheckInResult(CheckInOutcome.UNKNOWN, session=session)
+    if signup.session.fair_id != fair.pk:
+        return CheckInResult(CheckInOutcome.OTHER_FAIR, signup, session)
+    if signup.status == SignupStatus.CANCELLED:
+        return CheckInResult(CheckInOutcome.CANCELLED, signup, session)
+    if signup.session_id != session.pk:
+        return CheckInResult(CheckInOutcome.WRONG_DAY, signup, session)
+    if signup.status == SignupStatus.CHECKED_IN:
+        return CheckInResult(CheckInOutcome.ALREADY, signup, session)
+    signup.status = SignupStatus.CHECKED_IN
+    signup.checked_in_at = now
+    signup.checked_in_by = actor
+    fields = ["status", "checked_in_at", "checked_in_by", "updated_at"]
+    if fair.service_point_id is not None:
+        signup.service_record = ServiceRecord.objects.create(
+            service_point_id=fair.service_point_id,
+            seeker=signup.seeker,
+            kind=FAIR_SERVICE_KIND,
+            served_at=now,
+            served_by=actor,
+            note=_("招聘会入场：%(title)s") % {"title": fair.title},
+            is_demo=fair.is_demo,
+        )
+        fields.append("service_record")
+    signup.save(update_fields=fields)
+    session_event_sync(session=session)
+    return CheckInResult(CheckInOutcome.OK, signup, session)
+
+
+# --- the day as an event held ----------------------------------------------------------------
+
+
+def _session_bounds(session: FairSession) -> tuple[dt.datetime, dt.datetime]:
+    # The announcement gives dates only: without times the day counts as held once it is over.
+    start = dt.datetime.combine(session.date, session.starts_at or dt.time.min, tzinfo=SHANGHAI)
+    end = (
+        dt.datetime.combine(session.date, session.ends_at, tzinfo=SHANGHAI)
+        if session.ends_at
+        else dt.datetime.combine(session.date + dt.timedelta(days=1), dt.time.min, tzinfo=SHANGHAI)
+        - dt.timedelta(minutes=1)
+    )
+    return start, end
+
+
+@transaction.atomic
+def session_event_sync(*, session: FairSession) -> SiteEvent | None:
+    """Keep the day's core.SiteEvent (docs/kpis.md: events held are SiteEvents) in step with the
+    fair: employers, posts, attendance (check-ins); none for a fair without a site or cancelled."""
+    session = FairSession.objects.select_related("fair", "site_event").get(pk=session.pk)
+    fair = session.fair
+    event = session.site_event
+    if fair.service_point_id is None or fair.status != FairStatus.PUBLISHED:
+        if event is not None:
+            session.site_event = None
+            session.save(update_fields=["site_event"])
+            event.delete()
+        return None
+    start, end = _session_bounds(session)
+    exhibitors = fair.exhibitors.aggregate(n=Count("id", distinct=True), posts=Count("postings", distinct=True))
+    values = {
+        "service_point_id": fair.service_point_id,
+        "title": f"{fair.title} {session.date:%m-%d}",
+        "kind": EventKind.RECRUITMENT,
+        "starts_at": start,
+        "ends_at": end,
+        "venue": fair.venue,
+        "employer_count": exhibitors["n"] or 0,
+        "post_count": exhibitors["posts"] or 0,
+        "attendance": session.signups.filter(status=SignupStatus.CHECKED_IN).count(),
+        "is_demo": fair.is_demo,
+    }
+    if event is None:
+        event = SiteEvent.objects.create(**values)
+        session.site_event = event
+        session.save(update_fields=["site_event"])
+        return event
+    values["intentions"] = min(event.intentions, values["attendance"])
+    for name, value in values.items():
+        setattr(event, name, value)
+    event.save()
+    return event
+
+
+def fair_events_sync(*, fair: JobFair) -> int:
+    """Every day of a fair as its event (after the fair, its days or exhibitors changed)."""
+    n = 0
+    for session in fair.sessions.all():
+        n += session_event_sync(session=session) is not None
+    return n

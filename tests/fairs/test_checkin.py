@@ -16,7 +16,7 @@ from tests.factories import SeekerFactory, UserFactory
 from tests.fairs.conftest import make_fair
 from tests.fairs.html import page
 from xiangtan_jobs.core.models import ServiceRecord, SiteEvent
-from xiangtan_jobs.dashboard.kpis import Period, Scope, kpi_breakdown
+from xiangtan_jobs.dashboard.kpis import CITY, Period, Scope, kpi_breakdown
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,7 @@ def _check_in(client, fair, code: str):
     return box.find("p", class_="checkin-words").text() if box else None, p
 
 
-def _total(code: str, scope: Scope = Scope()) -> int:
+def _total(code: str, scope: Scope = CITY) -> int:
     period = Period(TODAY, TODAY + dt.timedelta(days=30))
     return sum(v for *_k, v in kpi_breakdown(code, period, scope))
 

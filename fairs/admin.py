@@ -1,30 +1,95 @@
-"""Admin of job fairs: the bureau organises them (superusers edit); a hosting site's operators look."""
+"""Admin of job fairs: a fair belongs to its organiser (a service point, or the bureau for
+city-wide fairs, which superusers keep); the hosting site's operators register its exhibitors
+and their posts and read its sign-ups (phones masked), check-ins and results."""
 
 from __future__ import annotations
 
-from django.contrib import admin
+from typing import Any
 
-from xiangtan_jobs.core.admin_scope import VIEW, ParentScopedInlineMixin, ScopedAdminMixin
+from django.contrib import admin
+from django.http import HttpRequest
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from xiangtan_jobs.core.admin_scope import ADD, CHANGE, VIEW, ParentScopedInlineMixin, ScopedAdminMixin
 
 from .models import Exhibitor, FairSession, FairSignup, JobFair
+from .selectors import fair_results
+from .services import fair_events_sync
 
-# Fairs are the bureau's events (春风行动); operators of the hosting site see them read-only.
+# The fair itself and its days are the organiser's announcement: the bureau's own fairs and the
+# schedule are kept by superusers; the hosting site's operators look.
 OPERATOR_VIEW_ONLY = frozenset({VIEW})
+# Exhibitors are the site's daily work before a fair: register, change booth and posts (no delete:
+# the results count them).
+OPERATOR_EXHIBITORS = frozenset({VIEW, ADD, CHANGE})
+
+
+def _no_show(percent: int | None) -> str:
+    return "—" if percent is None else f"{percent}%"
 
 
 class FairSessionInline(ParentScopedInlineMixin, admin.TabularInline):
     model = FairSession
     extra = 0
+    exclude = ("site_event",)
 
 
 @admin.register(JobFair)
 class JobFairAdmin(ScopedAdminMixin, admin.ModelAdmin):
     operator_actions = OPERATOR_VIEW_ONLY
-    list_display = ("title", "series", "starts_on", "ends_on", "venue", "status")
+    list_display = ("title", "series", "starts_on", "ends_on", "venue", "service_point", "status")
     list_filter = ("series", "status")
+    list_select_related = ("service_point",)
     search_fields = ("title", "venue")
     autocomplete_fields = ("area",)
     inlines = [FairSessionInline]
+    readonly_fields = ("results",)
+
+    @admin.display(description=_("报名、签到和成果"))
+    def results(self, obj: JobFair) -> str:
+        if obj.pk is None:
+            return "-"
+        days, exhibitors = fair_results(fair=obj)
+        day_rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            ((d.session.date, d.signed_up, d.checked_in, _no_show(d.no_show_percent)) for d in days),
+        )
+        exhibitor_rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (r.exhibitor.booth or "-", r.exhibitor.employer.name, r.posts, r.positions, r.intentions, r.hires)
+                for r in exhibitors
+            ),
+        )
+        return format_html(
+            '<table class="fair-results"><caption>{}</caption><thead><tr><th scope="col">{}</th><th scope="col">{}</th>'
+            '<th scope="col">{}</th><th scope="col">{}</th></tr></thead><tbody>{}</tbody></table>'
+            '<table class="fair-results"><caption>{}</caption><thead><tr><th scope="col">{}</th><th scope="col">{}</th>'
+            '<th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th></tr></thead>'
+            "<tbody>{}</tbody></table>",
+            _("每天"),
+            _("日期"),
+            _("报名"),
+            _("签到"),
+            _("未到"),
+            day_rows,
+            _("参会单位"),
+            _("展位"),
+            _("单位"),
+            _("岗位"),
+            _("招聘人数"),
+            _("达成意向"),
+            _("录用"),
+            exhibitor_rows,
+        )
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        # Each day of a site's fair is an event held at that site (docs/kpis.md).
+        fair_events_sync(fair=form.instance)
 
 
 @admin.register(FairSession)
@@ -34,23 +99,47 @@ class FairSessionAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("fair", "date", "starts_at", "ends_at", "capacity")
     list_select_related = ("fair",)
     search_fields = ("fair__title",)
+    exclude = ("site_event",)
 
 
 @admin.register(Exhibitor)
 class ExhibitorAdmin(ScopedAdminMixin, admin.ModelAdmin):
     site_field = "fair__service_point"
-    operator_actions = OPERATOR_VIEW_ONLY
-    list_display = ("fair", "employer", "booth")
+    operator_actions = OPERATOR_EXHIBITORS
+    list_display = ("fair", "booth", "employer", "post_count")
+    list_filter = ("fair",)
     list_select_related = ("fair", "employer")
+    search_fields = ("employer__name", "booth", "fair__title")
     raw_id_fields = ("employer", "postings")
+
+    @admin.display(description=_("岗位数"))
+    def post_count(self, obj: Exhibitor) -> int:
+        return obj.postings.count()
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        fair_events_sync(fair=form.instance.fair)
 
 
 @admin.register(FairSignup)
 class FairSignupAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Sign-ups and check-ins, read-only (they change through the seeker's page and the door)."""
+
     site_field = "session__fair__service_point"
     operator_actions = OPERATOR_VIEW_ONLY
-    list_display = ("session", "seeker", "status", "checked_in_at")
-    list_filter = ("status",)
+    list_display = ("session", "seeker_masked", "phone_masked", "status", "checked_in_at")
+    list_filter = ("status", "session__fair")
     list_select_related = ("session__fair", "seeker")
-    raw_id_fields = ("seeker",)
+    search_fields = ("seeker__phone_last4", "code")
+    search_help_text = _("输入手机号后 4 位或入场码查找")
+    fields = ("session", "seeker_masked", "phone_masked", "status", "created_at", "cancelled_at", "checked_in_at")
+    readonly_fields = fields
     show_full_result_count = False
+
+    @admin.display(description=_("求职者"))
+    def seeker_masked(self, obj: FairSignup) -> str:
+        return obj.seeker.masked_name
+
+    @admin.display(description=_("手机号"))
+    def phone_masked(self, obj: FairSignup) -> str:
+        return obj.seeker.masked_phone

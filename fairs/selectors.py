@@ -10,6 +10,8 @@ from typing import Any
 from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 
+from matching.enums import MatchStatus
+from matching.models import Match
 from matching.presenters import reasons_in_words
 from matching.services.shortlist import seeker_rank_postings
 from xiangtan_jobs.core.admin_scope import StaffRole, operator_site_ids, staff_role
@@ -19,6 +21,8 @@ from xiangtan_jobs.core.selectors.search import keyword_filter
 from .enums import FairStatus, SignupStatus
 from .models import Exhibitor, FairSession, FairSignup, JobFair
 
+# docs/kpis.md: an intention is a match now 达成意向 or 已录用 (a hire went further).
+INTENTION_STATUSES = (MatchStatus.INTENTION, MatchStatus.HIRED)
 # The statuses that hold a place on the day (a cancelled sign-up frees its place).
 HOLDING = (SignupStatus.SIGNED_UP, SignupStatus.CHECKED_IN)
 
@@ -224,3 +228,60 @@ def session_checkin_counts(*, session: FairSession) -> dict[str, int]:
     )
     checked = rows.get(SignupStatus.CHECKED_IN, 0)
     return {"signed_up": rows.get(SignupStatus.SIGNED_UP, 0) + checked, "checked_in": checked}
+
+
+# --- results --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DayResult:
+    session: FairSession
+    signed_up: int
+    checked_in: int
+
+    @property
+    def no_show_percent(self) -> int | None:
+        """Of those signed up, the share who did not come (None: nobody signed up)."""
+        if not self.signed_up:
+            return None
+        return round(100 * (self.signed_up - min(self.checked_in, self.signed_up)) / self.signed_up)
+
+
+@dataclass(frozen=True)
+class ExhibitorResult:
+    exhibitor: Exhibitor
+    posts: int
+    positions: int
+    intentions: int
+    hires: int
+
+
+def fair_results(*, fair: JobFair) -> tuple[list[DayResult], list[ExhibitorResult]]:
+    """Per day: sign-ups (not cancelled) and check-ins; per exhibitor: posts, positions, and the
+    intentions and hires (matching.Match, the rows the bureau's KPIs count) of seekers who came."""
+    days = []
+    counts: dict[tuple[int, str], int] = {
+        (s, st): n
+        for s, st, n in FairSignup.objects.filter(session__fair=fair)
+        .values("session", "status")
+        .annotate(n=Count("id"))
+        .values_list("session", "status", "n")
+    }
+    for session in fair.sessions.all():
+        checked = counts.get((session.pk, SignupStatus.CHECKED_IN), 0)
+        days.append(DayResult(session, counts.get((session.pk, SignupStatus.SIGNED_UP), 0) + checked, checked))
+    came = FairSignup.objects.filter(session__fair=fair, status=SignupStatus.CHECKED_IN).values("seeker")
+    out = []
+    for e in Exhibitor.objects.filter(fair=fair).select_related("employer").prefetch_related("postings"):
+        postings = list(e.postings.all())
+        matches = Match.objects.filter(posting__in=postings, seeker__in=came)
+        out.append(
+            ExhibitorResult(
+                exhibitor=e,
+                posts=len(postings),
+                positions=sum(p.headcount for p in postings),
+                intentions=matches.filter(status__in=INTENTION_STATUSES).count(),
+                hires=matches.filter(status=MatchStatus.HIRED).count(),
+            )
+        )
+    return days, sorted(out, key=lambda r: (r.exhibitor.booth, r.exhibitor.pk))

@@ -15,7 +15,7 @@ from xiangtan_jobs.core.admin_scope import ADD, CHANGE, VIEW, ParentScopedInline
 
 from .models import Exhibitor, FairSession, FairSignup, JobFair
 from .selectors import fair_results
-from .services import fair_events_sync
+from .services import fair_events_sync, fair_snapshot, fair_tell_changes
 
 # The fair itself and its days are the organiser's announcement: the bureau's own fairs and the
 # schedule are kept by superusers; the hosting site's operators look.
@@ -86,10 +86,18 @@ class JobFairAdmin(ScopedAdminMixin, admin.ModelAdmin):
             exhibitor_rows,
         )
 
+    def save_model(self, request: HttpRequest, obj: JobFair, form: Any, change: bool) -> None:
+        # What the signed-up relied on, to tell them what changed once the days are saved too.
+        request._fair_before = fair_snapshot(fair_id=obj.pk) if change else None  # type: ignore[attr-defined]
+        super().save_model(request, obj, form, change)
+
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
         # Each day of a site's fair is an event held at that site (docs/kpis.md).
         fair_events_sync(fair=form.instance)
+        told = fair_tell_changes(fair=form.instance, before=getattr(request, "_fair_before", None))
+        if told:
+            self.message_user(request, _("已通知 %(n)d 位报名的求职者（站内信和短信）。") % {"n": told})
 
 
 @admin.register(FairSession)

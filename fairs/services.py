@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import hashlib
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -14,7 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xiangtan_jobs.core.enums import EventKind, SeekerStatus, ServiceKind
-from xiangtan_jobs.core.models import SeekerRegistration, ServiceRecord, SiteEvent, User
+from xiangtan_jobs.core.models import InboxMessage, SeekerRegistration, ServiceRecord, SiteEvent, User
+from xiangtan_jobs.core.services.sms import sms_queue
 
 from .enums import FairStatus, SignupStatus
 from .models import FairSession, FairSignup, JobFair, ticket_code_new, ticket_code_normalise
@@ -219,3 +221,92 @@ def fair_events_sync(*, fair: JobFair) -> int:
     for session in fair.sessions.all():
         n += session_event_sync(session=session) is not None
     return n
+
+
+# --- telling the signed-up of a change ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FairSnapshot:
+    """What a seeker who signed up relies on: status, place and each day's date and times."""
+
+    status: str
+    venue: str
+    address: str
+    days: dict[int, tuple[dt.date, dt.time | None, dt.time | None]]
+
+
+def fair_snapshot(*, fair_id: int) -> FairSnapshot | None:
+    """The fair as stored now (before an edit), or None for a new fair."""
+    fair = JobFair.objects.filter(pk=fair_id).first()
+    if fair is None:
+        return None
+    return FairSnapshot(
+        fair.status,
+        fair.venue,
+        fair.address,
+        {s.pk: (s.date, s.starts_at, s.ends_at) for s in fair.sessions.all()},
+    )
+
+
+def _day_words(session: FairSession) -> str:
+    words = f"{session.date.month}月{session.date.day}日"
+    if session.starts_at:
+        words += f" {session.starts_at:%H:%M}"
+        if session.ends_at:
+            words += f"–{session.ends_at:%H:%M}"
+    return words
+
+
+def _tell(signup: FairSignup, *, title: str, text: str, link: str, key: str, now: dt.datetime) -> None:
+    seeker = signup.seeker
+    if seeker.user_id is not None:
+        InboxMessage.objects.get_or_create(
+            user_id=seeker.user_id, dedupe_key=key, defaults={"title": title, "body": text, "link": link}
+        )
+    sms_queue(phone=seeker.phone, text=text, purpose="fair", dedupe_key=key, now=now)
+
+
+@transaction.atomic
+def fair_tell_changes(*, fair: JobFair, before: FairSnapshot | None, now: dt.datetime | None = None) -> int:
+    """After an edit: everyone signed up for a day not yet over hears, by inbox and SMS, that the
+    fair was cancelled or that their day's date, time or place changed (once per change)."""
+    now = now or timezone.now()
+    if before is None:
+        return 0
+    fair = JobFair.objects.get(pk=fair.pk)
+    cancelled = fair.status == FairStatus.CANCELLED and before.status != FairStatus.CANCELLED
+    place_changed = (fair.venue, fair.address) != (before.venue, before.address)
+    told = 0
+    sessions = {s.pk: s for s in fair.sessions.all()}
+    signups = FairSignup.objects.filter(
+        session__fair=fair, status=SignupStatus.SIGNED_UP, session__date__gte=_local_day(now)
+    ).select_related("seeker", "session")
+    for signup in signups:
+        session = sessions[signup.session_id]
+        old_day = before.days.get(session.pk)
+        day_changed = old_day is not None and old_day != (session.date, session.starts_at, session.ends_at)
+        if cancelled:
+            what = "cancelled"
+            title = _("招聘会取消")
+            text = _("您报名的「%(title)s」（%(day)s）已取消，入场码作废。咨询电话 %(phone)s。") % {
+                "title": fair.title,
+                "day": _day_words(session),
+                "phone": fair.contact_phone,
+            }
+        elif fair.status == FairStatus.PUBLISHED and (day_changed or place_changed):
+            what = f"changed:{session.date}:{session.starts_at}:{session.ends_at}:{fair.venue}:{fair.address}"
+            title = _("招聘会时间或地点有变")
+            text = _("您报名的「%(title)s」有变动：现在是 %(day)s，地点 %(venue)s（%(address)s）。入场码不变。") % {
+                "title": fair.title,
+                "day": _day_words(session),
+                "venue": fair.venue,
+                "address": fair.address,
+            }
+        else:
+            continue
+        # The key names the change: a second, different change is told again; a re-save is not.
+        key = f"fair:{signup.pk}:{hashlib.sha256(what.encode()).hexdigest()[:16]}"
+        _tell(signup, title=title, text=text, link=f"/fairs/{fair.pk}/", key=key, now=now)
+        told += 1
+    return told

@@ -6,16 +6,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from xiangtan_jobs.core.admin_scope import ADD, CHANGE, VIEW, ParentScopedInlineMixin, ScopedAdminMixin
 
-from .models import Exhibitor, FairSession, FairSignup, JobFair
-from .selectors import fair_results
-from .services import fair_events_sync, fair_snapshot, fair_tell_changes
+from .enums import InvitationStatus
+from .models import Exhibitor, FairInvitation, FairInvitationEvent, FairSession, FairSignup, JobFair
+from .selectors import fair_results, fair_staff_may_check_in
+from .services import (
+    fair_events_sync,
+    fair_invite_recommended,
+    fair_snapshot,
+    fair_tell_changes,
+    invitation_allowed,
+    invitation_set_status,
+)
 
 # The fair itself and its days are the organiser's announcement: the bureau's own fairs and the
 # schedule are kept by superusers; the hosting site's operators look.
@@ -45,6 +55,20 @@ class JobFairAdmin(ScopedAdminMixin, admin.ModelAdmin):
     autocomplete_fields = ("area",)
     inlines = [FairSessionInline]
     readonly_fields = ("results",)
+    actions = ("invite_recommended",)
+
+    @admin.action(description=_("邀请推荐了本场岗位的求职者（站内信和短信）"))
+    def invite_recommended(self, request: HttpRequest, queryset: QuerySet[JobFair]) -> None:
+        for fair in queryset:
+            if not fair_staff_may_check_in(fair=fair, request=request):
+                self.message_user(request, _("「%(t)s」不是您承办的招聘会。") % {"t": fair.title}, messages.ERROR)
+                continue
+            try:
+                n = fair_invite_recommended(fair=fair, actor=request.user)  # type: ignore[arg-type]
+            except ValidationError as exc:
+                self.message_user(request, " ".join(exc.messages), messages.ERROR)
+                continue
+            self.message_user(request, _("「%(t)s」：已邀请 %(n)d 人。") % {"t": fair.title, "n": n})
 
     @admin.display(description=_("报名、签到和成果"))
     def results(self, obj: JobFair) -> str:
@@ -151,3 +175,70 @@ class FairSignupAdmin(ScopedAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("手机号"))
     def phone_masked(self, obj: FairSignup) -> str:
         return obj.seeker.masked_phone
+
+
+class FairInvitationEventInline(ParentScopedInlineMixin, admin.TabularInline):
+    model = FairInvitationEvent
+    extra = 0
+    can_delete = False
+    fields = ("at", "from_status", "to_status", "actor")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+def _move_action(status: str, label: Any) -> Any:
+    def action(modeladmin: FairInvitationAdmin, request: HttpRequest, queryset: QuerySet[FairInvitation]) -> None:
+        moved = refused = 0
+        for invitation in queryset.select_related("fair"):
+            if not fair_staff_may_check_in(fair=invitation.fair, request=request):
+                refused += 1
+                continue
+            try:
+                invitation_set_status(invitation=invitation, status=status, actor=request.user)  # type: ignore[arg-type]
+            except ValidationError:
+                refused += 1
+            else:
+                moved += 1
+        modeladmin.message_user(
+            request,
+            _("已改为「%(s)s」：%(n)d 条；不能这样改的：%(r)d 条。") % {"s": label, "n": moved, "r": refused},
+            messages.SUCCESS if moved else messages.WARNING,
+        )
+
+    action.__name__ = f"mark_{status}"
+    return admin.action(description=_("改为「%(s)s」") % {"s": label})(action)
+
+
+@admin.register(FairInvitation)
+class FairInvitationAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Invitations and their answers; every change of status through an action, logged below."""
+
+    site_field = "fair__service_point"
+    operator_actions = OPERATOR_VIEW_ONLY
+    list_display = ("fair", "seeker_masked", "phone_masked", "status", "next_steps", "created_at")
+    list_filter = ("status", "fair")
+    list_select_related = ("fair", "seeker")
+    search_fields = ("seeker__phone_last4",)
+    search_help_text = _("输入手机号后 4 位查找")
+    fields = ("fair", "seeker_masked", "phone_masked", "status", "invited_by", "created_at")
+    readonly_fields = fields
+    inlines = [FairInvitationEventInline]
+    actions = [_move_action(s.value, s.label) for s in InvitationStatus]
+    show_full_result_count = False
+
+    @admin.display(description=_("求职者"))
+    def seeker_masked(self, obj: FairInvitation) -> str:
+        return obj.seeker.masked_name
+
+    @admin.display(description=_("手机号"))
+    def phone_masked(self, obj: FairInvitation) -> str:
+        return obj.seeker.masked_phone
+
+    @admin.display(description=_("可以改为"))
+    def next_steps(self, obj: FairInvitation) -> str:
+        return "、".join(str(InvitationStatus(s).label) for s in invitation_allowed(invitation=obj))

@@ -11,7 +11,7 @@ from django.db.models import F, Q
 from xiangtan_jobs.common.models import TimeStampedModel, choices_constraint
 from xiangtan_jobs.common.validators import validate_latitude, validate_longitude
 
-from .enums import FairStatus, SignupStatus
+from .enums import FairStatus, InvitationStatus, SignupStatus
 
 
 class JobFair(TimeStampedModel):
@@ -178,3 +178,58 @@ class FairSignup(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.session}: {self.seeker_id}"
+
+
+class FairInvitation(TimeStampedModel):
+    """A seeker invited to a fair because their recommendations include its posts (NAV's
+    recruitment events do the same); its status moves invited → yes/no → attended → hired, each
+    step reversible and logged."""
+
+    fair = models.ForeignKey(JobFair, on_delete=models.CASCADE, related_name="invitations")
+    seeker = models.ForeignKey("core.SeekerRegistration", on_delete=models.CASCADE, related_name="fair_invitations")
+    status = models.CharField("状态", max_length=16, choices=InvitationStatus.choices, default=InvitationStatus.INVITED)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="邀请人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "招聘会邀请"
+        verbose_name_plural = "招聘会邀请"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["fair", "seeker"], name="fairinvitation_once_per_fair"),
+            choices_constraint("status", InvitationStatus, "fairinvitation_status_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.fair}: {self.seeker_id}"
+
+
+class FairInvitationEvent(models.Model):
+    """One change of an invitation's status: the log that makes every step reversible and visible."""
+
+    invitation = models.ForeignKey(FairInvitation, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField("原状态", max_length=16, choices=InvitationStatus.choices, blank=True)
+    to_status = models.CharField("新状态", max_length=16, choices=InvitationStatus.choices)
+    at = models.DateTimeField("时间")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "邀请状态记录"
+        verbose_name_plural = "邀请状态记录"
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '-'} → {self.to_status}"

@@ -19,7 +19,7 @@ from xiangtan_jobs.core.models import JobPosting, SeekerRegistration
 from xiangtan_jobs.core.selectors.search import keyword_filter
 
 from .enums import FairStatus, SignupStatus
-from .models import Exhibitor, FairSession, FairSignup, JobFair
+from .models import Exhibitor, FairInvitation, FairSession, FairSignup, JobFair
 
 # docs/kpis.md: an intention is a match now 达成意向 or 已录用 (a hire went further).
 INTENTION_STATUSES = (MatchStatus.INTENTION, MatchStatus.HIRED)
@@ -165,6 +165,20 @@ def signup_for_seeker(*, pk: int, user: Any) -> FairSignup | None:
     if not 0 < pk < 2**62 or not getattr(user, "is_authenticated", False):
         return None
     return FairSignup.objects.filter(pk=pk, seeker__user=user).select_related("session__fair", "seeker").first()
+
+
+def seeker_invitation(*, seeker: SeekerRegistration | None, fair: JobFair) -> FairInvitation | None:
+    """The seeker's invitation to this fair, if any."""
+    if seeker is None:
+        return None
+    return FairInvitation.objects.filter(fair=fair, seeker=seeker).first()
+
+
+def invitation_for_seeker(*, pk: int, user: Any) -> FairInvitation | None:
+    """One of the user's own invitations, or None."""
+    if not 0 < pk < 2**62 or not getattr(user, "is_authenticated", False):
+        return None
+    return FairInvitation.objects.filter(pk=pk, seeker__user=user).select_related("fair", "seeker").first()
 
 
 @dataclass(frozen=True)

@@ -14,12 +14,22 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from matching.enums import UNTOUCHED_STATUSES
 from xiangtan_jobs.core.enums import EventKind, SeekerStatus, ServiceKind
 from xiangtan_jobs.core.models import InboxMessage, SeekerRegistration, ServiceRecord, SiteEvent, User
 from xiangtan_jobs.core.services.sms import sms_queue
 
-from .enums import FairStatus, SignupStatus
-from .models import FairSession, FairSignup, JobFair, ticket_code_new, ticket_code_normalise
+from .enums import FairStatus, InvitationStatus, SignupStatus
+from .models import (
+    Exhibitor,
+    FairInvitation,
+    FairInvitationEvent,
+    FairSession,
+    FairSignup,
+    JobFair,
+    ticket_code_new,
+    ticket_code_normalise,
+)
 from .selectors import HOLDING
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -158,6 +168,14 @@ def signup_check_in(*, fair: JobFair, code: str, actor: User, now: dt.datetime |
         fields.append("service_record")
     signup.save(update_fields=fields)
     session_event_sync(session=session)
+    # An invited seeker who came: attended (whether or not they had answered).
+    invitation = (
+        FairInvitation.objects.select_for_update()
+        .filter(fair=fair, seeker=signup.seeker, status__in=INVITATION_NEXT_TO_ATTENDED)
+        .first()
+    )
+    if invitation is not None:
+        _invitation_move(invitation, InvitationStatus.ATTENDED, actor, now)
     return CheckInResult(CheckInOutcome.OK, signup, session)
 
 
@@ -258,8 +276,7 @@ def _day_words(session: FairSession) -> str:
     return words
 
 
-def _tell(signup: FairSignup, *, title: str, text: str, link: str, key: str, now: dt.datetime) -> None:
-    seeker = signup.seeker
+def _tell(seeker: SeekerRegistration, *, title: str, text: str, link: str, key: str, now: dt.datetime) -> None:
     if seeker.user_id is not None:
         InboxMessage.objects.get_or_create(
             user_id=seeker.user_id, dedupe_key=key, defaults={"title": title, "body": text, "link": link}
@@ -267,46 +284,174 @@ def _tell(signup: FairSignup, *, title: str, text: str, link: str, key: str, now
     sms_queue(phone=seeker.phone, text=text, purpose="fair", dedupe_key=key, now=now)
 
 
+def _change_words(
+    fair: JobFair, session: FairSession, *, cancelled: bool, changed: bool
+) -> tuple[str, str, str] | None:
+    """(what changed, title, text) of the news for someone expecting this day, or None."""
+    if cancelled:
+        text = _("您报名的「%(title)s」（%(day)s）已取消，入场码作废。咨询电话 %(phone)s。") % {
+            "title": fair.title,
+            "day": _day_words(session),
+            "phone": fair.contact_phone,
+        }
+        return "cancelled", _("招聘会取消"), text
+    if fair.status == FairStatus.PUBLISHED and changed:
+        what = f"changed:{session.date}:{session.starts_at}:{session.ends_at}:{fair.venue}:{fair.address}"
+        text = _("您报名的「%(title)s」有变动：现在是 %(day)s，地点 %(venue)s（%(address)s）。入场码不变。") % {
+            "title": fair.title,
+            "day": _day_words(session),
+            "venue": fair.venue,
+            "address": fair.address,
+        }
+        return what, _("招聘会时间或地点有变"), text
+    return None
+
+
 @transaction.atomic
 def fair_tell_changes(*, fair: JobFair, before: FairSnapshot | None, now: dt.datetime | None = None) -> int:
-    """After an edit: everyone signed up for a day not yet over hears, by inbox and SMS, that the
-    fair was cancelled or that their day's date, time or place changed (once per change)."""
+    """After an edit: everyone signed up for a day not yet over, and every invited seeker who said
+    yes, hears by inbox and SMS that the fair was cancelled or that their day's date, time or place
+    changed (once per change)."""
     now = now or timezone.now()
     if before is None:
         return 0
     fair = JobFair.objects.get(pk=fair.pk)
     cancelled = fair.status == FairStatus.CANCELLED and before.status != FairStatus.CANCELLED
     place_changed = (fair.venue, fair.address) != (before.venue, before.address)
-    told = 0
     sessions = {s.pk: s for s in fair.sessions.all()}
+
+    def day_changed(session: FairSession) -> bool:
+        old = before.days.get(session.pk)
+        return old is not None and old != (session.date, session.starts_at, session.ends_at)
+
+    told: set[int] = set()
     signups = FairSignup.objects.filter(
         session__fair=fair, status=SignupStatus.SIGNED_UP, session__date__gte=_local_day(now)
-    ).select_related("seeker", "session")
+    ).select_related("seeker")
     for signup in signups:
         session = sessions[signup.session_id]
-        old_day = before.days.get(session.pk)
-        day_changed = old_day is not None and old_day != (session.date, session.starts_at, session.ends_at)
-        if cancelled:
-            what = "cancelled"
-            title = _("招聘会取消")
-            text = _("您报名的「%(title)s」（%(day)s）已取消，入场码作废。咨询电话 %(phone)s。") % {
-                "title": fair.title,
-                "day": _day_words(session),
-                "phone": fair.contact_phone,
-            }
-        elif fair.status == FairStatus.PUBLISHED and (day_changed or place_changed):
-            what = f"changed:{session.date}:{session.starts_at}:{session.ends_at}:{fair.venue}:{fair.address}"
-            title = _("招聘会时间或地点有变")
-            text = _("您报名的「%(title)s」有变动：现在是 %(day)s，地点 %(venue)s（%(address)s）。入场码不变。") % {
-                "title": fair.title,
-                "day": _day_words(session),
-                "venue": fair.venue,
-                "address": fair.address,
-            }
-        else:
+        news = _change_words(fair, session, cancelled=cancelled, changed=place_changed or day_changed(session))
+        if news is None:
             continue
+        what, title, text = news
         # The key names the change: a second, different change is told again; a re-save is not.
         key = f"fair:{signup.pk}:{hashlib.sha256(what.encode()).hexdigest()[:16]}"
-        _tell(signup, title=title, text=text, link=f"/fairs/{fair.pk}/", key=key, now=now)
-        told += 1
-    return told
+        _tell(signup.seeker, title=title, text=text, link=f"/fairs/{fair.pk}/", key=key, now=now)
+        told.add(signup.seeker_id)
+    coming = [s for s in sessions.values() if s.date >= _local_day(now)]
+    if coming:
+        changed = place_changed or any(day_changed(s) for s in coming)
+        news = _change_words(fair, coming[0], cancelled=cancelled, changed=changed)
+        for invitation in FairInvitation.objects.filter(fair=fair, status=InvitationStatus.YES).select_related(
+            "seeker"
+        ):
+            if news is None or invitation.seeker_id in told:
+                continue
+            what, title, text = news
+            key = f"fairinv:{invitation.pk}:{hashlib.sha256(what.encode()).hexdigest()[:16]}"
+            _tell(invitation.seeker, title=title, text=text, link=f"/fairs/{fair.pk}/", key=key, now=now)
+            told.add(invitation.seeker_id)
+    return len(told)
+
+
+# --- invitations ----------------------------------------------------------------------------
+
+# Where an invitation may go from each status. Every step can be taken back (the log keeps them
+# all); attendance needs no answer first.
+INVITATION_NEXT: dict[str, tuple[str, ...]] = {
+    InvitationStatus.INVITED: (InvitationStatus.YES, InvitationStatus.NO, InvitationStatus.ATTENDED),
+    InvitationStatus.YES: (InvitationStatus.NO, InvitationStatus.ATTENDED, InvitationStatus.INVITED),
+    InvitationStatus.NO: (InvitationStatus.YES, InvitationStatus.ATTENDED, InvitationStatus.INVITED),
+    InvitationStatus.ATTENDED: (InvitationStatus.HIRED,),
+    InvitationStatus.HIRED: (InvitationStatus.ATTENDED,),
+}
+
+
+INVITATION_NEXT_TO_ATTENDED = tuple(s for s, nxt in INVITATION_NEXT.items() if InvitationStatus.ATTENDED in nxt)
+
+
+def invitation_allowed(*, invitation: FairInvitation) -> list[str]:
+    """Where this invitation may move next: forward steps, plus back to the status before."""
+    allowed = list(INVITATION_NEXT[invitation.status])
+    if invitation.status == InvitationStatus.ATTENDED:
+        previous = (
+            invitation.events.filter(to_status=InvitationStatus.ATTENDED)
+            .exclude(from_status=InvitationStatus.HIRED)
+            .order_by("-at", "-id")
+            .values_list("from_status", flat=True)
+            .first()
+        )
+        allowed.append(previous or InvitationStatus.INVITED)
+    return allowed
+
+
+def _invitation_move(invitation: FairInvitation, status: str, actor: User | None, now: dt.datetime) -> None:
+    FairInvitationEvent.objects.create(
+        invitation=invitation, from_status=invitation.status, to_status=status, at=now, actor=actor
+    )
+    invitation.status = status
+    invitation.save(update_fields=["status", "updated_at"])
+
+
+@transaction.atomic
+def invitation_set_status(
+    *, invitation: FairInvitation, status: str, actor: User, now: dt.datetime | None = None
+) -> FairInvitation:
+    """Move an invitation one step (by staff, or the seeker's own yes/no), logged with who and when."""
+    now = now or timezone.now()
+    invitation = FairInvitation.objects.select_for_update().select_related("seeker").get(pk=invitation.pk)
+    if status not in invitation_allowed(invitation=invitation):
+        raise ValidationError(
+            _("不能从「%(a)s」改为「%(b)s」")
+            % {"a": InvitationStatus(invitation.status).label, "b": InvitationStatus(status).label},
+            code="transition",
+        )
+    is_seeker = invitation.seeker.user_id == actor.pk
+    if is_seeker and status not in (InvitationStatus.YES, InvitationStatus.NO):
+        raise ValidationError(_("您只能回复参加或不参加。"), code="seeker_answer_only")
+    _invitation_move(invitation, status, actor, now)
+    return invitation
+
+
+@transaction.atomic
+def fair_invite_recommended(*, fair: JobFair, actor: User, now: dt.datetime | None = None) -> int:
+    """Invite, by inbox and SMS, the active seekers whose current recommendations include this
+    fair's posts (each seeker once per fair). Returns how many were invited now."""
+    now = now or timezone.now()
+    if fair.status != FairStatus.PUBLISHED or fair.ends_on < _local_day(now):
+        raise ValidationError(_("只能为已发布、还没结束的招聘会发邀请。"), code="fair_closed")
+    postings = Exhibitor.postings.through.objects.filter(exhibitor__fair=fair).values("jobposting_id")
+    seekers = (
+        SeekerRegistration.objects.filter(
+            status=SeekerStatus.ACTIVE,
+            matches__posting__in=postings,
+            matches__is_current=True,
+            matches__status__in=UNTOUCHED_STATUSES,
+        )
+        .exclude(fair_invitations__fair=fair)
+        .distinct()
+    )
+    first = fair.sessions.order_by("date").first()
+    day = _day_words(first) if first else f"{fair.starts_on.month}月{fair.starts_on.day}日"
+    text = _("邀请您参加「%(title)s」（%(day)s，%(venue)s），有适合您的岗位。网上报名：/fairs/%(pk)s/") % {
+        "title": fair.title,
+        "day": day,
+        "venue": fair.venue,
+        "pk": fair.pk,
+    }
+    n = 0
+    for seeker in seekers:
+        invitation = FairInvitation.objects.create(fair=fair, seeker=seeker, invited_by=actor)
+        FairInvitationEvent.objects.create(
+            invitation=invitation, from_status="", to_status=InvitationStatus.INVITED, at=now, actor=actor
+        )
+        key = f"fairinvite:{invitation.pk}"
+        if seeker.user_id is not None:
+            InboxMessage.objects.get_or_create(
+                user_id=seeker.user_id,
+                dedupe_key=key,
+                defaults={"title": _("招聘会邀请"), "body": text, "link": f"/fairs/{fair.pk}/"},
+            )
+        sms_queue(phone=seeker.phone, text=text, purpose="fair_invitation", dedupe_key=key, now=now)
+        n += 1
+    return n

@@ -14,4 +14,5 @@ urlpatterns = [
     path("<int:pk>/checkin/", views.checkin_view, name="checkin"),
     path("tickets/<int:pk>/", views.ticket_view, name="ticket"),
     path("tickets/<int:pk>/cancel/", views.ticket_cancel_view, name="ticket-cancel"),
+    path("invitations/<int:pk>/answer/", views.invitation_answer_view, name="invitation-answer"),
 ]

@@ -22,6 +22,7 @@ from xiangtan_jobs.core.models import User
 from xiangtan_jobs.core.presenters import wage_text
 from xiangtan_jobs.core.selectors import seeker_current
 
+from .enums import InvitationStatus
 from .forms import CheckInForm, ExhibitorSearchForm
 from .models import JobFair
 from .presenters import ticket_qr_svg
@@ -33,13 +34,15 @@ from .selectors import (
     fair_staff_may_check_in,
     fair_upcoming,
     fairs_by_series,
+    invitation_for_seeker,
     seeker_fair_signups,
+    seeker_invitation,
     session_checkin_counts,
     session_places,
     session_today,
     signup_for_seeker,
 )
-from .services import CheckInOutcome, signup_cancel, signup_check_in, signup_create
+from .services import CheckInOutcome, invitation_set_status, signup_cancel, signup_check_in, signup_create
 
 
 def _errors(exc: ValidationError) -> str:
@@ -95,6 +98,7 @@ def fair_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         # Before the day: the posts of this fair that suit a seeker who signed up, by the engine.
         "picks": fair_picks(fair=fair, seeker=seeker) if seeker is not None and upcoming_mine else [],
         "signed_up": bool(upcoming_mine),
+        "invitation": seeker_invitation(seeker=seeker, fair=fair),
     }
     return render(request, "fairs/jobfair_detail.html", context)
 
@@ -156,6 +160,31 @@ def ticket_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
         return HttpResponseRedirect(reverse("fairs:ticket", args=[signup.pk]))
     messages.success(request, _("已取消报名，名额留给别人。想去的话可以再报名。"))
     return HttpResponseRedirect(reverse("fairs:jobfair-detail", args=[signup.session.fair_id]))
+
+
+@login_required
+@require_POST
+def invitation_answer_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The invited seeker answers: 参加 (yes) or 不参加 (no); either can be changed later."""
+    invitation = invitation_for_seeker(pk=pk, user=request.user)
+    if invitation is None:
+        raise Http404(_("没有找到这个邀请"))
+    answer = request.POST.get("answer", "")
+    back = HttpResponseRedirect(reverse("fairs:jobfair-detail", args=[invitation.fair_id]))
+    if answer not in (InvitationStatus.YES, InvitationStatus.NO):
+        messages.error(request, _("请选择「参加」或「不参加」。"))
+        return back
+    user: User = request.user  # type: ignore[assignment]
+    try:
+        invitation_set_status(invitation=invitation, status=answer, actor=user)
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+        return back
+    if answer == InvitationStatus.YES:
+        messages.success(request, _("谢谢答复！记得在下面选一天报名，凭入场码入场。"))
+    else:
+        messages.success(request, _("已收到您的答复。改主意了随时可以再点「参加」。"))
+    return back
 
 
 CHECKIN_WORDS = {

@@ -15,7 +15,7 @@ from matching.models import Match
 from matching.presenters import reasons_in_words
 from matching.services.shortlist import seeker_rank_postings
 from xiangtan_jobs.core.admin_scope import StaffRole, operator_site_ids, staff_role
-from xiangtan_jobs.core.models import JobPosting, SeekerRegistration
+from xiangtan_jobs.core.models import JobPosting, SeekerRegistration, Skill
 from xiangtan_jobs.core.selectors.search import keyword_filter
 
 from .enums import FairStatus, SignupStatus
@@ -233,6 +233,17 @@ def session_today(*, fair: JobFair, today: dt.date | None = None) -> FairSession
     """The fair's session held today, or None."""
     today = today or timezone.localdate()
     return fair.sessions.filter(date=today).first()
+
+
+def fair_skill_choices(*, fair: JobFair) -> list[tuple[str, str]]:
+    """The skills the fair's posts ask for, as choices of the door's walk-in form (a short list)."""
+    rows = (
+        Skill.objects.filter(postings__in=fair_postings(fair=fair))
+        .distinct()
+        .order_by("name")
+        .values_list("pk", "name")[:30]
+    )
+    return [(str(pk), name) for pk, name in rows]
 
 
 def session_checkin_counts(*, session: FairSession) -> dict[str, int]:

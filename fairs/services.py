@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from matching.enums import UNTOUCHED_STATUSES
 from xiangtan_jobs.core.enums import EventKind, SeekerStatus, ServiceKind
 from xiangtan_jobs.core.models import InboxMessage, SeekerRegistration, ServiceRecord, SiteEvent, User
+from xiangtan_jobs.core.services import SkillInput, registration_create_walk_in
 from xiangtan_jobs.core.services.sms import sms_queue
 
 from .enums import FairStatus, InvitationStatus, SignupStatus
@@ -455,3 +456,62 @@ def fair_invite_recommended(*, fair: JobFair, actor: User, now: dt.datetime | No
         sms_queue(phone=seeker.phone, text=text, purpose="fair_invitation", dedupe_key=key, now=now)
         n += 1
     return n
+
+
+# --- walk-ins at the door -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WalkInInput:
+    name: str
+    phone: str
+    birth_year: int | None
+    skill_ids: tuple[int, ...]
+    paper_consent: bool
+
+
+@transaction.atomic
+def fair_walk_in(
+    *, fair: JobFair, data: WalkInInput, actor: User, now: dt.datetime | None = None
+) -> tuple[CheckInResult, bool]:
+    """A seeker at the door without a ticket: found by phone, or registered on their behalf at the
+    organising site (paper consent), then signed up for today (the person is here: no capacity
+    check) and checked in like any ticket. Returns (the check-in, whether a registration was made)."""
+    now = now or timezone.now()
+    session = FairSession.objects.select_for_update().filter(fair=fair, date=_local_day(now)).first()
+    if session is None:
+        return CheckInResult(CheckInOutcome.NOT_TODAY), False
+    seeker = SeekerRegistration.objects.current().by_phone(data.phone).first()
+    created = False
+    if seeker is None:
+        if fair.service_point is None:
+            raise ValidationError(_("全市招聘会现场不能新登记，请到登记台或用手机登记后再签到。"), code="no_site")
+        if not data.paper_consent:
+            raise ValidationError({"consent": _("新登记的人要先在纸质登记表上签字同意")}, code="consent")
+        if data.birth_year is None:
+            raise ValidationError({"birth_year": _("新登记的人请填写出生年份")}, code="birth_year")
+        registration = SeekerRegistration(
+            name=data.name,
+            phone=data.phone,
+            birth_year=data.birth_year,
+            area=fair.area,
+            # Where they live is not asked at the door: the fair's place until they edit it.
+            home_lat=fair.lat,
+            home_lng=fair.lng,
+            note=_("招聘会现场登记：%(title)s") % {"title": fair.title},
+            is_demo=fair.is_demo,
+        )
+        seeker = registration_create_walk_in(
+            registration=registration,
+            service_point=fair.service_point,
+            actor=actor,
+            skills=[SkillInput(skill_id=pk) for pk in data.skill_ids],
+        )
+        created = True
+    signup = FairSignup.objects.filter(session=session, seeker=seeker).first()
+    if signup is None:
+        signup = FairSignup.objects.create(session=session, seeker=seeker)
+    elif signup.status == SignupStatus.CANCELLED:
+        signup.status, signup.code, signup.cancelled_at = SignupStatus.SIGNED_UP, ticket_code_new(), None
+        signup.save(update_fields=["status", "code", "cancelled_at", "updated_at"])
+    return signup_check_in(fair=fair, code=signup.code, actor=actor, now=now), created

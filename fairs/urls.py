@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/", views.fair_detail_view, name="jobfair-detail"),
     path("<int:pk>/signup/", views.signup_view, name="signup"),
     path("<int:pk>/checkin/", views.checkin_view, name="checkin"),
+    path("<int:pk>/checkin/walk-in/", views.walk_in_view, name="walk-in"),
     path("tickets/<int:pk>/", views.ticket_view, name="ticket"),
     path("tickets/<int:pk>/cancel/", views.ticket_cancel_view, name="ticket-cancel"),
     path("invitations/<int:pk>/answer/", views.invitation_answer_view, name="invitation-answer"),

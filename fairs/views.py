@@ -23,7 +23,7 @@ from xiangtan_jobs.core.presenters import wage_text
 from xiangtan_jobs.core.selectors import seeker_current
 
 from .enums import InvitationStatus
-from .forms import CheckInForm, ExhibitorSearchForm
+from .forms import CheckInForm, ExhibitorSearchForm, WalkInForm
 from .models import JobFair
 from .presenters import ticket_qr_svg
 from .selectors import (
@@ -31,6 +31,7 @@ from .selectors import (
     fair_get,
     fair_past,
     fair_picks,
+    fair_skill_choices,
     fair_staff_may_check_in,
     fair_upcoming,
     fairs_by_series,
@@ -42,7 +43,15 @@ from .selectors import (
     session_today,
     signup_for_seeker,
 )
-from .services import CheckInOutcome, invitation_set_status, signup_cancel, signup_check_in, signup_create
+from .services import (
+    CheckInOutcome,
+    WalkInInput,
+    fair_walk_in,
+    invitation_set_status,
+    signup_cancel,
+    signup_check_in,
+    signup_create,
+)
 
 
 def _errors(exc: ValidationError) -> str:
@@ -198,27 +207,74 @@ CHECKIN_WORDS = {
 }
 
 
-@require_http_methods(["GET", "POST"])
-def checkin_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """Fair staff at the door, on a phone: type or paste a ticket code (a scanner's result), once."""
+def _door_fair(request: HttpRequest, pk: int) -> JobFair | HttpResponse:
     fair = _fair_or_404(pk)
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     if not fair_staff_may_check_in(fair=fair, request=request):
         raise PermissionDenied(_("只有承办这场招聘会的工作人员可以签到"))
+    return fair
+
+
+def _door_page(
+    request: HttpRequest, fair: JobFair, *, form: CheckInForm, walk_in: WalkInForm, result: Any, created: bool = False
+) -> HttpResponse:
     session = session_today(fair=fair)
+    context = {
+        "fair": fair,
+        "session": session,
+        "form": form,
+        "walk_in": walk_in,
+        "result": result,
+        "result_words": CHECKIN_WORDS[result.outcome] if result else "",
+        "registered": created,
+        "counts": session_checkin_counts(session=session) if session else None,
+    }
+    return render(request, "fairs/fairsignup_checkin.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def checkin_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Fair staff at the door, on a phone: type or paste a ticket code (a scanner's result), once."""
+    fair = _door_fair(request, pk)
+    if isinstance(fair, HttpResponse):
+        return fair
     result = None
     form = CheckInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user: User = request.user  # type: ignore[assignment]
         result = signup_check_in(fair=fair, code=form.cleaned_data["code"], actor=user)
         form = CheckInForm()  # an empty box for the next person in the queue
-    context = {
-        "fair": fair,
-        "session": session,
-        "form": form,
-        "result": result,
-        "result_words": CHECKIN_WORDS[result.outcome] if result else "",
-        "counts": session_checkin_counts(session=session) if session else None,
-    }
-    return render(request, "fairs/fairsignup_checkin.html", context)
+    walk_in = WalkInForm(skill_choices=fair_skill_choices(fair=fair))
+    return _door_page(request, fair, form=form, walk_in=walk_in, result=result)
+
+
+@require_POST
+def walk_in_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """A seeker without a ticket: found by phone or registered at the door, then checked in."""
+    fair = _door_fair(request, pk)
+    if isinstance(fair, HttpResponse):
+        return fair
+    walk_in = WalkInForm(request.POST, skill_choices=fair_skill_choices(fair=fair))
+    result, created = None, False
+    if walk_in.is_valid():
+        d = walk_in.cleaned_data
+        data = WalkInInput(
+            name=d["name"],
+            phone=d["phone"],
+            birth_year=d["birth_year"],
+            skill_ids=tuple(int(x) for x in d["skills"]),
+            paper_consent=d["consent"],
+        )
+        user: User = request.user  # type: ignore[assignment]
+        try:
+            result, created = fair_walk_in(fair=fair, data=data, actor=user)
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.error_dict.items():
+                    walk_in.add_error(field if field in walk_in.fields else None, errors)
+            else:
+                walk_in.add_error(None, exc)
+        else:
+            walk_in = WalkInForm(skill_choices=fair_skill_choices(fair=fair))
+    return _door_page(request, fair, form=CheckInForm(), walk_in=walk_in, result=result, created=created)

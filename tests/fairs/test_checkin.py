@@ -5,6 +5,7 @@ check-in counts as a person-time (core.ServiceRecord) and in the fair KPI, the d
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -130,3 +131,20 @@ def test_the_day_is_an_event_held_once_over(client, frozen_clock, fair, seeker, 
     assert _total("events", Scope(site_id=yuhu.pk)) == 0  # not over yet
     frozen_clock.move_to(NOON + dt.timedelta(days=4))
     assert _total("events", Scope(site_id=yuhu.pk)) == 1
+
+
+def test_door_page_is_light_and_loads_the_qr_reader_only_on_demand(client, frozen_clock, fair, alice):
+    from django.contrib.staticfiles import finders
+
+    _at_fair_day(frozen_clock)
+    client.force_login(alice)
+    response = client.get(f"/fairs/{fair.pk}/checkin/")
+    p = page(response)
+    scripts = [s["src"] for s in p.find_all("script") if s.get("src")]
+    styles = [lnk["href"] for lnk in p.find_all("link") if lnk.get("rel") == "stylesheet"]
+    assert scripts == ["/static/js/fairs-scan.js"]
+    assert p.find("button", **{"data-reader": "/static/vendor/jsqr/jsQR.js"}) is not None
+    weight = len(response.content) + sum(
+        Path(finders.find(url.removeprefix("/static/"))).stat().st_size for url in scripts + styles
+    )
+    assert weight < 150_000

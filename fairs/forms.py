@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -51,7 +53,8 @@ class WalkInForm(forms.Form):
 
     def __init__(self, *args: object, skill_choices: list[tuple[str, str]] | None = None, **kw: object) -> None:
         super().__init__(*args, **kw)  # type: ignore[arg-type]
-        self.fields["skills"].choices = skill_choices or []
+        field = cast(forms.MultipleChoiceField, self.fields["skills"])
+        field.choices = skill_choices or []
 
     def clean_name(self) -> str:
         name = "".join(self.cleaned_data["name"].split())

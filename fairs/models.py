@@ -128,7 +128,7 @@ def ticket_code_normalise(text: str) -> str:
     """What a person typed or a scanner read, as a stored code: spaces and dashes dropped, upper
     case, and the letters people confuse with digits read as those digits (Crockford)."""
     cleaned = "".join(ch for ch in text.upper() if ch.isalnum())
-    return cleaned.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
+    return cleaned.translate(str.maketrans("OIL", "011"))
 
 
 class FairSignup(TimeStampedModel):

@@ -98,14 +98,14 @@ def fair_exhibitors(*, fair: JobFair, skill: str = "", work_type: str = "") -> l
     """The fair's exhibitors by booth, each with its open postings (``shown_postings``) narrowed to
     a skill or keyword and a work type;
     when narrowed, exhibitors with no such posting are left out."""
-    postings = JobPosting.objects.public().select_related("area").order_by("title", "id")
+    postings: QuerySet[JobPosting] = JobPosting.objects.public().select_related("area").order_by("title", "id")
     if work_type:
         postings = postings.filter(work_type=work_type)
     if skill:
         # The job search's own keyword match: title, employer and skill names, with skill groups
         # (护工 finds 养老护理员).
         postings = keyword_filter(postings, skill)
-    exhibitors = list(
+    exhibitors: list[Exhibitor] = list(
         Exhibitor.objects.filter(fair=fair)
         .select_related("employer")
         .prefetch_related(Prefetch("postings", queryset=postings, to_attr="shown_postings"))
@@ -205,11 +205,11 @@ def fair_picks(*, fair: JobFair, seeker: SeekerRegistration, limit: int = 5) -> 
     # One line per exhibitor: "these booths" — its best post stands for it.
     for r in ranked:
         posting = postings[r.posting_id]
-        exhibitor = booth_of.get(posting.employer_id)
-        if exhibitor is None or exhibitor.pk in seen:
+        at = booth_of.get(posting.employer_id)
+        if at is None or at.pk in seen:
             continue
-        seen.add(exhibitor.pk)
-        picks.append(Pick(posting, exhibitor, r.score, reasons_in_words(r.reasons)))
+        seen.add(at.pk)
+        picks.append(Pick(posting, at, r.score, reasons_in_words(r.reasons)))
         if len(picks) == limit:
             break
     return picks

@@ -128,7 +128,7 @@ def signup_view(request: HttpRequest, pk: int) -> HttpResponse:
     if session is None:
         messages.error(request, _("请选择要报名的日期。"))
         return HttpResponseRedirect(back)
-    user: User = request.user  # type: ignore[assignment]
+    user: User = request.user
     try:
         signup = signup_create(session=session, seeker=seeker, actor=user)
     except ValidationError as exc:

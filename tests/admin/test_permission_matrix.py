@@ -57,8 +57,9 @@ CASES = [
     case("stations_youthstation", "station", "abc", "c"),
     case("fairs_jobfair", "fair", "abc", "ac"),
     case("fairs_fairsession", "session", "abc", "ac"),
-    case("fairs_exhibitor", "exhibitor", "abc", "ac"),
+    case("fairs_exhibitor", "exhibitor", "abc", "ac", "a", "ab", "", "booth"),
     case("fairs_fairsignup", "signup", "abc", "ac"),
+    case("fairs_fairinvitation", "invitation", "abc", "ac"),
     # Reference data: every staff role may look (forms pick from it), only superusers change it.
     case("core_area", "area", "abc", "abc"),
     case("core_skill", "skill", "abc", "abc"),

@@ -3,6 +3,7 @@ check-ins, wage settlement, insurance, rights cases); the bureau sees all, super
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 from typing import Any
 
@@ -11,6 +12,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -20,7 +22,9 @@ from xiangtan_jobs.core.admin_scope import VIEW, ScopedAdminMixin
 from xiangtan_jobs.core.auth import acting_user
 
 from . import services
-from .models import DayGig, GigAssignment, GigMarket, MarketCheckIn
+from .enums import PaymentMethod, RightsCaseStatus, SettlementStatus
+from .models import DayGig, GigAssignment, GigMarket, InsuranceEnrolment, MarketCheckIn, RightsCase, WageSettlement
+from .selectors import settlements_overdue
 
 
 @admin.register(GigMarket)
@@ -304,3 +308,317 @@ class MarketCheckInAdmin(ScopedAdminMixin, admin.ModelAdmin):
     @admin.display(description="手机号")
     def phone(self, obj: MarketCheckIn) -> str:
         return obj.seeker.masked_phone if obj.seeker else "-"
+
+
+def _worker(a: GigAssignment) -> str:
+    return f"{a.seeker.masked_name} {a.seeker.masked_phone}"
+
+
+def _report(admin_: admin.ModelAdmin[Any], request: HttpRequest, done: int, label: str, failed: list[str]) -> None:
+    if done:
+        admin_.message_user(request, f"{label}：{done} 条", messages.SUCCESS)
+    for msg in failed:
+        admin_.message_user(request, msg, messages.WARNING)
+
+
+class FollowUpFilter(admin.SimpleListFilter):
+    """The operators' follow-up list: wages still unpaid the day after the agreed date."""
+
+    title = "跟进"
+    parameter_name = "follow_up"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("overdue", "逾期未付（待跟进）")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if self.value() == "overdue":
+            return queryset.filter(pk__in=settlements_overdue().values("pk"))
+        return queryset
+
+
+class SettlementForm(_ServiceChecked, forms.ModelForm):
+    class Meta:
+        model = WageSettlement
+        fields = ("assignment", "due_on")
+
+    def _service_check(self, data: dict[str, Any]) -> None:
+        services.settlement_open_check(assignment=data["assignment"], due_on=data["due_on"])
+
+
+class PaymentForm(forms.Form):
+    amount = forms.DecimalField(
+        label="本次支付金额(元)",
+        max_digits=10,
+        decimal_places=2,
+        min_value=0,
+        error_messages={"invalid": "请填写金额，如 200 或 200.50", "required": "请填写金额"},
+    )
+    method = forms.ChoiceField(label="支付方式", choices=PaymentMethod.choices)
+    over_reason = forms.CharField(label="超出约定的原因（超出时必填）", max_length=200, required=False)
+
+
+class RightsCloseForm(forms.Form):
+    outcome = forms.CharField(label="处理结果", max_length=200, error_messages={"required": "请写明处理结果"})
+
+
+@admin.register(WageSettlement)
+class WageSettlementAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Wage settlement (voluntary): agreed, paid, when and how; overdue ones to follow up."""
+
+    site_field = "assignment__day_gig__market"
+    form = SettlementForm
+    list_display = ("work_day", "gig", "worker", "agreed_amount", "paid_amount", "due_on", "status", "overdue")
+    list_filter = (FollowUpFilter, "status", "due_on")
+    list_select_related = ("assignment__day_gig__posting__employer", "assignment__seeker")
+    autocomplete_fields = ("assignment",)
+    actions = ("record_payment", "open_rights_case")
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is None:
+            return ["assignment", "due_on"]
+        return [
+            *("gig", "worker", "agreed_amount", "due_on", "paid_amount"),
+            *("paid_at", "method", "over_reason", "status", "dispute"),
+        ]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return [] if obj is None else list(self.get_fields(request, obj))
+
+    @admin.display(description="用工日期")
+    def work_day(self, obj: WageSettlement) -> Any:
+        return obj.assignment.day_gig.work_date
+
+    @admin.display(description="零工订单")
+    def gig(self, obj: WageSettlement) -> str:
+        posting = obj.assignment.day_gig.posting
+        return f"{posting.title}（{posting.employer.name}）"
+
+    @admin.display(description="零工")
+    def worker(self, obj: WageSettlement) -> str:
+        return _worker(obj.assignment)
+
+    @admin.display(description="逾期", boolean=True)
+    def overdue(self, obj: WageSettlement) -> bool:
+        return obj.status != SettlementStatus.PAID and obj.due_on < timezone.localdate()
+
+    def save_model(self, request: HttpRequest, obj: WageSettlement, form: Any, change: bool) -> None:
+        if change:
+            return
+        data = form.cleaned_data
+        actor = acting_user(request)
+        created = services.settlement_open(assignment=data["assignment"], due_on=data["due_on"], actor=actor)
+        obj.pk = created.pk
+
+    @admin.action(description="登记支付", permissions=("change",))
+    def record_payment(self, request: HttpRequest, queryset: QuerySet[WageSettlement]) -> HttpResponse | None:
+        form = PaymentForm(request.POST if "apply" in request.POST else None)
+        if "apply" in request.POST and form.is_valid():
+            done, failed = 0, []
+            for st in queryset.select_related("assignment__seeker"):
+                try:
+                    services.settlement_pay(
+                        settlement=st,
+                        amount=form.cleaned_data["amount"],
+                        method=form.cleaned_data["method"],
+                        over_reason=form.cleaned_data["over_reason"],
+                        actor=acting_user(request),
+                    )
+                    done += 1
+                except ValidationError as exc:
+                    failed.append(f"{_worker(st.assignment)}：{'；'.join(exc.messages)}")
+            _report(self, request, done, "已登记支付", failed)
+            return None
+        return render(
+            request,
+            "admin/markets/action_form.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "登记支付",
+                "opts": self.model._meta,
+                "queryset": queryset,
+                "form": form,
+                "action": "record_payment",
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+    @admin.action(description="转维权咨询（自动填写情况）", permissions=("change",))
+    def open_rights_case(self, request: HttpRequest, queryset: QuerySet[WageSettlement]) -> None:
+        done, failed = 0, []
+        for st in queryset.select_related("assignment__seeker"):
+            try:
+                services.rights_case_from_settlement(settlement=st, actor=acting_user(request))
+                done += 1
+            except ValidationError as exc:
+                failed.append(f"{_worker(st.assignment)}：{'；'.join(exc.messages)}")
+        _report(self, request, done, "已转维权咨询", failed)
+
+
+class RightsCaseForm(forms.ModelForm):
+    class Meta:
+        model = RightsCase
+        fields = ("market", "seeker", "employer", "facts")
+
+
+@admin.register(RightsCase)
+class RightsCaseAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Rights consultations (维权咨询), each followed until closed."""
+
+    site_field = "market"
+    form = RightsCaseForm
+    list_display = ("created_at", "person", "employer", "status", "closed_at")
+    list_filter = ("status",)
+    list_select_related = ("seeker", "employer")
+    autocomplete_fields = ("seeker", "employer")
+    actions = ("mark_in_progress", "close_case")
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is None:
+            return ["market", "seeker", "employer", "facts"]
+        return ["market", "person", "employer", "settlement", "facts", "status", "outcome", "closed_at"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return [] if obj is None else list(self.get_fields(request, obj))
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
+        initial: dict[str, Any] = dict(super().get_changeform_initial_data(request))
+        site_id = self.single_site_id(request)
+        if site_id is not None:
+            initial.setdefault("market", site_id)
+        return initial
+
+    @admin.display(description="求助人")
+    def person(self, obj: RightsCase) -> str:
+        return f"{obj.seeker.masked_name} {obj.seeker.masked_phone}"
+
+    def save_model(self, request: HttpRequest, obj: RightsCase, form: Any, change: bool) -> None:
+        if change:
+            return
+        data = form.cleaned_data
+        created = services.rights_case_open(
+            market=data["market"],
+            seeker=data["seeker"],
+            facts=data["facts"],
+            employer_id=data["employer"].pk if data.get("employer") else None,
+            actor=acting_user(request),
+        )
+        obj.pk = created.pk
+
+    def _move(self, request: HttpRequest, queryset: QuerySet[RightsCase], status: str, outcome: str = "") -> None:
+        done, failed = 0, []
+        for case in queryset.select_related("seeker"):
+            try:
+                services.rights_case_set_status(case=case, status=status, outcome=outcome, actor=acting_user(request))
+                done += 1
+            except ValidationError as exc:
+                failed.append(f"{case.seeker.masked_name}：{'；'.join(exc.messages)}")
+        _report(self, request, done, str(RightsCaseStatus(status).label), failed)
+
+    @admin.action(description="标为处理中", permissions=("change",))
+    def mark_in_progress(self, request: HttpRequest, queryset: QuerySet[RightsCase]) -> None:
+        self._move(request, queryset, RightsCaseStatus.IN_PROGRESS)
+
+    @admin.action(description="办结", permissions=("change",))
+    def close_case(self, request: HttpRequest, queryset: QuerySet[RightsCase]) -> HttpResponse | None:
+        form = RightsCloseForm(request.POST if "apply" in request.POST else None)
+        if "apply" in request.POST and form.is_valid():
+            self._move(request, queryset, RightsCaseStatus.CLOSED, form.cleaned_data["outcome"])
+            return None
+        return render(
+            request,
+            "admin/markets/action_form.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "办结维权咨询",
+                "opts": self.model._meta,
+                "queryset": queryset,
+                "form": form,
+                "action": "close_case",
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+
+class InsuranceForm(_ServiceChecked, forms.ModelForm):
+    class Meta:
+        model = InsuranceEnrolment
+        fields = ("assignment", "insurer", "policy_ref", "premium")
+
+    def _service_check(self, data: dict[str, Any]) -> None:
+        services.insurance_enrol_check(assignment=data["assignment"], insurer=data["insurer"], premium=data["premium"])
+
+
+# The day's list for the insurer: names and phones masked like every list.
+EXPORT_HEADERS = [
+    *("用工日期", "开工时间", "零工市场", "岗位", "用工单位"),
+    *("姓名", "手机号", "保险公司", "保单号", "保费(元)"),
+]
+
+
+@admin.register(InsuranceEnrolment)
+class InsuranceEnrolmentAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Day accident insurance (voluntary): who is insured for which gig day; the day's list to export."""
+
+    site_field = "assignment__day_gig__market"
+    form = InsuranceForm
+    list_display = ("work_day", "worker", "gig", "insurer", "policy_ref", "premium")
+    list_filter = ("assignment__day_gig__work_date", "insurer")
+    list_select_related = ("assignment__day_gig__posting__employer", "assignment__seeker")
+    autocomplete_fields = ("assignment",)
+    actions = ("export_csv",)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return [] if obj is None else ["assignment", "insurer", "policy_ref", "premium"]
+
+    @admin.display(description="用工日期")
+    def work_day(self, obj: InsuranceEnrolment) -> Any:
+        return obj.assignment.day_gig.work_date
+
+    @admin.display(description="零工")
+    def worker(self, obj: InsuranceEnrolment) -> str:
+        return _worker(obj.assignment)
+
+    @admin.display(description="零工订单")
+    def gig(self, obj: InsuranceEnrolment) -> str:
+        return str(obj.assignment.day_gig.posting.title)
+
+    def save_model(self, request: HttpRequest, obj: InsuranceEnrolment, form: Any, change: bool) -> None:
+        if change:
+            return
+        data = form.cleaned_data
+        created = services.insurance_enrol(
+            assignment=data["assignment"],
+            insurer=data["insurer"],
+            policy_ref=data.get("policy_ref", ""),
+            premium=data["premium"],
+            actor=acting_user(request),
+        )
+        obj.pk = created.pk
+
+    @admin.action(description="导出参保名单（CSV，发给保险公司）", permissions=("view",))
+    def export_csv(self, request: HttpRequest, queryset: QuerySet[InsuranceEnrolment]) -> HttpResponse:
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="insurance.csv"'
+        response.write("\ufeff")  # Excel opens UTF-8 with a BOM
+        writer = csv.writer(response)
+        writer.writerow(EXPORT_HEADERS)
+        rows = queryset.select_related(
+            "assignment__day_gig__market", "assignment__day_gig__posting__employer", "assignment__seeker"
+        ).order_by("assignment__day_gig__work_date", "id")
+        for e in rows:
+            gig, seeker = e.assignment.day_gig, e.assignment.seeker
+            writer.writerow(
+                [
+                    gig.work_date.isoformat(),
+                    gig.starts_at.strftime("%H:%M"),
+                    gig.market.name,
+                    gig.posting.title,
+                    gig.posting.employer.name,
+                    seeker.masked_name,
+                    seeker.masked_phone,
+                    e.insurer,
+                    e.policy_ref,
+                    str(e.premium),
+                ]
+            )
+        return response

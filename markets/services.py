@@ -232,19 +232,24 @@ def gig_assignment_finish(
 # --- wage settlement, rights help, day insurance -----------------------------------------------------
 
 
+def settlement_open_check(*, assignment: GigAssignment, due_on: dt.date) -> None:
+    """The rules of a new settlement (the admin's form shows them beside its fields)."""
+    if assignment.status != AssignmentStatus.DONE:
+        raise ValidationError({"assignment": _("完工后才能登记工资结算。")})
+    if WageSettlement.objects.filter(assignment=assignment).exists():
+        raise ValidationError({"assignment": _("这条派工已经有结算记录了。")})
+    if due_on < assignment.day_gig.work_date:
+        raise ValidationError({"due_on": _("约定支付日期不能早于用工日期。")})
+
+
 @transaction.atomic
 def settlement_open(
     *, assignment: GigAssignment, due_on: dt.date, actor: User, now: dt.datetime | None = None
 ) -> WageSettlement:
     """Take a worker's wage into the market's settlement service (voluntary): what was agreed,
     by when; one service record (工资结算) for the worker."""
-    assignment = GigAssignment.objects.select_related("day_gig__market").get(pk=assignment.pk)
-    if assignment.status != AssignmentStatus.DONE:
-        raise ValidationError(_("完工后才能登记工资结算。"), code="not_done")
-    if WageSettlement.objects.filter(assignment=assignment).exists():
-        raise ValidationError(_("这条派工已经有结算记录了。"), code="duplicate")
-    if due_on < assignment.day_gig.work_date:
-        raise ValidationError({"due_on": _("约定支付日期不能早于用工日期。")})
+    assignment = GigAssignment.objects.select_for_update().select_related("day_gig__market").get(pk=assignment.pk)
+    settlement_open_check(assignment=assignment, due_on=due_on)
     settlement = WageSettlement.objects.create(
         assignment=assignment, agreed_amount=assignment.agreed_wage, due_on=due_on, recorded_by=actor
     )
@@ -397,6 +402,18 @@ def rights_case_set_status(
     return case
 
 
+def insurance_enrol_check(*, assignment: GigAssignment, insurer: str, premium: Decimal) -> None:
+    """The rules of an enrolment (the admin's form shows them beside its fields)."""
+    if assignment.status not in HOLDING_STATUSES:
+        raise ValidationError({"assignment": _("只有已派工的零工可以参保。")})
+    if InsuranceEnrolment.objects.filter(assignment=assignment).exists():
+        raise ValidationError({"assignment": _("这位零工这一天已经参保了。")})
+    if not insurer.strip():
+        raise ValidationError({"insurer": _("请填写保险公司。")})
+    if premium < 0:
+        raise ValidationError({"premium": _("保费不能是负数。")})
+
+
 @transaction.atomic
 def insurance_enrol(
     *,
@@ -408,15 +425,8 @@ def insurance_enrol(
     now: dt.datetime | None = None,
 ) -> InsuranceEnrolment:
     """Enrol a worker in day accident insurance for the gig day: one service record (保险服务)."""
-    assignment = GigAssignment.objects.select_related("day_gig__market").get(pk=assignment.pk)
-    if assignment.status not in HOLDING_STATUSES:
-        raise ValidationError(_("只有已派工的零工可以参保。"), code="not_assigned")
-    if not insurer.strip():
-        raise ValidationError({"insurer": _("请填写保险公司。")})
-    if premium < 0:
-        raise ValidationError({"premium": _("保费不能是负数。")})
-    if InsuranceEnrolment.objects.filter(assignment=assignment).exists():
-        raise ValidationError(_("这位零工这一天已经参保了。"), code="duplicate")
+    assignment = GigAssignment.objects.select_for_update().select_related("day_gig__market").get(pk=assignment.pk)
+    insurance_enrol_check(assignment=assignment, insurer=insurer, premium=premium)
     enrolment = InsuranceEnrolment.objects.create(
         assignment=assignment,
         insurer=insurer.strip(),

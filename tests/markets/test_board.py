@@ -8,9 +8,10 @@ import pytest
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
-from markets.enums import AssignmentSource
+from markets.enums import AssignmentSource, AssignmentStatus
+from markets.models import GigAssignment
 from markets.selectors import market_board
-from markets.services import day_gig_cancel, gig_assign
+from markets.services import day_gig_cancel, gig_assign, gig_assignment_finish
 from matching.enums import MatchStatus
 from matching.models import Match
 from tests.clock import TODAY
@@ -47,14 +48,29 @@ def test_headcount_left_counts_assigned_and_done_workers(frozen_clock, market, m
     assert (row.headcount, row.left) == (3, 1)
 
 
+def test_a_no_show_or_a_cancelled_worker_frees_the_place(frozen_clock, market, make_gig, alice):
+    gig = make_gig(market, TODAY, headcount=3)
+    done, no_show, cancelled = (
+        gig_assign(day_gig=gig, seeker=SeekerFactory(), source=AssignmentSource.WALK_IN, actor=alice) for _ in range(3)
+    )
+    gig_assignment_finish(assignment=done, status=AssignmentStatus.DONE, actor=alice)
+    gig_assignment_finish(assignment=no_show, status=AssignmentStatus.NO_SHOW, actor=alice)
+    GigAssignment.objects.filter(pk=cancelled.pk).update(status=AssignmentStatus.CANCELLED)
+
+    (row,) = market_board(market=market).own
+    assert row.left == 2
+
+
 def test_nearby_gigs_of_other_sites_within_5_km(frozen_clock, market, nursing_market, make_gig):
     near = make_gig(nursing_market, TODAY, title="陪护（日结）", lat=market.lat + 0.02, lng=market.lng)  # ~2.2 km
     far = make_gig(nursing_market, TODAY, title="护工（日结）", lat=market.lat + 0.2, lng=market.lng)  # ~22 km
+    # In the search box's corner but 5.5 km away: outside the circle.
+    corner = make_gig(nursing_market, TODAY, title="保洁（日结）", lat=market.lat + 0.035, lng=market.lng + 0.04)
 
     board = market_board(market=market)
 
     assert [(r.id, r.km) for r in board.nearby] == [(near.pk, 2.2)]
-    assert far.pk not in [r.id for r in board.nearby]
+    assert {far.pk, corner.pk}.isdisjoint(r.id for r in board.nearby)
 
 
 def test_board_page_shows_wage_place_start_and_left(frozen_clock, client, market, make_gig):

@@ -124,6 +124,9 @@ class DayGigAdmin(ScopedAdminMixin, admin.ModelAdmin):
     actions = ("cancel",)
     inlines = [AssignmentInline]
 
+    def get_inlines(self, request: HttpRequest, obj: Any = None) -> Any:
+        return self.inlines if obj is not None else []
+
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         if obj is None:
             return []

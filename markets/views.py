@@ -29,7 +29,8 @@ from .models import GigMarket
 from .selectors import GigRow, market_board, market_day_figures, market_get, market_list
 from .services import market_check_in
 
-# The big screen: rows per page, seconds a page stays (no-JS rotation), seconds between data polls.
+# The big screen: rows per page, seconds a page stays, seconds between data polls (settings
+# MARKETS_SCREEN_PAGE_SECONDS / MARKETS_SCREEN_POLL_SECONDS change the two times).
 SCREEN_PAGE_SIZE = 6
 SCREEN_PAGE_SECONDS = 15
 SCREEN_POLL_SECONDS = 30
@@ -105,8 +106,8 @@ def market_screen_view(request: HttpRequest, pk: int) -> HttpResponse:
         "page_count": len(pages),
         "next_page": page % len(pages) + 1,
         "figures": figures,
-        "page_seconds": SCREEN_PAGE_SECONDS,
-        "poll_seconds": SCREEN_POLL_SECONDS,
+        "page_seconds": int(getattr(settings, "MARKETS_SCREEN_PAGE_SECONDS", SCREEN_PAGE_SECONDS)),
+        "poll_seconds": int(getattr(settings, "MARKETS_SCREEN_POLL_SECONDS", SCREEN_POLL_SECONDS)),
         "reload_seconds": SCREEN_RELOAD_SECONDS,
         "updated": timezone.localtime(),
     }

@@ -134,3 +134,13 @@ def test_board_query_count_does_not_grow_with_gigs(
     PostingFactory(service_point=market)  # a posting without a day gig is not on the board
     with django_assert_max_num_queries(8):
         client.get(reverse("markets:gigmarket-today", args=[market.pk]))
+
+
+def test_board_and_check_in_in_english(frozen_clock, client, market, make_gig, settings):
+    make_gig(market, TODAY, wage="200")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    board = client.get(reverse("markets:gigmarket-today", args=[market.pk]))
+    assertContains(board, '<p class="wage">Day wage 200 yuan/day</p>', html=True)
+    assertContains(board, '<h2 id="own-h">Gigs at this market</h2>', html=True)
+    checkin = client.get(reverse("markets:gigmarket-checkin", args=[market.pk]))
+    assertContains(checkin, "Checking in takes two steps: log in, then choose what you have come for.")

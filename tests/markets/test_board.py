@@ -144,3 +144,11 @@ def test_board_and_check_in_in_english(frozen_clock, client, market, make_gig, s
     assertContains(board, '<h2 id="own-h">Gigs at this market</h2>', html=True)
     checkin = client.get(reverse("markets:gigmarket-checkin", args=[market.pk]))
     assertContains(checkin, "Checking in takes two steps: log in, then choose what you have come for.")
+
+
+def test_market_page_leads_to_todays_gigs_and_check_in(client, market):
+    response = client.get(reverse("markets:gigmarket-detail", args=[market.pk]))
+    today = reverse("markets:gigmarket-today", args=[market.pk])
+    assertContains(response, f'<a class="btn btn-primary" href="{today}">今日零工</a>', html=True)
+    checkin = reverse("markets:gigmarket-checkin", args=[market.pk])
+    assertContains(response, f'<a class="btn" href="{checkin}">到市场签到</a>', html=True)

@@ -9,7 +9,7 @@ DEMO_POSTINGS ?= 2000
 DEMO_SEEKERS ?= 1500
 
 .DEFAULT_GOAL := help
-.PHONY: help run test test-clock e2e lint typecheck fix lock bench-engine bench-pages bench-matching clean
+.PHONY: help run test test-clock e2e lint typecheck fix lock bench-engine bench-pages bench-matching bench-dashboard clean
 
 help: ## List the commands
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -67,6 +67,9 @@ bench-pages: $(VENV)/.installed ## Benchmark the job list pages (needs DATABASE_
 
 bench-matching: $(VENV)/.installed ## Benchmark the matching on the database (needs DATABASE_URL and REDIS_URL)
 	OPENBLAS_NUM_THREADS=1 $(PY) bench/bench_matching.py
+
+bench-dashboard: $(VENV)/.installed ## Benchmark the dashboard against the job list (needs DATABASE_URL with full demo data)
+	$(PY) bench/bench_dashboard.py
 
 # Extra pytest arguments for the browser tests, e.g. `make e2e E2E_ARGS="-k smoke -x"`.
 E2E_ARGS ?=

@@ -16,3 +16,12 @@ class SignupStatus(models.TextChoices):
     SIGNED_UP = "signed_up", _("已报名")
     CHECKED_IN = "checked_in", _("已签到")
     CANCELLED = "cancelled", _("已取消")
+
+
+class InvitationStatus(models.TextChoices):
+    INVITED = "invited", _("已邀请")
+    YES = "yes", _("答应参加")
+    NO = "no", _("不参加")
+    # Attendance needs no answer first: many come without replying.
+    ATTENDED = "attended", _("已到场")
+    HIRED = "hired", _("已找到工作")

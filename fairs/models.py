@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import uuid
+import secrets
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
 from xiangtan_jobs.common.models import TimeStampedModel, choices_constraint
 from xiangtan_jobs.common.validators import validate_latitude, validate_longitude
 
-from .enums import FairStatus, SignupStatus
+from .enums import FairStatus, InvitationStatus, SignupStatus
 
 
 class JobFair(TimeStampedModel):
@@ -65,6 +66,16 @@ class FairSession(models.Model):
     ends_at = models.TimeField("结束时间", null=True, blank=True)
     capacity = models.PositiveIntegerField("可报名人数", default=0, help_text="0 表示不限")
     note = models.CharField("说明", max_length=100, blank=True)
+    # The day as a recruitment event held at the organising site (docs/kpis.md: events count
+    # only as core.SiteEvent); empty for the bureau's own fairs, which belong to no site.
+    site_event = models.OneToOneField(
+        "core.SiteEvent",
+        verbose_name="服务点活动记录",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="fair_session",
+    )
 
     class Meta:
         verbose_name = "招聘会场次"
@@ -102,14 +113,51 @@ class Exhibitor(TimeStampedModel):
         return f"{self.fair}: {self.employer}"
 
 
+# Ticket codes: 12 characters of Crockford's base32 (no I, L, O, U: nothing to misread when typed
+# at the door) = 60 random bits; the QR code holds only this code.
+TICKET_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+TICKET_LENGTH = 12
+
+
+def ticket_code_new() -> str:
+    """A fresh random ticket code (secrets: unguessable)."""
+    return "".join(secrets.choice(TICKET_ALPHABET) for _ in range(TICKET_LENGTH))
+
+
+def ticket_code_normalise(text: str) -> str:
+    """What a person typed or a scanner read, as a stored code: spaces and dashes dropped, upper
+    case, and the letters people confuse with digits read as those digits (Crockford)."""
+    cleaned = "".join(ch for ch in text.upper() if ch.isalnum())
+    return cleaned.translate(str.maketrans("OIL", "011"))
+
+
 class FairSignup(TimeStampedModel):
     """A seeker's sign-up for a fair session, with the QR ticket code checked at the door."""
 
     session = models.ForeignKey(FairSession, on_delete=models.CASCADE, related_name="signups")
     seeker = models.ForeignKey("core.SeekerRegistration", on_delete=models.CASCADE, related_name="fair_signups")
-    ticket = models.UUIDField("入场码", default=uuid.uuid4, unique=True, editable=False)
+    code = models.CharField("入场码", max_length=16, unique=True, default=ticket_code_new, editable=False)
     status = models.CharField("状态", max_length=16, choices=SignupStatus.choices, default=SignupStatus.SIGNED_UP)
+    cancelled_at = models.DateTimeField("取消时间", null=True, blank=True)
     checked_in_at = models.DateTimeField("签到时间", null=True, blank=True)
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="签到人员",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # The person-time this check-in counts as (docs/kpis.md: `served` counts core.ServiceRecords);
+    # empty for the bureau's own fairs (no site), which count in `fair_checkins` only.
+    service_record = models.OneToOneField(
+        "core.ServiceRecord",
+        verbose_name="服务记录",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="fair_signup",
+    )
 
     class Meta:
         verbose_name = "招聘会报名"
@@ -121,6 +169,67 @@ class FairSignup(TimeStampedModel):
                 condition=~Q(status="checked_in") | Q(checked_in_at__isnull=False), name="fairsignup_checkin_has_time"
             ),
         ]
+        indexes = [models.Index(fields=["session", "status"], name="fairsignup_session_status")]
+
+    @property
+    def code_display(self) -> str:
+        """The code in groups of four, as printed on the ticket: 「7K3M-Q9RT-X2PA」."""
+        return "-".join(self.code[i : i + 4] for i in range(0, len(self.code), 4))
 
     def __str__(self) -> str:
         return f"{self.session}: {self.seeker_id}"
+
+
+class FairInvitation(TimeStampedModel):
+    """A seeker invited to a fair because their recommendations include its posts (NAV's
+    recruitment events do the same); its status moves invited → yes/no → attended → hired, each
+    step reversible and logged."""
+
+    fair = models.ForeignKey(JobFair, on_delete=models.CASCADE, related_name="invitations")
+    seeker = models.ForeignKey("core.SeekerRegistration", on_delete=models.CASCADE, related_name="fair_invitations")
+    status = models.CharField("状态", max_length=16, choices=InvitationStatus.choices, default=InvitationStatus.INVITED)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="邀请人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "招聘会邀请"
+        verbose_name_plural = "招聘会邀请"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["fair", "seeker"], name="fairinvitation_once_per_fair"),
+            choices_constraint("status", InvitationStatus, "fairinvitation_status_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.fair}: {self.seeker_id}"
+
+
+class FairInvitationEvent(models.Model):
+    """One change of an invitation's status: the log that makes every step reversible and visible."""
+
+    invitation = models.ForeignKey(FairInvitation, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField("原状态", max_length=16, choices=InvitationStatus.choices, blank=True)
+    to_status = models.CharField("新状态", max_length=16, choices=InvitationStatus.choices)
+    at = models.DateTimeField("时间")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "邀请状态记录"
+        verbose_name_plural = "邀请状态记录"
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '-'} → {self.to_status}"

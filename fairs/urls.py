@@ -1,4 +1,4 @@
-"""Public URLs of the job fairs."""
+"""URLs of the job fairs (keep them stable: other services link to them)."""
 
 from __future__ import annotations
 
@@ -10,4 +10,10 @@ app_name = "fairs"
 urlpatterns = [
     path("", views.fair_list_view, name="jobfair-list"),
     path("<int:pk>/", views.fair_detail_view, name="jobfair-detail"),
+    path("<int:pk>/signup/", views.signup_view, name="signup"),
+    path("<int:pk>/checkin/", views.checkin_view, name="checkin"),
+    path("<int:pk>/checkin/walk-in/", views.walk_in_view, name="walk-in"),
+    path("tickets/<int:pk>/", views.ticket_view, name="ticket"),
+    path("tickets/<int:pk>/cancel/", views.ticket_cancel_view, name="ticket-cancel"),
+    path("invitations/<int:pk>/answer/", views.invitation_answer_view, name="invitation-answer"),
 ]

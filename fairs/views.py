@@ -1,20 +1,280 @@
-"""Public pages of the job fairs: upcoming and past fairs (sign-up comes later)."""
+"""Pages of the job fairs: the public list and fair page (exhibitors and their posts), the seeker's
+sign-up, ticket and cancel, and the staff's check-in at the door."""
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.utils.translation import gettext as _
+from typing import Any
 
-from .selectors import fair_get, fair_past, fair_upcoming
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from xiangtan_jobs.common.parsing import parse_id
+from xiangtan_jobs.core.models import User
+from xiangtan_jobs.core.presenters import wage_text
+from xiangtan_jobs.core.selectors import seeker_current
+
+from .enums import InvitationStatus
+from .forms import CheckInForm, ExhibitorSearchForm, WalkInForm
+from .models import JobFair
+from .presenters import ticket_qr_svg
+from .selectors import (
+    fair_exhibitors,
+    fair_get,
+    fair_past,
+    fair_picks,
+    fair_skill_choices,
+    fair_staff_may_check_in,
+    fair_upcoming,
+    fairs_by_series,
+    invitation_for_seeker,
+    seeker_fair_signups,
+    seeker_invitation,
+    session_checkin_counts,
+    session_places,
+    session_today,
+    signup_for_seeker,
+)
+from .services import (
+    CheckInOutcome,
+    WalkInInput,
+    fair_walk_in,
+    invitation_set_status,
+    signup_cancel,
+    signup_check_in,
+    signup_create,
+)
+
+
+def _errors(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
 
 
 def fair_list_view(request: HttpRequest) -> HttpResponse:
-    return render(request, "fairs/jobfair_list.html", {"upcoming": fair_upcoming(), "past": fair_past()})
+    return render(
+        request,
+        "fairs/jobfair_list.html",
+        {"upcoming": fairs_by_series(fair_upcoming()), "past": fairs_by_series(fair_past())},
+    )
 
 
-def fair_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+def _fair_or_404(pk: int) -> JobFair:
     fair = fair_get(pk=pk)
     if fair is None:
         raise Http404(_("没有找到这场招聘会"))
-    return render(request, "fairs/jobfair_detail.html", {"fair": fair})
+    return fair
+
+
+def fair_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    fair = _fair_or_404(pk)
+    form = ExhibitorSearchForm(request.GET or None)
+    q = work_type = ""
+    if form.is_valid():
+        q, work_type = form.cleaned_data["q"].strip(), form.cleaned_data["work_type"]
+    exhibitors = fair_exhibitors(fair=fair, skill=q, work_type=work_type)
+    today = timezone.localdate()
+    seeker = seeker_current(user=request.user)
+    mine = {s.session_id: s for s in seeker_fair_signups(seeker=seeker, fair=fair)}
+    upcoming_mine = [s for s in mine.values() if s.session.date >= today]
+    places = [
+        {"p": p, "mine": mine.get(p.session.pk), "past": p.session.date < today}
+        for p in session_places(sessions=fair.sessions.all())
+    ]
+    context: dict[str, Any] = {
+        "fair": fair,
+        "places": places,
+        "form": form,
+        "filtered": bool(q or work_type),
+        "exhibitors": [
+            {
+                "exhibitor": e,
+                "postings": [
+                    {"posting": p, "wage": wage_text(p.wage_min, p.wage_max, p.wage_unit)}
+                    for p in e.shown_postings  # type: ignore[attr-defined]
+                ],
+            }
+            for e in exhibitors
+        ],
+        "open": fair.status == "published",
+        # Before the day: the posts of this fair that suit a seeker who signed up, by the engine.
+        "picks": fair_picks(fair=fair, seeker=seeker) if seeker is not None and upcoming_mine else [],
+        "signed_up": bool(upcoming_mine),
+        "invitation": seeker_invitation(seeker=seeker, fair=fair),
+    }
+    return render(request, "fairs/jobfair_detail.html", context)
+
+
+@require_POST
+def signup_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Sign up for one day of the fair (the session chosen in the form)."""
+    fair = _fair_or_404(pk)
+    back = reverse("fairs:jobfair-detail", args=[fair.pk])
+    if not request.user.is_authenticated:
+        return redirect_to_login(back)
+    seeker = seeker_current(user=request.user)
+    if seeker is None:
+        messages.info(request, _("报名前请先做求职登记，只要几分钟。"))
+        return HttpResponseRedirect(reverse("portal:register"))
+    session_id = parse_id(request.POST.get("session"))
+    session = fair.sessions.filter(pk=session_id).first() if session_id else None
+    if session is None:
+        messages.error(request, _("请选择要报名的日期。"))
+        return HttpResponseRedirect(back)
+    user: User = request.user
+    try:
+        signup = signup_create(session=session, seeker=seeker, actor=user)
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+        return HttpResponseRedirect(back)
+    messages.success(
+        request, _("报名成功：%(date)s。入场时出示下面的入场码。") % {"date": session.date.strftime("%Y-%m-%d")}
+    )
+    return HttpResponseRedirect(reverse("fairs:ticket", args=[signup.pk]))
+
+
+@login_required
+def ticket_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The seeker's own ticket: QR code, code in words, day, venue; printable."""
+    signup = signup_for_seeker(pk=pk, user=request.user)
+    if signup is None:
+        raise Http404(_("没有找到这张入场券"))
+    context = {
+        "signup": signup,
+        "fair": signup.session.fair,
+        "qr": ticket_qr_svg(signup.code),
+        "cancellable": signup.status == "signed_up" and signup.session.date >= timezone.localdate(),
+    }
+    return render(request, "fairs/fairsignup_detail.html", context)
+
+
+@login_required
+@require_POST
+def ticket_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
+    signup = signup_for_seeker(pk=pk, user=request.user)
+    if signup is None:
+        raise Http404(_("没有找到这张入场券"))
+    user: User = request.user  # type: ignore[assignment]
+    try:
+        signup_cancel(signup=signup, actor=user)
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+        return HttpResponseRedirect(reverse("fairs:ticket", args=[signup.pk]))
+    messages.success(request, _("已取消报名，名额留给别人。想去的话可以再报名。"))
+    return HttpResponseRedirect(reverse("fairs:jobfair-detail", args=[signup.session.fair_id]))
+
+
+@login_required
+@require_POST
+def invitation_answer_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The invited seeker answers: 参加 (yes) or 不参加 (no); either can be changed later."""
+    invitation = invitation_for_seeker(pk=pk, user=request.user)
+    if invitation is None:
+        raise Http404(_("没有找到这个邀请"))
+    answer = request.POST.get("answer", "")
+    back = HttpResponseRedirect(reverse("fairs:jobfair-detail", args=[invitation.fair_id]))
+    if answer not in (InvitationStatus.YES, InvitationStatus.NO):
+        messages.error(request, _("请选择「参加」或「不参加」。"))
+        return back
+    user: User = request.user  # type: ignore[assignment]
+    try:
+        invitation_set_status(invitation=invitation, status=answer, actor=user)
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+        return back
+    if answer == InvitationStatus.YES:
+        messages.success(request, _("谢谢答复！记得在下面选一天报名，凭入场码入场。"))
+    else:
+        messages.success(request, _("已收到您的答复。改主意了随时可以再点「参加」。"))
+    return back
+
+
+CHECKIN_WORDS = {
+    CheckInOutcome.OK: gettext_lazy("签到成功"),
+    CheckInOutcome.ALREADY: gettext_lazy("这张入场码已经签到过了"),
+    CheckInOutcome.WRONG_DAY: gettext_lazy("这张入场码不是今天的"),
+    CheckInOutcome.OTHER_FAIR: gettext_lazy("这张入场码不是本场招聘会的"),
+    CheckInOutcome.CANCELLED: gettext_lazy("这张入场码的报名已取消"),
+    CheckInOutcome.UNKNOWN: gettext_lazy("没有这个入场码"),
+    CheckInOutcome.NOT_TODAY: gettext_lazy("今天不是这场招聘会的举办日，不能签到"),
+}
+
+
+def _door_fair(request: HttpRequest, pk: int) -> JobFair | HttpResponse:
+    fair = _fair_or_404(pk)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not fair_staff_may_check_in(fair=fair, request=request):
+        raise PermissionDenied(_("只有承办这场招聘会的工作人员可以签到"))
+    return fair
+
+
+def _door_page(
+    request: HttpRequest, fair: JobFair, *, form: CheckInForm, walk_in: WalkInForm, result: Any, created: bool = False
+) -> HttpResponse:
+    session = session_today(fair=fair)
+    context = {
+        "fair": fair,
+        "session": session,
+        "form": form,
+        "walk_in": walk_in,
+        "result": result,
+        "result_words": CHECKIN_WORDS[result.outcome] if result else "",
+        "registered": created,
+        "counts": session_checkin_counts(session=session) if session else None,
+    }
+    return render(request, "fairs/fairsignup_checkin.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def checkin_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Fair staff at the door, on a phone: type or paste a ticket code (a scanner's result), once."""
+    fair = _door_fair(request, pk)
+    if isinstance(fair, HttpResponse):
+        return fair
+    result = None
+    form = CheckInForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user: User = request.user  # type: ignore[assignment]
+        result = signup_check_in(fair=fair, code=form.cleaned_data["code"], actor=user)
+        form = CheckInForm()  # an empty box for the next person in the queue
+    walk_in = WalkInForm(skill_choices=fair_skill_choices(fair=fair))
+    return _door_page(request, fair, form=form, walk_in=walk_in, result=result)
+
+
+@require_POST
+def walk_in_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """A seeker without a ticket: found by phone or registered at the door, then checked in."""
+    fair = _door_fair(request, pk)
+    if isinstance(fair, HttpResponse):
+        return fair
+    walk_in = WalkInForm(request.POST, skill_choices=fair_skill_choices(fair=fair))
+    result, created = None, False
+    if walk_in.is_valid():
+        d = walk_in.cleaned_data
+        data = WalkInInput(
+            name=d["name"],
+            phone=d["phone"],
+            birth_year=d["birth_year"],
+            skill_ids=tuple(int(x) for x in d["skills"]),
+            paper_consent=d["consent"],
+        )
+        user: User = request.user  # type: ignore[assignment]
+        try:
+            result, created = fair_walk_in(fair=fair, data=data, actor=user)
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.error_dict.items():
+                    walk_in.add_error(field if field in walk_in.fields else None, errors)
+            else:
+                walk_in.add_error(None, exc)
+        else:
+            walk_in = WalkInForm(skill_choices=fair_skill_choices(fair=fair))
+    return _door_page(request, fair, form=CheckInForm(), walk_in=walk_in, result=result, created=created)

@@ -12,5 +12,6 @@ urlpatterns: list[object] = [
     path("", include("xiangtan_jobs.portal.api.urls")),
     path("", include("fairs.api.urls")),
     path("", include("matching.api.urls")),
+    path("", include("xiangtan_jobs.dashboard.api.urls")),
     re_path(r"^.*$", api_not_found),
 ]

@@ -11,12 +11,22 @@ from fairs.api.serializers import FairDetailSerializer, FairSerializer
 from fairs.enums import FairStatus
 from fairs.filters import FairFilter
 from fairs.models import Exhibitor, JobFair
+from xiangtan_jobs.core.api import examples as ex
+from xiangtan_jobs.core.api.examples import response_example
 from xiangtan_jobs.core.models import JobPosting
 
 
 @extend_schema_view(
-    list=extend_schema(summary="招聘会列表", description="已发布和已取消的招聘会，带每天的场次；按开始日期从近到远。"),
-    retrieve=extend_schema(summary="一场招聘会", description="带场次和参会单位（展位号、带来的岗位）。"),
+    list=extend_schema(
+        examples=[response_example(ex.FAIR)],
+        summary="招聘会列表",
+        description="已发布和已取消的招聘会，带每天的场次；按开始日期从近到远。",
+    ),
+    retrieve=extend_schema(
+        examples=[response_example(ex.FAIR_DETAIL)],
+        summary="一场招聘会",
+        description="带场次和参会单位（展位号、带来的岗位）。",
+    ),
 )
 class FairViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [AllowAny]

@@ -17,7 +17,9 @@ from matching.models import Match
 from matching.services import match_set_status
 from xiangtan_jobs.common.api import IdFilter
 from xiangtan_jobs.core.admin_scope import scoped_queryset
+from xiangtan_jobs.core.api import examples as ex
 from xiangtan_jobs.core.api.authentication import IsStaffActor
+from xiangtan_jobs.core.api.examples import response_example
 from xiangtan_jobs.core.auth import acting_user
 
 
@@ -31,8 +33,16 @@ class SiteMatchFilter(django_filters.FilterSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="本服务点岗位的人岗匹配", description="求职者姓名、手机号已打码。"),
-    retrieve=extend_schema(summary="一条人岗匹配"),
+    list=extend_schema(
+        examples=[response_example(ex.MATCH)],
+        summary="本服务点岗位的人岗匹配",
+        description="求职者姓名、手机号已打码。",
+    ),
+    retrieve=extend_schema(
+        examples=[response_example(ex.MATCH)],
+        summary="一条人岗匹配",
+        description="匹配分、推荐理由和当前状态（求职者已打码）。",
+    ),
 )
 class SiteMatchViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = SiteMatchSerializer

@@ -27,6 +27,7 @@ from .ranking import (
     rank_topk,
     recommend,
 )
+from .reach import DEFAULT_REACH, ReachParams, ReachResult, rank_reaching, reach_allocate
 from .results import CapacityResult, PairTable
 from .skills import SkillTable
 from .types import (
@@ -44,6 +45,7 @@ from .types import (
 
 __all__ = [
     "DEFAULT_PARAMS",
+    "DEFAULT_REACH",
     "DEFAULT_WEIGHTS",
     "CapacityResult",
     "Explanation",
@@ -56,6 +58,8 @@ __all__ = [
     "PostingIn",
     "PostingIndex",
     "Rankings",
+    "ReachParams",
+    "ReachResult",
     "ScoredPair",
     "SeekerIn",
     "SeekerIndex",
@@ -72,7 +76,9 @@ __all__ = [
     "rank_deferred_acceptance",
     "rank_for_posting",
     "rank_for_seeker",
+    "rank_reaching",
     "rank_topk",
+    "reach_allocate",
     "recommend",
     "summarize",
     "update_for_posting",

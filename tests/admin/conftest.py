@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from fairs.models import Exhibitor, FairSession, FairSignup, JobFair
+from fairs.models import Exhibitor, FairInvitation, FairSession, FairSignup, JobFair
 from matching.models import Match
 from tests.factories import EmployerFactory, PostingFactory, SeekerFactory, street
 from xiangtan_jobs.core.enums import MembershipRole, PostingStatus, ServiceKind, UserRole
@@ -78,6 +78,7 @@ def site_a(yuhu, alice):
     session = FairSession.objects.create(fair=fair, date=timezone.localdate())
     exhibitor = Exhibitor.objects.create(fair=fair, employer=employer, booth="A1")
     signup = FairSignup.objects.create(session=session, seeker=seeker)
+    invitation = FairInvitation.objects.create(fair=fair, seeker=seeker)
     access = AccessLog.objects.create(user=alice, seeker=seeker, action="view_phone")
     inbox = InboxMessage.objects.create(user=alice, title="测试消息")
     return {
@@ -92,6 +93,7 @@ def site_a(yuhu, alice):
         "session": session,
         "exhibitor": exhibitor,
         "signup": signup,
+        "invitation": invitation,
         "access": access,
         "inbox": inbox,
         "membership": OperatorMembership.objects.get(user=alice),

@@ -49,14 +49,17 @@ CASES = [
     case("core_servicerecord", "record", "abc", "ac", "a", "ab", "a", "note"),
     case("core_siteevent", "event", "abc", "ac", "a", "ab", "a", "title"),
     case("matching_match", "match", "abc", "ac", "a", "", ""),
+    # API tokens: each site's operator issues and revokes its own, the bureau any; never deleted.
+    case("core_apitoken", "token", "abc", "ac", "ac", "abc", ""),
     # Service points: operators see their own, nobody but superusers changes them.
     case("core_servicepoint", "site", "abc", "ac"),
     case("markets_gigmarket", "site", "abc", "ac"),
     case("stations_youthstation", "station", "abc", "c"),
     case("fairs_jobfair", "fair", "abc", "ac"),
     case("fairs_fairsession", "session", "abc", "ac"),
-    case("fairs_exhibitor", "exhibitor", "abc", "ac"),
+    case("fairs_exhibitor", "exhibitor", "abc", "ac", "a", "ab", "", "booth"),
     case("fairs_fairsignup", "signup", "abc", "ac"),
+    case("fairs_fairinvitation", "invitation", "abc", "ac"),
     # Reference data: every staff role may look (forms pick from it), only superusers change it.
     case("core_area", "area", "abc", "abc"),
     case("core_skill", "skill", "abc", "abc"),
@@ -96,6 +99,13 @@ def _object(key: str, site_a: dict[str, Any], users: dict[str, Any]) -> Any:
         return Group.objects.create(name="测试组")
     if key == "user":
         return users["alice"]
+    if key == "token":
+        from xiangtan_jobs.core.models import ApiToken
+        from xiangtan_jobs.core.services import api_token_issue
+
+        token = ApiToken(name="雨湖小程序", service_point=site_a["draft"].service_point)
+        api_token_issue(token=token, actor=users["alice"])
+        return token
     return site_a[key]
 
 

@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from tests.clock import TODAY
 from xiangtan_jobs.core.enums import ServiceKind
@@ -95,6 +96,18 @@ def test_report_excel_and_print(client, world, scheme, charlie):
     assert values["服务人次"] == 6 and values["得分"] == 76.0 and values["考核方案版本"] == "2025-1"
     ranked = client.get(reverse("dashboard:assessment"), {"month": f"{MONTH:%Y-%m}"})
     assert ranked.status_code == 200
+
+
+def test_report_pdf_carries_the_same_figures_as_the_excel(client, world, scheme, charlie):
+    client.force_login(charlie)
+    url = reverse("dashboard:report", args=[world.yuhu.pk])
+    pdf = client.get(url, {"month": f"{MONTH:%Y-%m}", "format": "pdf"})
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    cells = text.splitlines()  # one table cell per line, label then value
+    after = {cells[i]: cells[i + 1] for i in range(len(cells) - 1)}
+    assert cells[0] == "雨湖零工市场 · 2026-11 运营考核报告" and "考核方案版本：2025-1" in cells
+    assert after["服务人次"] == "6" and after["得分"] == "76" and after["排名"] == "1 / 2"
 
 
 def test_operator_sees_only_own_report(client, world, scheme, alice):

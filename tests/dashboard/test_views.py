@@ -131,6 +131,6 @@ def test_dashboard_query_count(client, world, charlie, django_assert_num_queries
     rollup_refresh(day_from=TODAY.replace(month=1, day=1), day_to=TODAY.replace(day=TODAY.day - 1))
     client.force_login(charlie)
     reference_data()
-    client.get("/dashboard/")  # warms the session, the live increment and the skill cache
-    with django_assert_num_queries(26):
+    client.get("/dashboard/")  # warms the session, the live increment, the stock counts and the skill cache
+    with django_assert_num_queries(10):
         assert client.get("/dashboard/").status_code == 200

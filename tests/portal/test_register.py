@@ -125,8 +125,8 @@ def test_cannot_skip_screens(client, ref):
     assert response["Location"] == "/register/account/"
 
 
-def test_one_registration_per_person(client, ref):
-    SeekerFactory(phone="13800138111")
+def test_one_registration_per_person(client, ref, django_user_model):
+    SeekerFactory(phone="13800138111", user=django_user_model.objects.create_user("13800138111"))
     response = post(client, "account", good("account"))
     assert response.status_code == 200
     assert "这个手机号已经登记过了" in response.content.decode()

@@ -73,6 +73,10 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         return response
     if isinstance(exc, exceptions.ValidationError):
         response.data = {"detail": _("请求参数有误。"), "code": "invalid", "errors": _field_errors(exc.detail)}
+    elif isinstance(exc, exceptions.ParseError):
+        # DRF's own text names the JSON decoder's complaint, in English whatever the language.
+        message = _("请求体无法解析：请发送有效的 JSON。")
+        response.data = {"detail": message, "code": "parse_error", "errors": {"non_field_errors": [message]}}
     else:
         detail = exc.detail
         codes = exc.get_codes()
@@ -140,7 +144,7 @@ class IdCursorPagination(pagination.CursorPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
-    invalid_cursor_message = "无效的分页游标。"
+    invalid_cursor_message = _lazy("无效的分页游标。")  # type: ignore[assignment]  # lazy: the request's language
 
     def get_page_size(self, request: Request) -> int:
         raw = request.query_params.get(self.page_size_query_param)

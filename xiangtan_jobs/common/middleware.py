@@ -6,10 +6,11 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.http.response import HttpResponseBase
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 
 class ChineseFirstLocaleMiddleware(LocaleMiddleware):
@@ -45,6 +46,11 @@ class RefuseNulBytesMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if "\x00" in request.path or _has_nul(request.GET) or (request.method == "POST" and _has_nul(request.POST)):
+            if request.path.startswith("/api/"):
+                # The API's one error format (xiangtan_jobs.common.api), not a plain-text page.
+                message = _("请求里有无效字符。")
+                errors = {"non_field_errors": [message]}
+                return JsonResponse({"detail": message, "code": "invalid", "errors": errors}, status=400)
             return HttpResponseBadRequest(
                 "请求里有无效字符 (invalid character in the request)", content_type="text/plain; charset=utf-8"
             )

@@ -45,6 +45,7 @@ from xiangtan_jobs.core.admin_scope import (
     reviewer_site_ids,
     staff_role,
 )
+from xiangtan_jobs.core.api.admin import ApiTokenAdmin  # noqa: F401  (registered beside the API)
 from xiangtan_jobs.core.auth import acting_user
 from xiangtan_jobs.core.enums import KeyGroup, PostingStatus, SeekerStatus, Shift, WorkType
 from xiangtan_jobs.core.resources import PostingResource, SeekerExportResource, SeekerImportResource
@@ -288,14 +289,30 @@ class JobPostingForm(forms.ModelForm):
     class Meta:
         model = JobPosting
         fields = "__all__"  # noqa: DJ007 -- the admin picks the fields (its exclude and read-only lists)
+        help_texts = {"lat": "留空取所在街道/乡镇的中心", "lng": "留空取所在街道/乡镇的中心"}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Nobody at a counter types degrees: an empty place is the street's or town's centre.
+        for name in ("lat", "lng"):
+            if name in self.fields:
+                self.fields[name].required = False
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        area = data.get("area")
+        if area is not None:
+            if data.get("lat") is None:
+                data["lat"] = area.lat
+            if data.get("lng") is None:
+                data["lng"] = area.lng
+        return data
 
 
 @admin.register(JobPosting)
 class JobPostingAdmin(ScopedAdminMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
     form = JobPostingForm
-
-    class Media:
-        css = {"all": ["css/admin.css"]}
 
     list_display = (
         "title",

@@ -21,6 +21,7 @@ from django.db.models import (
     CharField,
     Count,
     DateTimeField,
+    Exists,
     ExpressionWrapper,
     F,
     Min,
@@ -34,6 +35,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, Concat, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fairs.enums import FairStatus, SignupStatus
 from fairs.models import FairSignup
@@ -116,6 +118,20 @@ def answer_hours() -> int:
 
 def _match_history() -> Any:
     return Match.history.model
+
+
+def _history_in(statuses: Iterable[str]) -> Callable[[QuerySet[Any], dt.datetime, dt.datetime], QuerySet[Any]]:
+    """Matches with a history row of these statuses in [lo, hi): the first such row can only be
+    in the period if some such row is."""
+    wanted = list(statuses)
+
+    def window(qs: QuerySet[Any], lo: dt.datetime, hi: dt.datetime) -> QuerySet[Any]:
+        rows = _match_history().objects.filter(
+            id=OuterRef("pk"), status__in=wanted, history_date__gte=lo, history_date__lt=hi
+        )
+        return qs.filter(Exists(rows))
+
+    return window
 
 
 def _first_history(statuses: Iterable[str], *, after: Any = None) -> Subquery:
@@ -233,26 +249,63 @@ class KpiSpec:
     group_path: str | None = None
     # A stock (counted at the period's end) rather than a flow over the period.
     stock: bool = False
+    # A cheap condition every row dated in [lo, hi) meets, applied before the exact date: a date
+    # from a correlated subquery (the first history row) would otherwise be computed for every
+    # match in the table (894,260 in the full demo data: 0.5 s a query, dozens a cold page).
+    window: Callable[[QuerySet[Any], dt.datetime, dt.datetime], QuerySet[Any]] | None = None
 
 
 KPIS: dict[str, KpiSpec] = {
     spec.code: spec
     for spec in [
-        KpiSpec("postings", _("发布岗位"), _("个"), _postings, Count("id")),
-        KpiSpec("positions", _("招聘人数"), _("人"), _postings, Sum("headcount")),
-        KpiSpec("events", _("举办招聘活动"), _("场"), _events, Count("id")),
-        KpiSpec("served", _("服务人次"), _("人次"), _services, Count("_key", distinct=True), "seeker__tags"),
-        KpiSpec("intentions", _("达成就业意向"), _("人次"), _intentions, Count("id"), "seeker__tags"),
-        KpiSpec("hires", _("录用人数"), _("人"), _hires, Count("id"), "seeker__tags"),
-        KpiSpec("registered", _("新增求职登记"), _("人"), _registrations, Count("id"), "tags"),
-        KpiSpec("active", _("求职中人数"), _("人"), _active, Count("id"), "tags", stock=True),
-        KpiSpec("applications", _("收到申请"), _("份"), _applications, Count("id"), "seeker__tags"),
-        KpiSpec("answered", _("按时答复申请"), _("份"), _answered, Count("id"), "seeker__tags"),
-        KpiSpec("fair_checkins", _("招聘会入场"), _("人次"), _fair_checkins, Count("id"), "seeker__tags"),
+        KpiSpec("postings", _("发布岗位"), pgettext_lazy("unit", "个"), _postings, Count("id")),
+        KpiSpec("positions", _("招聘人数"), pgettext_lazy("unit", "人"), _postings, Sum("headcount")),
+        KpiSpec("events", _("举办招聘活动"), pgettext_lazy("unit", "场"), _events, Count("id")),
+        KpiSpec(
+            "served",
+            _("服务人次"),
+            pgettext_lazy("unit", "人次"),
+            _services,
+            Count("_key", distinct=True),
+            "seeker__tags",
+        ),
+        KpiSpec(
+            "intentions",
+            _("达成就业意向"),
+            pgettext_lazy("unit", "人次"),
+            _intentions,
+            Count("id"),
+            "seeker__tags",
+            window=_history_in(INTENTION_STATUSES),
+        ),
+        KpiSpec("hires", _("录用人数"), pgettext_lazy("unit", "人"), _hires, Count("id"), "seeker__tags"),
+        KpiSpec("registered", _("新增求职登记"), pgettext_lazy("unit", "人"), _registrations, Count("id"), "tags"),
+        KpiSpec("active", _("求职中人数"), pgettext_lazy("unit", "人"), _active, Count("id"), "tags", stock=True),
+        KpiSpec(
+            "applications",
+            _("收到申请"),
+            pgettext_lazy("unit", "份"),
+            _applications,
+            Count("id"),
+            "seeker__tags",
+            window=_history_in([MatchStatus.APPLIED]),
+        ),
+        KpiSpec(
+            "answered",
+            _("按时答复申请"),
+            pgettext_lazy("unit", "份"),
+            _answered,
+            Count("id"),
+            "seeker__tags",
+            window=_history_in([MatchStatus.APPLIED]),
+        ),
+        KpiSpec(
+            "fair_checkins", _("招聘会入场"), pgettext_lazy("unit", "人次"), _fair_checkins, Count("id"), "seeker__tags"
+        ),
         KpiSpec(
             "trained",
             _("培训人次"),
-            _("人次"),
+            pgettext_lazy("unit", "人次"),
             lambda demo: _services(demo, ServiceKind.TRAINING),
             Count("_key", distinct=True),
             "seeker__tags",
@@ -261,7 +314,7 @@ KPIS: dict[str, KpiSpec] = {
 }
 # The flows kept per day in the roll-up (the stock `active` is always counted live).
 ROLLUP_KPIS = tuple(code for code, spec in KPIS.items() if not spec.stock)
-# The cards in the order the bureau reads them (UX.md: the four headline figures first).
+# The cards in the order the bureau reads them (the four headline figures of the bureau's reports first).
 CARD_KPIS = (
     "postings",
     "events",
@@ -297,6 +350,8 @@ def kpi_breakdown(code: str, period: Period, scope: Scope = CITY) -> list[tuple[
     spec = KPIS[code]
     lo, hi = period.bounds()
     qs = _scoped(spec, scope)
+    if spec.window is not None and not spec.stock:
+        qs = spec.window(qs, lo, hi)
     if spec.stock:
         rows = qs.filter(_at__lt=hi).values("_site", "_district").annotate(v=spec.value).order_by()
         return [(period.end, r["_site"], r["_district"], int(r["v"] or 0)) for r in rows]
@@ -318,8 +373,11 @@ def kpi_value(code: str, period: Period, scope: Scope = CITY) -> int:
 def kpi_rows(code: str, period: Period, scope: Scope = CITY) -> QuerySet[Any]:
     """The rows behind a figure (for drill-down lists), newest first."""
     lo, hi = period.bounds()
-    qs = _scoped(KPIS[code], scope)
-    qs = qs.filter(_at__lt=hi) if KPIS[code].stock else qs.filter(_at__gte=lo, _at__lt=hi)
+    spec = KPIS[code]
+    qs = _scoped(spec, scope)
+    if spec.window is not None and not spec.stock:
+        qs = spec.window(qs, lo, hi)
+    qs = qs.filter(_at__lt=hi) if spec.stock else qs.filter(_at__gte=lo, _at__lt=hi)
     return qs.order_by("-_at")
 
 

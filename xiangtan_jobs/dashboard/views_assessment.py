@@ -21,6 +21,7 @@ from xiangtan_jobs.common.parsing import parse_id
 from xiangtan_jobs.core.auth import acting_user
 from xiangtan_jobs.core.models import ServicePoint
 from xiangtan_jobs.dashboard.assessment import ASSESSED, assessment_table
+from xiangtan_jobs.dashboard.pdf import report_pdf
 from xiangtan_jobs.dashboard.selectors import today
 from xiangtan_jobs.dashboard.services import assessment_adjust, assessment_close
 from xiangtan_jobs.dashboard.views import is_bureau, own_site_ids
@@ -95,7 +96,7 @@ def _xlsx(name: str, lines: list[list[Any]]) -> HttpResponse:
 
 
 def report_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """A site's monthly report: printable HTML (print CSS) or Excel, naming the scheme version."""
+    """A site's monthly report: printable HTML (print CSS), PDF or Excel, naming the scheme version."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     if not is_bureau(request.user) and pk not in own_site_ids(request.user):
@@ -108,21 +109,29 @@ def report_view(request: HttpRequest, pk: int) -> HttpResponse:
     lines: list[list[object]] = [
         [str(label), row.values.get(code, 0), str(row.adjusted.get(code, ""))] for code, label in ASSESSED.items()
     ]
+    status = _("已关账") if record and record.closed_at else _("未关账（实时数据）")
+    head: list[list[object]] = [
+        [_("服务点"), row.site_name],
+        [_("月份"), f"{month:%Y-%m}"],
+        [_("考核方案版本"), scheme.version if scheme else "—"],
+        [_("状态"), status],
+    ]
+    tail: list[list[object]] = [
+        [_("得分"), row.score],
+        [_("排名"), f"{row.rank} / {len(rows)}"],
+        [_("等级"), row.band or "—"],
+        [_("月补贴(元)"), float(row.subsidy)],
+    ]
+    header: list[object] = [_("指标"), _("数值"), _("其中调整")]
+    name = f"report-{pk}-{month:%Y-%m}"
     if request.GET.get("format") == "xlsx":
-        head: list[list[object]] = [
-            [_("服务点"), row.site_name],
-            [_("月份"), f"{month:%Y-%m}"],
-            [_("考核方案版本"), scheme.version if scheme else "—"],
-            [_("状态"), _("已关账") if record and record.closed_at else _("未关账（实时数据）")],
-            [_("指标"), _("数值"), _("其中调整")],
-        ]
-        tail: list[list[object]] = [
-            [_("得分"), row.score],
-            [_("排名"), row.rank],
-            [_("等级"), row.band],
-            [_("月补贴(元)"), float(row.subsidy)],
-        ]
-        return _xlsx(f"report-{pk}-{month:%Y-%m}", head + lines + tail)
+        return _xlsx(name, [*head, header, *lines, *tail])
+    if request.GET.get("format") == "pdf":
+        title = f"{row.site_name} · {month:%Y-%m} {_('运营考核报告')}"
+        table = [header, *([label, value, adj or "—"] for label, value, adj in lines), *([*t, ""] for t in tail)]
+        response = HttpResponse(report_pdf(title=title, head=head, table=table), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
+        return response
     context = {"month": month, "record": record, "scheme": scheme, "row": row, "lines": lines, "total": len(rows)}
     return render(request, "dashboard/report.html", context)
 

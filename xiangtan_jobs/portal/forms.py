@@ -95,6 +95,12 @@ class AccountForm(PortalForm):
     def clean_phone(self) -> str:
         phone = normalize_mobile(self.cleaned_data["phone"])
         validate_mobile(phone)
+        walk_in = SeekerRegistration.objects.current().by_phone(phone).filter(user__isnull=True).exists()
+        if walk_in and not get_user_model().objects.filter(username=phone).exists():
+            raise ValidationError(
+                _("这个手机号已经在服务点登记过了，不用再登记：请用「短信验证码登录」，填这个手机号就能登录"),
+                code="walk_in",
+            )
         if get_user_model().objects.filter(username=phone).exists() or (
             SeekerRegistration.objects.current().by_phone(phone).exists()
         ):
@@ -339,6 +345,49 @@ class ConsentForm(PortalForm):
         label=_("我已阅读并同意《个人信息保护告知书》"),
         error_messages={"required": _("需要同意个人信息保护告知书才能登记；不同意也可以到服务点现场咨询")},
     )
+
+
+class ConfirmOnlineForm(PortalForm):
+    """A seeker registered at a counter confirms the registration at their first login; a password is optional."""
+
+    consent = forms.BooleanField(
+        label=_("我核对过，登记信息没错，同意《个人信息保护告知书》"),
+        error_messages={"required": _("请勾选确认。信息不对的话，先点「修改登记信息」改好")},
+    )
+    password1 = forms.CharField(
+        label=_("设置密码（可以不设）"),
+        strip=False,
+        required=False,
+        max_length=128,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("不设也行，以后每次用短信验证码登录；设的话至少 8 位"),
+    )
+    password2 = forms.CharField(
+        label=_("再输一次密码"),
+        strip=False,
+        required=False,
+        max_length=128,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        p1, p2 = data.get("password1") or "", data.get("password2") or ""
+        if p1 and p1 != p2:
+            self.add_error("password2", ValidationError(_("两次输入的密码不一样，请重新输入"), code="mismatch"))
+        elif p2 and not p1:
+            self.add_error("password1", ValidationError(_("请在上面一栏也填上密码"), code="missing"))
+        elif p1:
+            try:
+                validate_password(p1, self.user)
+            except ValidationError as exc:
+                self.add_error("password1", exc)
+        return data
 
 
 # --- status and login ------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from dataclasses import dataclass
 from typing import Any
@@ -9,8 +10,13 @@ from typing import Any
 from django.db import connection
 from django.db.models import Count, Q
 
+from matching.enums import APPLYABLE_STATUSES, UNTOUCHED_STATUSES, MatchStatus
+from matching.models import Match
+from matching.presenters import seeker_applications
+from matching.services import application_deadline
+from xiangtan_jobs.common.parsing import parse_id
 from xiangtan_jobs.core.enums import ServicePointKind, WorkType
-from xiangtan_jobs.core.models import JobPosting, ServicePoint
+from xiangtan_jobs.core.models import InboxMessage, JobPosting, SeekerRegistration, ServicePoint
 from xiangtan_jobs.core.selectors import PostingPage, posting_counts, posting_page
 from xiangtan_jobs.portal.filters import PostingFilter
 
@@ -73,3 +79,72 @@ def posting_search(f: PostingFilter, *, cursor: str | None, size: int) -> Postin
         page_qs = f.qs_walking()
     page = posting_page(page_qs, sort=sort, cursor=cursor, size=size, origin=f.origin)
     return PostingSearch(sort=sort, counts=counts, page=page)
+
+
+# --- My applications (我的申请) with their timelines ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimelineStep:
+    """One change of an application's status, as the seeker reads it."""
+
+    status: str
+    label: str
+    at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class MyApplication:
+    """One application (or invitation) on my page: where it stands, how it got there, what I was told."""
+
+    match: Match
+    label: str
+    timeline: list[TimelineStep]
+    news: list[InboxMessage]
+    withdrawable: bool
+    may_apply: bool
+    deadline: dt.datetime | None
+
+
+def seeker_application_list(*, seeker: SeekerRegistration, user: Any, limit: int = 50) -> list[MyApplication]:
+    """The seeker's applications, newest change first, each with its status history (from the
+    match's recorded history) and the inbox messages it sent; three queries whatever the count."""
+    matches = list(seeker_applications(seeker=seeker).select_related("posting__service_point")[:limit])
+    if not matches:
+        return []
+    ids = [m.pk for m in matches]
+    steps: dict[int, list[TimelineStep]] = {pk: [] for pk in ids}
+    rows = (
+        Match.history.filter(id__in=ids)
+        .order_by("id", "history_date", "history_id")
+        .values_list("id", "status", "status_changed_at", "history_date")
+    )
+    for pk, status, changed_at, recorded_at in rows:
+        # The history also records rematches' score changes: a step is a change of status, and
+        # what only the engine did (recommended, viewed) is not part of the application's story.
+        if status in UNTOUCHED_STATUSES or (steps[pk] and steps[pk][-1].status == status):
+            continue
+        steps[pk].append(TimelineStep(status, str(MatchStatus(status).label), changed_at or recorded_at))
+    news: dict[int, list[InboxMessage]] = {pk: [] for pk in ids}
+    # Each status message's key names its match ("match:<id>:<status>:<application>", news.py).
+    for message in InboxMessage.objects.filter(user=user, dedupe_key__startswith="match:").order_by("created_at")[:500]:
+        pk = parse_id(message.dedupe_key.split(":")[1])
+        if pk in news:
+            news[pk].append(message)
+    result = []
+    for m in matches:
+        timeline = steps[m.pk]
+        if not timeline or timeline[-1].status != m.status:  # a row older than its history
+            timeline.append(TimelineStep(m.status, str(MatchStatus(m.status).label), m.status_changed_at))
+        result.append(
+            MyApplication(
+                match=m,
+                label=str(MatchStatus(m.status).label),
+                timeline=timeline,
+                news=news[m.pk],
+                withdrawable=m.status == MatchStatus.APPLIED,
+                may_apply=m.status in APPLYABLE_STATUSES and m.posting.is_open,
+                deadline=application_deadline(match=m),
+            )
+        )
+    return result

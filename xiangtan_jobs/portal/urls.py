@@ -20,6 +20,7 @@ urlpatterns = [
     path("privacy/", accounts.privacy_notice, name="privacy"),
     path("me/", me.me, name="me"),
     path("me/edit/", me.edit, name="me-edit"),
+    path("me/confirm/", me.confirm_online, name="me-confirm"),
     path("me/pause/", me.pause, name="me-pause"),
     path("me/messages/", me.messages_list, name="me-messages"),
     path("me/data/", me.data_download, name="me-data"),

@@ -18,7 +18,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from fairs.models import FairSession, JobFair
+from fairs.models import Exhibitor, FairSession, JobFair
 from markets.enums import MarketFocus
 from markets.models import GigMarket
 from stations.enums import StationHost
@@ -637,6 +637,18 @@ class DemoBuilder:
             )
             FairSession.objects.create(
                 fair=fair, date=day, starts_at=dt.time(9, 0), ends_at=dt.time(12, 0), capacity=500
+            )
+            self.fair_exhibitors(fair)
+
+    def fair_exhibitors(self, fair: JobFair) -> None:
+        """A dozen demo employers at booths A01…, each with up to three of its open postings."""
+        employers = list(
+            Employer.objects.filter(is_demo=True, postings__status=PostingStatus.PUBLISHED).distinct().order_by("id")
+        )
+        for n, employer in enumerate(self.rng.sample(employers, min(12, len(employers))), start=1):
+            exhibitor = Exhibitor.objects.create(fair=fair, employer=employer, booth=f"A{n:02d}")
+            exhibitor.postings.set(
+                JobPosting.objects.filter(employer=employer, status=PostingStatus.PUBLISHED).order_by("id")[:3]
             )
 
 

@@ -1,5 +1,5 @@
 """Xiangtan's reference data: areas, the skill taxonomy, the named service points and the
-2025 春风行动 fairs, exactly as ../shared/reference/xiangtan-facts.md gives them.
+2025 春风行动 fairs, exactly as 湘潭市人力资源和社会保障局 announced them.
 
 Every loader is idempotent: rows are keyed by a natural key and updated in place, so a second
 load changes nothing.

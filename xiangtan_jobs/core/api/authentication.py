@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions, permissions
 from rest_framework.request import Request
@@ -60,7 +61,7 @@ class IsStaffActor(permissions.BasePermission):
     """Operators (their own sites), bureau officers (read-only) and superusers, by session or token,
     under the admin's rules (``core.admin_scope``)."""
 
-    message = "只有服务点运营人员或人社局工作人员可以使用这个接口。"
+    message = gettext_lazy("只有服务点运营人员或人社局工作人员可以使用这个接口。")
 
     def has_permission(self, request: Request, view: Any) -> bool:
         role = staff_role(request.user)
@@ -69,7 +70,7 @@ class IsStaffActor(permissions.BasePermission):
         if request.method in permissions.SAFE_METHODS:
             return True
         if role is StaffRole.BUREAU:
-            self.message = "人社局工作人员只能查看，不能修改服务点的数据。"
+            self.message = gettext_lazy("人社局工作人员只能查看，不能修改服务点的数据。")
             return False
         return True
 
@@ -77,7 +78,7 @@ class IsStaffActor(permissions.BasePermission):
 class IsSeekerSession(permissions.BasePermission):
     """A job seeker logged in through the browser (a token never acts for a seeker)."""
 
-    message = "请先用求职者账号登录。"
+    message = gettext_lazy("请先用求职者账号登录。")
 
     def has_permission(self, request: Request, view: Any) -> bool:
         user = request.user

@@ -288,6 +288,8 @@ class SiteRegistrationSerializer(serializers.ModelSerializer):
     phone = serializers.CharField(source="masked_phone")
     id_number = serializers.CharField(source="masked_id_number")
     status = serializers.ChoiceField(choices=SeekerStatus.choices)
+    # Declared: a read-only model field loses ``blank``, and the schema then refused "" (no unit).
+    expected_unit = serializers.ChoiceField(choices=WageUnit.choices, allow_blank=True, read_only=True)
     skills = serializers.SerializerMethodField()
 
     class Meta:

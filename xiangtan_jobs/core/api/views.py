@@ -19,10 +19,12 @@ from rest_framework.serializers import BaseSerializer
 from xiangtan_jobs.common.text import normalize_text
 from xiangtan_jobs.core import services
 from xiangtan_jobs.core.admin_scope import StaffRole, operator_site_ids, scoped_queryset, staff_role
+from xiangtan_jobs.core.api import examples as ex
 from xiangtan_jobs.core.api import serializers as s
 from xiangtan_jobs.core.api.authentication import IsStaffActor
+from xiangtan_jobs.core.api.examples import response_example
 from xiangtan_jobs.core.auth import acting_user
-from xiangtan_jobs.core.enums import ServicePointStatus
+from xiangtan_jobs.core.enums import ServicePointStatus, SkillLevel
 from xiangtan_jobs.core.filters import (
     AreaFilter,
     EmployerFilter,
@@ -40,8 +42,12 @@ ID = r"[0-9]{1,18}"
 
 
 @extend_schema_view(
-    list=extend_schema(summary="工种列表", description="全部工种（职业和常见零工工种），带别名与近义工种组。"),
-    retrieve=extend_schema(summary="一个工种"),
+    list=extend_schema(
+        examples=[response_example(ex.SKILL)],
+        summary="工种列表",
+        description="全部工种（职业和常见零工工种），带别名与近义工种组。",
+    ),
+    retrieve=extend_schema(examples=[response_example(ex.SKILL)], summary="一个工种"),
 )
 class SkillViewSet(viewsets.ReadOnlyModelViewSet):
     """The skill vocabulary shared by postings and seekers."""
@@ -60,7 +66,7 @@ class SkillViewSet(viewsets.ReadOnlyModelViewSet):
         responses=s.SkillSuggestionSerializer(many=True),
         examples=[
             OpenApiExample(
-                "护工", value=[{"id": 12, "name": "养老护理员", "category": 3, "matched": "护工"}], response_only=True
+                "护工", value={"id": 12, "name": "养老护理员", "category": 3, "matched": "护工"}, response_only=True
             )
         ],
     )
@@ -89,7 +95,16 @@ class SkillViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(s.SkillSuggestionSerializer(rows, many=True).data)
 
 
-@extend_schema_view(list=extend_schema(summary="工种类别列表"), retrieve=extend_schema(summary="一个工种类别"))
+@extend_schema_view(
+    list=extend_schema(
+        examples=[response_example(ex.SKILL_CATEGORY)], summary="工种类别列表", description="工种的大类，按编号排列。"
+    ),
+    retrieve=extend_schema(
+        examples=[response_example(ex.SKILL_CATEGORY)],
+        summary="一个工种类别",
+        description="编码与名称（其下工种：skills/?category=编号）。",
+    ),
+)
 class SkillCategoryViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = SkillCategory.objects.order_by("id")
     serializer_class = s.SkillCategorySerializer
@@ -98,8 +113,14 @@ class SkillCategoryViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="行政区域列表", description="湘潭的区县（含县级市、园区）和街道乡镇，带中心坐标。"),
-    retrieve=extend_schema(summary="一个行政区域"),
+    list=extend_schema(
+        examples=[response_example(ex.AREA)],
+        summary="行政区域列表",
+        description="湘潭的区县（含县级市、园区）和街道乡镇，带中心坐标。",
+    ),
+    retrieve=extend_schema(
+        examples=[response_example(ex.AREA)], summary="一个行政区域", description="区划代码、名称、上级区县和中心坐标。"
+    ),
 )
 class AreaViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Area.objects.order_by("id")
@@ -110,8 +131,16 @@ class AreaViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="服务点列表", description="零工市场、青年驿站、人力资源市场（运营中的）。"),
-    retrieve=extend_schema(summary="一个服务点"),
+    list=extend_schema(
+        examples=[response_example(ex.SERVICE_POINT)],
+        summary="服务点列表",
+        description="零工市场、青年驿站、人力资源市场（运营中的）。",
+    ),
+    retrieve=extend_schema(
+        examples=[response_example(ex.SERVICE_POINT)],
+        summary="一个服务点",
+        description="地址、坐标、服务时间、服务电话、运营主体和服务内容。",
+    ),
 )
 class ServicePointViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = ServicePoint.objects.filter(status=ServicePointStatus.ACTIVE).order_by("id")
@@ -170,15 +199,21 @@ POSTING_EXAMPLE = {
 
 
 @extend_schema_view(
-    list=extend_schema(summary="本服务点的岗位", description="运营人员只看到自己服务点的岗位；人社局只读全部。"),
-    retrieve=extend_schema(summary="本服务点的一个岗位"),
+    list=extend_schema(
+        examples=[response_example(ex.SITE_POSTING)],
+        summary="本服务点的岗位",
+        description="运营人员只看到自己服务点的岗位；人社局只读全部。",
+    ),
+    retrieve=extend_schema(examples=[response_example(ex.SITE_POSTING)], summary="本服务点的一个岗位"),
     create=extend_schema(
         summary="录入岗位（草稿）",
         description="新岗位是草稿，发布用 publish。",
         examples=[OpenApiExample("日结保洁", value=POSTING_EXAMPLE, request_only=True)],
     ),
-    update=extend_schema(summary="修改岗位", description="已发布的岗位修改后重新匹配。"),
-    partial_update=extend_schema(summary="修改岗位的部分字段"),
+    update=extend_schema(
+        examples=[response_example(ex.SITE_POSTING)], summary="修改岗位", description="已发布的岗位修改后重新匹配。"
+    ),
+    partial_update=extend_schema(examples=[response_example(ex.SITE_POSTING)], summary="修改岗位的部分字段"),
 )
 class SitePostingViewSet(
     ScopedViewMixin,
@@ -201,7 +236,12 @@ class SitePostingViewSet(
         if items is None:
             return None
         return [
-            services.PostingSkillInput(skill_id=i["skill"].pk, required=i["required"], min_level=int(i["min_level"]))
+            # A PATCH leaves the nested defaults out (DRF applies none under partial=True).
+            services.PostingSkillInput(
+                skill_id=i["skill"].pk,
+                required=i.get("required", True),
+                min_level=int(i.get("min_level", SkillLevel.BEGINNER)),
+            )
             for i in items
         ]
 
@@ -227,6 +267,7 @@ class SitePostingViewSet(
         return Response(self.get_serializer(fresh).data)
 
     @extend_schema(
+        examples=[response_example(ex.SITE_POSTING)],
         summary="发布岗位",
         description="草稿或审核未通过的岗位发布；单位未核验时送本服务点审核员审核。",
         request=s.PostingTransitionSerializer,
@@ -236,7 +277,10 @@ class SitePostingViewSet(
         return self._transition(services.posting_publish)
 
     @extend_schema(
-        summary="结束招聘", description="不再向求职者展示，推荐随之撤下。", request=s.PostingTransitionSerializer
+        examples=[response_example(ex.SITE_POSTING)],
+        summary="结束招聘",
+        description="不再向求职者展示，推荐随之撤下。",
+        request=s.PostingTransitionSerializer,
     )
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: str) -> Response:
@@ -244,8 +288,8 @@ class SitePostingViewSet(
 
 
 @extend_schema_view(
-    list=extend_schema(summary="本服务点登记的用人单位"),
-    retrieve=extend_schema(summary="一个用人单位"),
+    list=extend_schema(examples=[response_example(ex.EMPLOYER)], summary="本服务点登记的用人单位"),
+    retrieve=extend_schema(examples=[response_example(ex.EMPLOYER)], summary="一个用人单位"),
     create=extend_schema(
         summary="登记用人单位",
         examples=[
@@ -256,8 +300,8 @@ class SitePostingViewSet(
             )
         ],
     ),
-    update=extend_schema(summary="修改用人单位"),
-    partial_update=extend_schema(summary="修改用人单位的部分字段"),
+    update=extend_schema(examples=[response_example(ex.EMPLOYER)], summary="修改用人单位"),
+    partial_update=extend_schema(examples=[response_example(ex.EMPLOYER)], summary="修改用人单位的部分字段"),
 )
 class SiteEmployerViewSet(
     ScopedViewMixin,
@@ -289,10 +333,11 @@ class SiteEmployerViewSet(
 
 @extend_schema_view(
     list=extend_schema(
+        examples=[response_example(ex.SITE_REGISTRATION)],
         summary="本服务点的求职登记",
         description="姓名、手机号、身份证号均已打码；完整信息只在管理后台查看（有访问记录）。",
     ),
-    retrieve=extend_schema(summary="一份求职登记（打码）"),
+    retrieve=extend_schema(examples=[response_example(ex.SITE_REGISTRATION)], summary="一份求职登记（打码）"),
 )
 class SiteRegistrationViewSet(
     ScopedViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet

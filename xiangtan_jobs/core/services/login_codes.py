@@ -17,6 +17,7 @@ from xiangtan_jobs.common.sms import sms_send
 from xiangtan_jobs.common.tasks import enqueue
 from xiangtan_jobs.core.enums import UserRole
 from xiangtan_jobs.core.models import LoginCode, User
+from xiangtan_jobs.core.services.registrations import registration_claim_account
 
 logger = logging.getLogger(__name__)
 
@@ -63,9 +64,12 @@ def _login_code_hash(*, phone_digest: str, code: str) -> str:
 
 def _login_code_account(phone: str) -> User | None:
     # Seekers only: staff accounts keep their password (an SMS code must not open the admin).
-    return User.objects.filter(
+    user = User.objects.filter(
         username=phone, role=UserRole.SEEKER, is_active=True, is_staff=False, is_superuser=False
     ).first()
+    # A seeker registered at a counter has no account until they first ask for a code: it is
+    # made now (no password; only the phone's owner gets the code), so the SMS login lets them in.
+    return user or registration_claim_account(phone=phone)
 
 
 @transaction.atomic

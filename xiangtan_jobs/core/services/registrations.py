@@ -23,6 +23,7 @@ from xiangtan_jobs.core.models import (
     ServiceRecord,
     User,
 )
+from xiangtan_jobs.core.services.sms import sms_queue
 
 # --- Walk-in desk (铁脚板): registrations and services recorded by operators -------------------
 
@@ -76,6 +77,56 @@ def registration_create_walk_in(
         service_point=service_point, kind=ServiceKind.REGISTRATION, actor=actor, seeker=registration, note="窗口代登记"
     )
     enqueue(MATCH_SEEKER_TASK, registration.pk)
+    # The seeker's first SMS says how to get in: they have no password, only this phone.
+    sms_queue(
+        phone=registration.phone,
+        text=(
+            f"【湘潭就业】您已在{service_point.name}完成求职登记。{WALK_IN_LOGIN_TEXT}"
+            f"网址：{settings.PUBLIC_URL}/accounts/login/sms/"
+        ),
+        purpose="walk_in",
+        dedupe_key=f"walk-in:{registration.pk}",
+    )
+    return registration
+
+
+# How a seeker registered at a counter logs in (said in their first SMS and in the news they get).
+WALK_IN_LOGIN_TEXT = "第一次登录请在网站选“用短信验证码登录”，填这个手机号；登录后请核对登记信息，也可以设置密码。"
+
+
+@transaction.atomic
+def registration_claim_account(*, phone: str) -> User | None:
+    """The seeker account of a registration made at a counter (no account yet), made now that the
+    seeker asks to log in with an SMS code; None if the phone has no such registration, or is
+    already the username of another account (staff keep theirs)."""
+    registration = (
+        SeekerRegistration.objects.current().by_phone(phone).select_for_update().filter(user__isnull=True).first()
+    )
+    if registration is None or User.objects.filter(username=registration.phone).exists():
+        return None
+    user = User(username=registration.phone, role=UserRole.SEEKER, display_name=registration.name)
+    user.set_unusable_password()
+    user.save()
+    SeekerRegistration.objects.filter(pk=registration.pk).update(user=user)
+    return user
+
+
+@transaction.atomic
+def registration_confirm_online(
+    *, registration: SeekerRegistration, actor: User, password: str = "", now: dt.datetime | None = None
+) -> SeekerRegistration:
+    """A seeker registered at a counter confirms the registration online at their first login
+    (the privacy notice's current version), and may set a password for next time."""
+    if registration.user_id != actor.pk:
+        raise PermissionDenied("只能确认自己的登记")
+    registration = SeekerRegistration.objects.select_for_update().get(pk=registration.pk)
+    registration.confirmed_online_at = registration.confirmed_online_at or now or timezone.now()
+    registration.consent_version = settings.PRIVACY_NOTICE_VERSION
+    registration._history_user = actor  # type: ignore[attr-defined]
+    registration.save(update_fields=["confirmed_online_at", "consent_version", "updated_at"])
+    if password:
+        actor.set_password(password)
+        actor.save(update_fields=["password"])
     return registration
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from matching.enums import MatchStatus
@@ -48,6 +49,7 @@ class JobCardSerializer(serializers.Serializer):
     skills = JobSkillSerializer(many=True)
 
 
+@extend_schema_serializer(many=False)  # the list action answers one page object, not an array
 class JobPageSerializer(serializers.Serializer):
     count = serializers.IntegerField(help_text="符合条件的岗位总数（最多缓存 1 分钟）")
     next = serializers.CharField(allow_null=True, help_text="下一页的地址（游标分页）；最后一页为空")

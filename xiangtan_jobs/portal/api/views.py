@@ -24,9 +24,11 @@ from matching.models import Match
 from matching.presenters import seeker_applications, seeker_recommendations
 from matching.services import match_apply, match_withdraw, matches_fill_reasons
 from xiangtan_jobs.common.parsing import parse_int
+from xiangtan_jobs.core.api import examples as ex
 from xiangtan_jobs.core.api.authentication import IsSeekerSession
+from xiangtan_jobs.core.api.examples import response_example
 from xiangtan_jobs.core.auth import acting_user
-from xiangtan_jobs.core.enums import SeekerStatus
+from xiangtan_jobs.core.enums import SeekerStatus, SkillLevel
 from xiangtan_jobs.core.models import JobPosting, PostingSkill, SeekerRegistration
 from xiangtan_jobs.core.selectors import cursor_decode, posting_detail, reference_data, seeker_current
 from xiangtan_jobs.core.selectors.feed import FeedCursorError, posting_changes
@@ -142,6 +144,7 @@ class JobViewSet(viewsets.GenericViewSet):
         return Response(s.JobPageSerializer(data).data)
 
     @extend_schema(
+        examples=[response_example(ex.JOB_DETAIL)],
         summary="一个岗位",
         description="公开岗位的详情（已结束的也可查，is_open 为假）。",
         responses=s.JobDetailSerializer,
@@ -153,6 +156,7 @@ class JobViewSet(viewsets.GenericViewSet):
         return Response(s.JobDetailSerializer(posting).data)
 
     @extend_schema(
+        examples=[response_example(ex.CHANGES)],
         summary="岗位变化流（数据对接）",
         description="按提交顺序列出新发布、修改和下架的岗位，供省、国家平台和合作方镜像。第一次不带 since；"
         "之后每次带上返回的 next_cursor。跟随游标不会漏掉、也不会重复同一版本；more 为真时立即再取。"
@@ -203,7 +207,9 @@ class MyRegistrationView(APIView):
         fresh = SeekerRegistration.objects.prefetch_related("seeker_skills").get(pk=registration.pk)
         return Response(s.MyRegistrationSerializer(fresh).data)
 
-    @extend_schema(summary="我的求职登记", responses=s.MyRegistrationSerializer)
+    @extend_schema(
+        examples=[response_example(ex.MY_REGISTRATION)], summary="我的求职登记", responses=s.MyRegistrationSerializer
+    )
     def get(self, request: Request) -> Response:
         return self._out(_my_registration(request))
 
@@ -235,7 +241,10 @@ class MyRegistrationView(APIView):
         return self._save(request, partial=False)
 
     @extend_schema(
-        summary="修改我的求职登记的部分字段", request=s.MyRegistrationSerializer, responses=s.MyRegistrationSerializer
+        examples=[response_example(ex.MY_REGISTRATION)],
+        summary="修改我的求职登记的部分字段",
+        request=s.MyRegistrationSerializer,
+        responses=s.MyRegistrationSerializer,
     )
     def patch(self, request: Request) -> Response:
         return self._save(request, partial=True)
@@ -260,11 +269,12 @@ class MyRegistrationView(APIView):
         values = {**current, **{k: v for k, v in data.items() if k in current}}
         if "seeker_skills" in data:
             skills = [
+                # A PATCH leaves the nested defaults out (DRF applies none under partial=True).
                 SkillInput(
                     skill_id=i["skill"].pk,
-                    level=int(i["level"]),
-                    years=i["years"],
-                    has_certificate=i["has_certificate"],
+                    level=int(i.get("level", SkillLevel.BASIC)),
+                    years=i.get("years", 0),
+                    has_certificate=i.get("has_certificate", False),
                 )
                 for i in data["seeker_skills"]["all"]
             ]
@@ -287,6 +297,7 @@ class MyRecommendationsView(APIView):
     permission_classes = [IsSeekerSession]
 
     @extend_schema(
+        examples=[response_example(ex.RECOMMENDATION)],
         summary="我的推荐",
         description="为我推荐的在招岗位，按匹配分从高到低，带推荐理由；暂停求职时为空。",
         responses=s.RecommendationSerializer(many=True),
@@ -335,6 +346,7 @@ class MyApplicationsViewSet(viewsets.ViewSet):
         ]
 
     @extend_schema(
+        examples=[response_example(ex.APPLICATION)],
         summary="我的申请",
         description="我申请过的岗位和进展（已申请 → 已联系 → 面试中 → 达成意向 → 已录用），"
         "每次变化的时间；最近 100 条。",
@@ -364,6 +376,7 @@ class MyApplicationsViewSet(viewsets.ViewSet):
         return Response(s.ApplicationSerializer(self._rows([match])[0]).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
+        examples=[response_example(ex.APPLICATION)],
         summary="撤回申请",
         description="撤回还没有人处理的申请（已联系之后请联系服务点）。",
         request=None,

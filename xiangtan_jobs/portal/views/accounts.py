@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -12,7 +12,6 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render, resolve_url
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
@@ -20,22 +19,24 @@ from django_ratelimit.core import is_ratelimited
 
 from xiangtan_jobs.common.crypto import pii_digest
 from xiangtan_jobs.common.masking import mask_phone
-from xiangtan_jobs.core.models import User
+from xiangtan_jobs.core.models import SeekerRegistration, User
 from xiangtan_jobs.core.selectors import seeker_current
 from xiangtan_jobs.core.services import LOGIN_CODE_MAX_TRIES, LoginCodeSent, login_code_check, login_code_send
 from xiangtan_jobs.portal.forms import PhoneLoginForm, SmsLoginCodeForm, SmsLoginPhoneForm
 
 from .jobs import HOME_SESSION_KEY
+from .next_step import next_context, safe_next, with_next
 
 # The phone a code was asked for, between the two steps of the SMS login (the session is server-side).
 SMS_PHONE_SESSION_KEY = "sms_login_phone"
 
 
-def _remember_home(request: HttpRequest, user: User) -> None:
+def _remember_home(request: HttpRequest, user: User) -> SeekerRegistration | None:
     """Keep the seeker's home point in the session: the job list measures distances from it."""
     registration = seeker_current(user=user)
     if registration is not None:
         request.session[HOME_SESSION_KEY] = [registration.home_lat, registration.home_lng]
+    return registration
 
 
 class PhoneLoginView(auth_views.LoginView):
@@ -44,6 +45,12 @@ class PhoneLoginView(auth_views.LoginView):
     form_class = PhoneLoginForm
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        # Django's LoginView has checked ``next`` already (same site only); say why the reader is here.
+        context.update(next_context(self.request, safe_next(self.request, context.get("next"))))
+        return context
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_valid(form)
@@ -67,15 +74,7 @@ def privacy_notice(request: HttpRequest) -> HttpResponse:
 
 def _next_url(request: HttpRequest) -> str:
     """Where to go after logging in, as the password login checks it (same site only)."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    safe = url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    )
-    return target if safe else ""
-
-
-def _with_next(url: str, next_url: str) -> str:
-    return f"{url}?{urlencode({'next': next_url})}" if next_url else url
+    return safe_next(request, request.POST.get("next") or request.GET.get("next"))
 
 
 def _rate_limited(request: HttpRequest, *, action: str, phone: str | None) -> bool:
@@ -124,8 +123,8 @@ def sms_login(request: HttpRequest) -> HttpResponse:
             phone = form.cleaned_data["phone"]
             _sent_message(request, login_code_send(phone=phone))
             request.session[SMS_PHONE_SESSION_KEY] = phone
-            return HttpResponseRedirect(_with_next(reverse("accounts:login-sms-code"), next_url))
-    context = {"form": form, "next": next_url, "alert": alert}
+            return HttpResponseRedirect(with_next(reverse("accounts:login-sms-code"), next_url))
+    context = {"form": form, "alert": alert, **next_context(request, next_url)}
     return render(request, "registration/login_sms.html", context, status=429 if alert else 200)
 
 
@@ -153,8 +152,8 @@ def sms_login_code(request: HttpRequest) -> HttpResponse:
         return HttpResponseRedirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
     phone = request.session.get(SMS_PHONE_SESSION_KEY)
     if not isinstance(phone, str) or not phone:
-        return HttpResponseRedirect(_with_next(reverse("accounts:login-sms"), next_url))
-    here = _with_next(reverse("accounts:login-sms-code"), next_url)
+        return HttpResponseRedirect(with_next(reverse("accounts:login-sms"), next_url))
+    here = with_next(reverse("accounts:login-sms-code"), next_url)
     resend = request.POST.get("action") == "resend"
     form = SmsLoginCodeForm(request.POST if request.method == "POST" and not resend else None)
     alert = ""
@@ -172,8 +171,11 @@ def sms_login_code(request: HttpRequest) -> HttpResponse:
             if check.user is not None:
                 login(request, check.user, backend="django.contrib.auth.backends.ModelBackend")
                 request.session.pop(SMS_PHONE_SESSION_KEY, None)
-                _remember_home(request, check.user)
+                registration = _remember_home(request, check.user)
+                if registration is not None and registration.needs_online_confirmation:
+                    # Registered at a counter: the first login asks them to confirm it (then next).
+                    return HttpResponseRedirect(with_next(reverse("portal:me-confirm"), next_url))
                 return HttpResponseRedirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
             form.refuse(_problem_text(check.problem, check.tries_left))
-    context = {"form": form, "next": next_url, "masked_phone": mask_phone(phone), "alert": alert}
+    context = {"form": form, "masked_phone": mask_phone(phone), "alert": alert, **next_context(request, next_url)}
     return render(request, "registration/login_sms_code.html", context, status=429 if alert else 200)

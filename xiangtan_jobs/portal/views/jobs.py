@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from matching.enums import APPLYABLE_STATUSES, MatchStatus
 from matching.presenters import seeker_application_status
 from xiangtan_jobs.common.parsing import parse_int
 from xiangtan_jobs.common.widgets import cards_html, options_html
@@ -227,6 +228,10 @@ def posting_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "site": site,
         "site_url": site_url,
         "applied_status": applied,
+        "applied_label": MatchStatus(applied).label if applied else "",
+        # Withdrawn, unanswered or invited: the seeker may apply (again) while the posting is open.
+        "may_apply": applied is None or applied in APPLYABLE_STATUSES,
+        "invited": applied == MatchStatus.INVITED,
         "posted": posted_text(posting.published_at),
     }
     return render(request, "portal/jobposting_detail.html", context)

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -18,9 +19,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from matching.enums import MatchStatus
+from matching.enums import APPLYABLE_STATUSES, MatchStatus
 from matching.models import Match
-from matching.presenters import reasons_in_words, seeker_applications, seeker_matches_export, seeker_recommendations
+from matching.presenters import (
+    reasons_in_words,
+    seeker_application_status,
+    seeker_matches_export,
+    seeker_recommendations,
+)
 from matching.services import match_apply, match_mark_viewed, match_withdraw, matches_fill_reasons, seeker_erase
 from xiangtan_jobs.common.widgets import options_html
 from xiangtan_jobs.core.auth import acting_user
@@ -30,24 +36,34 @@ from xiangtan_jobs.core.presenters import wage_text
 from xiangtan_jobs.core.selectors import reference_data, seeker_current, seeker_export
 from xiangtan_jobs.core.services import (
     SkillInput,
+    registration_confirm_online,
     registration_set_paused,
     registration_update,
 )
-from xiangtan_jobs.portal.forms import MAX_SKILLS, PersonForm, SkillsForm, WishesForm
+from xiangtan_jobs.portal.forms import MAX_SKILLS, ConfirmOnlineForm, PersonForm, SkillsForm, WishesForm
+from xiangtan_jobs.portal.selectors import seeker_application_list
 from xiangtan_jobs.portal.views.jobs import HOME_SESSION_KEY
+from xiangtan_jobs.portal.views.next_step import safe_next
 from xiangtan_jobs.portal.views.register import skill_select_context
 
 
+def _safe_next(request: HttpRequest, target: str | None, default: str) -> str:
+    """A same-site path to go to next, or the default (never another site: no open redirect)."""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
 def _back(request: HttpRequest, default: str) -> HttpResponseRedirect:
-    target = request.POST.get("next") or default
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = default
-    return HttpResponseRedirect(target)
+    return HttpResponseRedirect(_safe_next(request, request.POST.get("next"), default))
 
 
 @login_required
 def me(request: HttpRequest) -> HttpResponse:
-    """My page: recommendations with reasons, my applications, my messages."""
+    """My page: my applications first (each with its timeline and news), then recommendations with
+    reasons, then my messages."""
     registration = seeker_current(user=request.user)
     if registration is None:
         return render(request, "portal/me_unregistered.html")
@@ -69,34 +85,48 @@ def me(request: HttpRequest) -> HttpResponse:
             }
             for m in recommendations
         ],
-        "applications": [
-            {"match": m, "status_label": MatchStatus(m.status).label, "withdrawable": m.status == MatchStatus.APPLIED}
-            for m in seeker_applications(seeker=registration)[:50]
-        ],
+        "applications": seeker_application_list(seeker=registration, user=request.user),
         "inbox": inbox,
         "unread": sum(1 for m in inbox if m.read_at is None),
     }
     return render(request, "portal/me.html", context)
 
 
+def _posting_or_none(posting_id: int) -> JobPosting | None:
+    if not 0 < posting_id < 2**62:
+        return None
+    return JobPosting.objects.select_related("employer", "service_point").filter(pk=posting_id).first()
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def apply(request: HttpRequest, posting_id: int) -> HttpResponse:
-    """Apply to a posting with one click (once only; closed postings are refused)."""
-    default = reverse("portal:posting-detail", args=[posting_id]) if 0 < posting_id < 2**62 else "/jobs/"
-    if request.method == "GET":
-        # A reader who pressed 申请 before logging in comes back here from the login page with a
-        # GET: applying on a GET is unsafe, so back to the job with one more tap to go (this was
-        # a blank "405" page).
-        messages.info(request, _("已经登录。请再点一次「申请这个岗位」完成申请。"))
-        return HttpResponseRedirect(default)
+    """Apply to a posting: a GET shows the confirm step (who will see the name and phone), the POST
+    applies. Again after withdrawing or after no answer; closed postings are refused."""
+    posting = _posting_or_none(posting_id)
+    if posting is None:
+        raise Http404(_("没有找到这个岗位"))
+    job_url = reverse("portal:posting-detail", args=[posting.pk])
     registration = seeker_current(user=request.user)
     if registration is None:
-        messages.info(request, _("申请前请先做求职登记，只要几分钟。"))
-        return HttpResponseRedirect(reverse("portal:register"))
-    posting = get_object_or_404(JobPosting, pk=posting_id) if 0 < posting_id < 2**62 else None
-    if posting is None:
-        return HttpResponseRedirect("/jobs/")
+        messages.info(request, _("申请前请先做求职登记，只要几分钟。登记完会回到这个岗位。"))
+        here = reverse("portal:apply", args=[posting.pk])
+        return HttpResponseRedirect(f"{reverse('portal:register')}?{urlencode({'next': here})}")
+    status = seeker_application_status(posting_id=posting.pk, user=request.user)
+    if status is not None and status not in APPLYABLE_STATUSES:
+        messages.info(request, _("您已经申请过这个岗位了，进展请看「我的申请」。"))
+        return HttpResponseRedirect(job_url)
+    if request.method == "GET":
+        # The confirm step (also where the login and registration bring a reader who tapped 申请):
+        # applying is consent to be contacted, so it is said before, and a GET never applies.
+        context = {
+            "posting": posting,
+            "wage": wage_text(posting.wage_min, posting.wage_max, posting.wage_unit),
+            "again": status in (MatchStatus.WITHDRAWN, MatchStatus.NO_REPLY),
+            "next": _safe_next(request, request.GET.get("next"), job_url),
+            "paused": registration.status != SeekerStatus.ACTIVE,
+        }
+        return render(request, "portal/apply_confirm.html", context)
     try:
         match_apply(seeker=registration, posting=posting, actor=acting_user(request))
     except (ValidationError, PermissionDenied) as exc:
@@ -106,7 +136,39 @@ def apply(request: HttpRequest, posting_id: int) -> HttpResponse:
             request,
             _("已申请「%(title)s」。服务点工作人员会尽快和您联系，进展显示在「我的」页面。") % {"title": posting.title},
         )
-    return _back(request, default)
+    return _back(request, job_url)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def confirm_online(request: HttpRequest) -> HttpResponse:
+    """A seeker registered at a counter confirms the registration online (first login); a password
+    may be set for next time. Then on to where they were going."""
+    registration = seeker_current(user=request.user)
+    next_url = safe_next(request, request.POST.get("next") or request.GET.get("next"))
+    if registration is None or not registration.needs_online_confirmation:
+        return HttpResponseRedirect(next_url or reverse("portal:me"))
+    form = ConfirmOnlineForm(request.POST if request.method == "POST" else None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        password = form.cleaned_data.get("password1") or ""
+        user = acting_user(request)
+        registration_confirm_online(registration=registration, actor=user, password=password)
+        if password:
+            update_session_auth_hash(request, user)  # stay logged in
+            messages.success(request, _("已确认登记，密码也设好了。以后用手机号和密码，或短信验证码都能登录。"))
+        else:
+            messages.success(request, _("已确认登记。以后用短信验证码登录就行。"))
+        return HttpResponseRedirect(next_url or reverse("portal:me"))
+    ref = reference_data()
+    skills = [ref.skill_name.get(s.skill_id, "") for s in registration.seeker_skills.all()]
+    context = {
+        "form": form,
+        "registration": registration,
+        "town": ref.area_label(registration.area_id),
+        "skills": "、".join(n for n in skills if n),
+        "next": next_url,
+    }
+    return render(request, "portal/me_confirm.html", context)
 
 
 @login_required
@@ -120,16 +182,25 @@ def recommendation_open(request: HttpRequest, match_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def withdraw(request: HttpRequest, match_id: int) -> HttpResponse:
-    match = get_object_or_404(Match, pk=match_id, seeker__user=request.user) if 0 < match_id < 2**62 else None
-    if match is not None:
-        try:
-            match_withdraw(match=match, actor=acting_user(request))
-        except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
-        else:
-            messages.success(request, _("已撤回申请。"))
+    """Withdraw an application, after one confirmation (a GET or an unconfirmed POST asks first)."""
+    if not 0 < match_id < 2**62:
+        raise Http404
+    match = get_object_or_404(Match.objects.select_related("posting"), pk=match_id, seeker__user=request.user)
+    if match.status != MatchStatus.APPLIED:
+        messages.error(request, _("这个申请已在处理中，不能撤回，请联系服务点。"))
+        return HttpResponseRedirect(reverse("portal:me"))
+    if request.method == "GET" or request.POST.get("confirm") != "yes":
+        return render(request, "portal/withdraw_confirm.html", {"match": match, "posting": match.posting})
+    try:
+        match_withdraw(match=match, actor=acting_user(request))
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    else:
+        messages.success(
+            request, _("已撤回「%(title)s」的申请。岗位还在招的话，可以重新申请。") % {"title": match.posting.title}
+        )
     return HttpResponseRedirect(reverse("portal:me"))
 
 

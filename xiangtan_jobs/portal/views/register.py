@@ -39,6 +39,7 @@ from xiangtan_jobs.portal.forms import (
 )
 
 from .jobs import HOME_SESSION_KEY
+from .next_step import next_context, next_job, safe_next
 
 SESSION_KEY = "register_wizard"
 STEPS: list[tuple[str, type[forms.Form], Any]] = [
@@ -107,10 +108,22 @@ def _bound(name: str, state: dict[str, Any]) -> forms.Form | None:
     return _make_form(name, state, _DictData(saved))
 
 
+def _keep_next(request: HttpRequest, state: dict[str, Any]) -> None:
+    """Remember where to go once registered (the job being applied to), if the link said so."""
+    next_url = safe_next(request, request.GET.get("next"))
+    if next_url and state.get("next") != next_url:
+        state["next"] = next_url
+        _save(request, state)
+
+
 def register_start(request: HttpRequest) -> HttpResponse:
+    next_url = safe_next(request, request.GET.get("next"))
     if seeker_current(user=request.user) is not None:
+        if next_url:
+            return HttpResponseRedirect(next_url)
         messages.info(request, _("您已经登记过了，可以在这里修改登记信息。"))
         return HttpResponseRedirect(reverse("portal:me"))
+    _keep_next(request, _state(request))
     return HttpResponseRedirect(reverse("portal:register-step", args=[_steps_for(request)[0]]))
 
 
@@ -122,6 +135,7 @@ def register_step(request: HttpRequest, step: str) -> HttpResponse:
     if seeker_current(user=request.user) is not None:
         return HttpResponseRedirect(reverse("portal:me"))
     state = _state(request)
+    _keep_next(request, state)
     index = steps.index(step)
     # A screen is reachable once the ones before it were answered.
     for earlier in steps[:index]:
@@ -194,6 +208,15 @@ def _finish(request: HttpRequest, state: dict[str, Any], steps: list[str]) -> Ht
     if user is None:
         login(request, registration.user, backend="django.contrib.auth.backends.ModelBackend")
     request.session[HOME_SESSION_KEY] = [registration.home_lat, registration.home_lng]
+    # Checked again: the session may have outlived a change of host or scheme.
+    next_url = safe_next(request, state.get("next"))
+    job = next_job(next_url)
+    if job is not None:
+        messages.success(request, _("登记成功！回到了您要申请的「%(title)s」。") % {"title": job.title})
+        return HttpResponseRedirect(next_url)
+    if next_url:
+        messages.success(request, _("登记成功！"))
+        return HttpResponseRedirect(next_url)
     messages.success(request, _("登记成功！我们会根据您的情况推荐合适的工作，推荐结果显示在这里。"))
     return HttpResponseRedirect(reverse("portal:me"))
 
@@ -267,6 +290,10 @@ def _render_step(
         context["searched"] = search_term
     if step == "confirm":
         context["summary"] = _summary(request, _state(request))
+    if step == "account" and form.is_bound:
+        # Registered at a counter: no second registration, the SMS-code login lets them in.
+        context["walk_in_phone"] = any(e.code == "walk_in" for e in form.errors.as_data().get("phone", []))
+    context.update(next_context(request, safe_next(request, _state(request).get("next"))))
     return render(request, "portal/register_step.html", context)
 
 

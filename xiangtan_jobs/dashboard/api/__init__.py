@@ -1,0 +1,1 @@
+"""The bureau's KPIs over the API (the dashboard's own figures)."""

@@ -65,7 +65,6 @@ def market_today_view(request: HttpRequest, pk: int) -> HttpResponse:
     site = _market_or_404(pk)
     board = market_board(market=site)
     here = reverse("markets:gigmarket-today", args=[site.pk])
-    login_url = f"{reverse('accounts:login')}?{urlencode({'next': here})}"
 
     def rows(items: list[GigRow]) -> list[dict[str, Any]]:
         return [{"gig": r, "day": _day_label(r, board.today)} for r in items]
@@ -76,7 +75,6 @@ def market_today_view(request: HttpRequest, pk: int) -> HttpResponse:
         "nearby": rows(board.nearby),
         "today": board.today,
         "here": here,
-        "login_url": login_url,
     }
     return render(request, "markets/gigmarket_today.html", context)
 

@@ -82,11 +82,10 @@ def test_board_page_shows_wage_place_start_and_left(frozen_clock, client, market
     assertContains(response, '<dd class="gig-left">4 人</dd>', html=True)
     assertContains(response, "<dd>今天 11月30日 07:30</dd>", html=True)
     assertContains(response, "<dd>湘潭汽车站北广场</dd>", html=True)
-    # Not logged in: one tap to log in and come back here.
-    login = (
-        reverse("accounts:login") + "?next=" + reverse("markets:gigmarket-today", args=[market.pk]).replace("/", "%2F")
-    )
-    assertContains(response, f'<a class="btn btn-primary btn-big" href="{login}">登录后报名</a>', html=True)
+    # The button opens the portal's confirm step (who will see the contact), which comes back here.
+    board = reverse("markets:gigmarket-today", args=[market.pk])
+    assertContains(response, f'<input type="hidden" name="next" value="{board}">', html=True)
+    assertContains(response, "报名「搬运装卸（日结）」")
 
 
 def test_full_gig_says_so_and_offers_no_apply(frozen_clock, client, market, make_gig, alice, dora, dora_seeker):
@@ -108,15 +107,22 @@ def test_empty_board_points_to_the_market_and_all_day_gigs(frozen_clock, client,
 
 def test_seeker_takes_a_gig_from_the_phone(frozen_clock, client, market, make_gig, dora, dora_seeker):
     gig = make_gig(market, TODAY)
-    client.force_login(dora)
     board = reverse("markets:gigmarket-today", args=[market.pk])
+    apply = reverse("portal:apply", args=[gig.posting_id])
 
-    page = client.get(board)
-    assertContains(page, f'<input type="hidden" name="next" value="{board}">', html=True)
-    response = client.post(reverse("portal:apply", args=[gig.posting_id]), {"next": board}, follow=True)
+    # Logged out, the button leads through the login to the confirm step and back to the board.
+    step = client.get(apply, {"next": board})
+    assert step.status_code == 302 and step["Location"].startswith(reverse("accounts:login"))
+    client.force_login(dora)
+    confirm = client.get(apply, {"next": board})
+    assertContains(confirm, f'<input type="hidden" name="next" value="{board}">', html=True)
+    assertContains(confirm, "会看到您的姓名和手机号")
+    assert not Match.objects.exists()  # a GET never applies
+    response = client.post(apply, {"next": board}, follow=True)
 
     assert response.redirect_chain[-1][0] == board
-    assertContains(response, "已申请「搬运装卸（日结）」", status_code=200)
+    told = "已申请「搬运装卸（日结）」。服务点工作人员会尽快和您联系，进展显示在「我的」页面。"
+    assertContains(response, f'<li class="msg-success">{told}</li>', html=True)
     match = Match.objects.get(posting=gig.posting, seeker=dora_seeker)
     assert match.status == MatchStatus.APPLIED
 

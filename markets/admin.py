@@ -18,7 +18,10 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from xiangtan_jobs.core.admin import ServicePointAdminBase
-from xiangtan_jobs.core.admin_scope import VIEW, ScopedAdminMixin
+from xiangtan_jobs.core.admin_scope import ADD, CHANGE, VIEW, ScopedAdminMixin
+
+# The market's records are corrected by the services' actions, never deleted: the KPIs count them.
+NO_DELETE = frozenset({VIEW, ADD, CHANGE})
 from xiangtan_jobs.core.auth import acting_user
 
 from . import services
@@ -112,6 +115,8 @@ class AssignmentInline(admin.TabularInline):
 class DayGigAdmin(ScopedAdminMixin, admin.ModelAdmin):
     """Gig orders (零工订单): a day gig's date, start, place and headcount; its workers below."""
 
+    operator_actions = NO_DELETE
+
     site_field = "market"
     form = DayGigForm
     list_display = ("work_date", "starts_at", "posting", "market", "headcount", "left", "day_wage", "status")
@@ -191,6 +196,8 @@ class GigAssignmentForm(_ServiceChecked, forms.ModelForm):
 class GigAssignmentAdmin(ScopedAdminMixin, admin.ModelAdmin):
     """Who works which day gig (派工): assigned under the headcount, then done or no-show."""
 
+    operator_actions = NO_DELETE
+
     site_field = "day_gig__market"
     form = GigAssignmentForm
     list_display = ("day_gig", "worker", "source", "status", "agreed_wage", "created_at")
@@ -201,7 +208,7 @@ class GigAssignmentAdmin(ScopedAdminMixin, admin.ModelAdmin):
     actions = ("mark_done", "mark_no_show")
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return [] if obj is None else ["day_gig", "seeker", "source", "status", "agreed_wage", "finished_at"]
+        return [] if obj is None else list(self.get_fields(request, obj))
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is None:
@@ -368,6 +375,8 @@ class RightsCloseForm(forms.Form):
 class WageSettlementAdmin(ScopedAdminMixin, admin.ModelAdmin):
     """Wage settlement (voluntary): agreed, paid, when and how; overdue ones to follow up."""
 
+    operator_actions = NO_DELETE
+
     site_field = "assignment__day_gig__market"
     form = SettlementForm
     list_display = ("work_day", "gig", "worker", "agreed_amount", "paid_amount", "due_on", "status", "overdue")
@@ -467,6 +476,8 @@ class RightsCaseForm(forms.ModelForm):
 class RightsCaseAdmin(ScopedAdminMixin, admin.ModelAdmin):
     """Rights consultations (维权咨询), each followed until closed."""
 
+    operator_actions = NO_DELETE
+
     site_field = "market"
     form = RightsCaseForm
     list_display = ("created_at", "person", "employer", "status", "closed_at")
@@ -561,6 +572,8 @@ EXPORT_HEADERS = [
 @admin.register(InsuranceEnrolment)
 class InsuranceEnrolmentAdmin(ScopedAdminMixin, admin.ModelAdmin):
     """Day accident insurance (voluntary): who is insured for which gig day; the day's list to export."""
+
+    operator_actions = NO_DELETE
 
     site_field = "assignment__day_gig__market"
     form = InsuranceForm

@@ -19,15 +19,15 @@ from django.utils.html import format_html
 
 from xiangtan_jobs.core.admin import ServicePointAdminBase
 from xiangtan_jobs.core.admin_scope import ADD, CHANGE, VIEW, ScopedAdminMixin
-
-# The market's records are corrected by the services' actions, never deleted: the KPIs count them.
-NO_DELETE = frozenset({VIEW, ADD, CHANGE})
 from xiangtan_jobs.core.auth import acting_user
 
 from . import services
 from .enums import PaymentMethod, RightsCaseStatus, SettlementStatus
 from .models import DayGig, GigAssignment, GigMarket, InsuranceEnrolment, MarketCheckIn, RightsCase, WageSettlement
 from .selectors import settlements_overdue
+
+# The market's records are corrected by the services' actions, never deleted: the KPIs count them.
+NO_DELETE = frozenset({VIEW, ADD, CHANGE})
 
 
 @admin.register(GigMarket)

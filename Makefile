@@ -9,7 +9,7 @@ DEMO_POSTINGS ?= 2000
 DEMO_SEEKERS ?= 1500
 
 .DEFAULT_GOAL := help
-.PHONY: help run test test-clock e2e lint typecheck fix lock bench-engine bench-pages bench-matching bench-dashboard clean
+.PHONY: help run test test-clock e2e lint typecheck fix lock bench-engine bench-pages bench-matching bench-dashboard screenshots clean
 
 help: ## List the commands
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -76,6 +76,10 @@ E2E_ARGS ?=
 e2e: $(VENV)/.installed ## Run the browser tests in Debian's chromium (installed if missing); E2E_ARGS for pytest
 	scripts/install-browser
 	E2E_REQUIRED=1 $(PY) -m pytest -m browser tests/browser $(E2E_ARGS)
+
+screenshots: $(VENV)/.installed ## Remake the README's screenshots from the demo data in Debian's chromium (docs/screenshots/)
+	scripts/install-browser
+	$(PY) scripts/screenshots.py
 
 clean: ## Remove the virtual environment and local data under var/
 	rm -rf $(VENV) var

@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from matching.enums import MatchStatus
 from matching.models import Match
 from matching.services import match_set_status
+from tests.browser.helpers import check_a11y
 from tests.factories import EmployerFactory, PostingFactory
 from xiangtan_jobs.core.enums import WorkType
 from xiangtan_jobs.core.models import SeekerRegistration
@@ -66,6 +67,7 @@ def test_seeker_finds_applies_registers_and_hears_back(server, yuhu, alice, phon
     page.get_by_label("再输一次密码").fill("Xt-2026-baojie")
     page.get_by_role("button", name="下一步").click()
 
+    check_a11y(page)  # each step of the registration, as it first shows
     page.get_by_label("姓名").fill("李桂兰")
     page.get_by_label("出生年份").fill("1975")
     page.get_by_label("住在哪个街道或乡镇").select_option(label="雨湖路街道")
@@ -75,9 +77,12 @@ def test_seeker_finds_applies_registers_and_hears_back(server, yuhu, alice, phon
     page.get_by_label("身份证号（可不填）").fill(good_id)
     page.get_by_role("button", name="下一步").click()
 
+    check_a11y(page)
     page.locator("#id_skill_1").select_option(label="保洁员")  # the first of three skill rows
     page.get_by_role("button", name="下一步").click()
+    check_a11y(page)
     page.get_by_role("button", name="下一步").click()  # the wishes' defaults are fine
+    check_a11y(page)
     page.get_by_label("我已阅读并同意《个人信息保护告知书》").check()
     page.get_by_role("button", name="同意并提交登记").click()
 
@@ -92,4 +97,5 @@ def test_seeker_finds_applies_registers_and_hears_back(server, yuhu, alice, phon
     match_set_status(match=match, status=MatchStatus.CONTACTED, actor=alice)  # the operator calls her
     page.goto(server.url + "/me/")
     expect(page.locator("main")).to_contain_text("已联系")
+    check_a11y(page)
     assert page.evaluate(OVERFLOW) <= 0

@@ -1,4 +1,5 @@
-"""Journey of a seeker on a 360 × 740 phone (issue 16, journey 1): home → search 保洁 → a posting →
+"""Journey of a seeker on a 360 × 740 phone (issue 16, journey 1): home → search 保洁 near 雨湖区 →
+day gigs → a posting →
 apply while logged out → register (a wrong phone and a wrong ID number corrected on the way) → back
 at the job → apply → sees the application's status change when the operator acts.
 
@@ -14,7 +15,7 @@ from matching.enums import MatchStatus
 from matching.models import Match
 from matching.services import match_set_status
 from tests.browser.helpers import check_a11y
-from tests.factories import EmployerFactory, PostingFactory
+from tests.factories import EmployerFactory, PostingFactory, street
 from xiangtan_jobs.core.enums import WorkType
 from xiangtan_jobs.core.models import SeekerRegistration
 
@@ -33,6 +34,8 @@ def resident_id(first17: str) -> str:
 
 def test_seeker_finds_applies_registers_and_hears_back(server, yuhu, alice, phone):
     employer = EmployerFactory(name="雨湖保洁服务有限公司", service_point=yuhu)
+    PostingFactory(employer=employer, service_point=yuhu, title="岳塘商场保洁", area=street("书院路街道"))
+    PostingFactory(employer=employer, service_point=yuhu, title="雨湖写字楼保洁（全职）", work_type=WorkType.FULL)
     posting = PostingFactory(
         employer=employer,
         service_point=yuhu,
@@ -49,6 +52,13 @@ def test_seeker_finds_applies_registers_and_hears_back(server, yuhu, alice, phon
     page.goto(server.url + "/")
     page.get_by_label("想做什么工作").fill("保洁")
     page.get_by_label("想做什么工作").press("Enter")
+    # Near home, and only day gigs: the filters, opened from their button on the phone.
+    page.get_by_text("筛选条件").click()
+    page.get_by_label("区县").select_option(label="雨湖区")
+    page.get_by_label("日结零工").check()
+    page.get_by_role("button", name="看结果").click()
+    expect(page.locator(".chips")).to_contain_text("雨湖区")
+    assert page.locator(".job-card").count() == 1
     page.get_by_role("link", name="雨湖小区日结保洁").click()
     expect(page.get_by_role("heading", name="雨湖小区日结保洁")).to_be_visible()
     page.get_by_role("button", name="申请这个岗位").click()

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "import_export",
     "simple_history",
+    "axes",
     "xiangtan_jobs.common",
     "xiangtan_jobs.core",
     "matching",
@@ -76,6 +77,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: answers a locked-out login with its page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "xiangtan_jobs.urls"
@@ -194,6 +197,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes first: it refuses a locked account or address before the password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
@@ -215,6 +220,21 @@ SMS_LOGIN_RATES = {
     "check_phone": env.str("SMS_LOGIN_RATE_CHECK_PHONE", default="20/h"),
     "check_ip": env.str("SMS_LOGIN_RATE_CHECK_IP", default="60/h"),
 }
+
+# Lockout after wrong passwords (django-axes) on /accounts/login/ and /admin/login/: counted per
+# account (the phone's digest, never the phone) and, separately, per address; a lock lasts
+# AXES_COOLOFF_TIME hours. Staff unlock with `manage.py login_unlock <phone>` (README). The SMS-code
+# login has its own limits (SMS_LOGIN_RATES) and stays open to a locked seeker.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = env.int("LOGIN_LOCKOUT_HOURS", default=1)
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "xiangtan_jobs.common.lockout.lockout_username"
+AXES_CLIENT_IP_CALLABLE = "xiangtan_jobs.common.client_ip.client_ip"
+AXES_LOCKOUT_CALLABLE = "xiangtan_jobs.common.lockout.lockout_response"
+AXES_SENSITIVE_PARAMETERS = ["username", "password"]
+# The lockout list is registered by common/admin.py (superusers only), not axes' own admin.
+AXES_ENABLE_ADMIN = False
 
 # --- Locale ------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.conf import settings
 
+from tests.api.html import find_all, parse, text
 from tests.factories import SeekerFactory, skill, street
 from xiangtan_jobs.core.enums import ConsentMethod, SeekerStatus
 from xiangtan_jobs.core.models import SeekerRegistration, User
@@ -125,18 +126,31 @@ def test_cannot_skip_screens(client, ref):
     assert response["Location"] == "/register/account/"
 
 
-def test_one_registration_per_person(client, ref):
+def _taken_answer(client, **overrides):
+    """Go through every screen; the answer of the last one, followed (the message and the page)."""
+    for step in ["account", "person", "skills", "wishes"]:
+        response = post(client, step, {**good(step), **overrides.get(step, {})})
+        # No screen before the last says whether the phone or the ID number is registered.
+        assert response.status_code == 302, (step, response.content.decode()[:1500])
+    response = client.post("/register/confirm/", {**good("confirm"), "action": "next"}, follow=True)
+    page = parse(response.content)
+    return [text(li) for li in find_all(page, "li", class_="msg-error")]
+
+
+def test_registered_phone_and_registered_id_get_one_and_the_same_answer(client, ref, django_user_model):
     SeekerFactory(phone="13800138111")
-    response = post(client, "account", good("account"))
-    assert response.status_code == 200
-    assert "这个手机号已经登记过了" in response.content.decode()
-
-
-def test_id_number_already_registered(client, ref):
-    SeekerFactory(id_number="11010519491231002X")
-    post(client, "account", good("account"))
-    response = post(client, "person", {**good("person"), "id_number": "11010519491231002x", "birth_year": "1949"})
-    assert "这个身份证号已经登记过了" in response.content.decode()
+    by_phone = _taken_answer(client)
+    client.session.flush()
+    SeekerFactory(phone="13900139000", id_number="11010519491231002X")
+    by_id = _taken_answer(
+        client, account={"phone": "13700137000"}, person={"id_number": "11010519491231002x", "birth_year": "1949"}
+    )
+    assert by_phone == by_id
+    assert any("这个手机号或身份证号不能用于新的登记" in m for m in by_phone), by_phone
+    # Nothing was created for either try, and the answers name neither field.
+    assert not django_user_model.objects.filter(username="13700137000").exists()
+    assert SeekerRegistration.objects.count() == 2
+    assert not any("已经登记过了" in m for m in by_phone + by_id)
 
 
 def test_logged_in_user_without_registration_skips_the_account(client, ref, dora):

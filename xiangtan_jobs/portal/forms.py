@@ -95,13 +95,9 @@ class AccountForm(PortalForm):
     def clean_phone(self) -> str:
         phone = normalize_mobile(self.cleaned_data["phone"])
         validate_mobile(phone)
-        if get_user_model().objects.filter(username=phone).exists() or (
-            SeekerRegistration.objects.current().by_phone(phone).exists()
-        ):
-            raise ValidationError(
-                _("这个手机号已经登记过了，请直接登录；忘记密码请到附近服务点或拨打 0731-58533441"),
-                code="phone_taken",
-            )
+        # Whether the number is registered is not said here: the last screen answers alike for a
+        # phone or an ID number already registered (registration_submit), so this screen cannot be
+        # used to find out who is registered.
         return phone
 
     def clean(self) -> dict[str, Any]:
@@ -169,11 +165,12 @@ class PersonForm(PortalForm):
         if not value:
             return ""
         validate_resident_id(value)
-        if SeekerRegistration.objects.current().filter(id_digest=_digest(value)).exclude(**self._exclude()).exists():
-            raise ValidationError(
-                _("这个身份证号已经登记过了，请到附近服务点核实"),
-                code="id_taken",
-            )
+        # A new registration is checked on its last screen (one answer for phone and ID number);
+        # a seeker changing their own ID number learns only that it cannot be used, not why.
+        if self.registration is not None and (
+            SeekerRegistration.objects.current().filter(id_digest=_digest(value)).exclude(**self._exclude()).exists()
+        ):
+            raise ValidationError(_("这个身份证号不能使用，请带身份证到附近服务点核实"), code="id_taken")
         return value
 
     def clean(self) -> dict[str, Any]:

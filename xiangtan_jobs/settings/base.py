@@ -235,6 +235,17 @@ AXES_LOCKOUT_CALLABLE = "xiangtan_jobs.common.lockout.lockout_response"
 AXES_SENSITIVE_PARAMETERS = ["username", "password"]
 # The lockout list is registered by common/admin.py (superusers only), not axes' own admin.
 AXES_ENABLE_ADMIN = False
+# Writes from the portal's forms (common/ratelimits.py): POSTs per client address and per
+# logged-in account, as "N/s|m|h|d". Registration counts every screen's POST (5 or more for one
+# registration); check-in is for the fairs' and markets' own check-in views.
+POST_RATE_LIMITS = {
+    "register": {"ip": env.str("REGISTER_RATE_IP", default="60/h")},
+    "apply": {"ip": env.str("APPLY_RATE_IP", default="120/h"), "user": env.str("APPLY_RATE_USER", default="30/h")},
+    "checkin": {
+        "ip": env.str("CHECKIN_RATE_IP", default="300/h"),
+        "user": env.str("CHECKIN_RATE_USER", default="20/h"),
+    },
+}
 
 # --- Locale ------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

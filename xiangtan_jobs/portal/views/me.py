@@ -22,6 +22,7 @@ from matching.enums import MatchStatus
 from matching.models import Match
 from matching.presenters import reasons_in_words, seeker_applications, seeker_matches_export, seeker_recommendations
 from matching.services import match_apply, match_mark_viewed, match_withdraw, matches_fill_reasons, seeker_erase
+from xiangtan_jobs.common.ratelimits import post_rate_limit
 from xiangtan_jobs.common.widgets import options_html
 from xiangtan_jobs.core.auth import acting_user
 from xiangtan_jobs.core.enums import SeekerStatus, Shift, SkillLevel
@@ -81,6 +82,7 @@ def me(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@post_rate_limit("apply")
 def apply(request: HttpRequest, posting_id: int) -> HttpResponse:
     """Apply to a posting with one click (once only; closed postings are refused)."""
     default = reverse("portal:posting-detail", args=[posting_id]) if 0 < posting_id < 2**62 else "/jobs/"

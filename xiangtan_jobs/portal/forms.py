@@ -72,7 +72,7 @@ class AccountForm(PortalForm):
         strip=False,
         max_length=128,
         error_messages=_required(_("请设置密码，至少 8 位，不要全是数字")),
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}, render_value=True),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=_("至少 8 位，字母和数字一起用更安全"),
     )
     password2 = forms.CharField(
@@ -80,7 +80,7 @@ class AccountForm(PortalForm):
         strip=False,
         max_length=128,
         error_messages=_required(_("请再输一次密码")),
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}, render_value=True),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
     def __init__(self, *args: Any, password_set: bool = False, **kwargs: Any) -> None:

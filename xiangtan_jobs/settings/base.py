@@ -66,6 +66,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "xiangtan_jobs.common.middleware.RefuseNulBytesMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -74,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "xiangtan_jobs.common.middleware.PersonalPagesNoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -278,6 +280,38 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+# HTTPS only in production: HSTS for a year (subdomains, preload) and plain HTTP redirected, except
+# the load balancer's health check. TLS ends at the reverse proxy (SECURE_PROXY_SSL_HEADER).
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
+# Permissions-Policy (django-permissions-policy): no page uses the camera, microphone, location,
+# payment or other device features; an embedded page may use none of them either.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+    )
+}
+# Pages that show or take personal data are never cached (common/middleware.py).
+NO_STORE_PATHS = ["/me/", "/register/", "/accounts/", "/admin/"]
+# Staff (admin) sessions end after this many seconds without a request; seekers' sessions last
+# SESSION_COOKIE_AGE (Django's two weeks) so that they stay logged in on their own phone.
+STAFF_SESSION_IDLE_SECONDS = env.int("STAFF_SESSION_IDLE_SECONDS", default=30 * 60)
 # Content-Security-Policy (django-csp): scripts, styles, images and fonts from our own static
 # files only; no inline script, no CDN, no framing. Every page that gains a script follows it:
 # a library is vendored under static/vendor/, page code lives in static/js/ (never inline).

@@ -34,7 +34,7 @@ def test_check_deploy_with_production_settings_has_no_warnings(tmp_path):
     }
     for name in ("SECURE_HSTS_SECONDS", "SECURE_SSL_REDIRECT", "SECURE_COOKIES", "SECURE_HSTS_PRELOAD"):
         env.pop(name, None)
-    result = subprocess.run(  # noqa: S603  # our own manage.py with a fixed argument list
+    result = subprocess.run(  # our own manage.py with a fixed argument list
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=BASE,
         env=env,

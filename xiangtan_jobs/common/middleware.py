@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.http.response import HttpResponseBase
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
@@ -56,7 +57,14 @@ class RefuseNulBytesMiddleware:
             return HttpResponseBadRequest(
                 "请求里有无效字符 (invalid character in the request)", content_type="text/plain; charset=utf-8"
             )
+        if _TOO_LONG_NUMBER.search(request.path):
+            # No id has 19 digits (parsing.MAX_ID): such a path names nothing, and a model admin's
+            # object pages passed it to the database (OverflowError, a 500).
+            raise Http404
         return self.get_response(request)
+
+
+_TOO_LONG_NUMBER = re.compile(r"(?<![0-9])[0-9]{19,}(?![0-9])")
 
 
 def _has_nul(data: Any) -> bool:

@@ -38,11 +38,12 @@ test-clock: $(VENV)/.installed ## Run pytest with the clock a year ahead, at 03:
 	scripts/test-clock 365 3 $(PYTEST_ARGS)
 	scripts/test-clock 365 22 $(PYTEST_ARGS)
 
-lint: $(VENV)/.installed ## Check only (changes nothing): ruff, format, migrations, import contracts, mypy
+lint: $(VENV)/.installed ## Check only (changes nothing): ruff, format, migrations, import contracts, bandit, mypy
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run --settings=xiangtan_jobs.settings.test
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/bandit -q -c pyproject.toml -r xiangtan_jobs matching markets fairs stations
 	$(VENV)/bin/mypy
 
 typecheck: $(VENV)/.installed ## Type-check with mypy (django-stubs; strict for matching.engine)

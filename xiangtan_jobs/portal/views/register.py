@@ -57,7 +57,7 @@ SECRET_FIELDS = ("password1", "password2")
 def _state(request: HttpRequest) -> dict[str, Any]:
     state = request.session.get(SESSION_KEY)
     if not isinstance(state, dict):
-        state = {"data": {}, "password_hash": ""}
+        state = {"data": {}, "password_hash": ""}  # nosec B105 - not a password
     return state
 
 

@@ -24,6 +24,7 @@ from xiangtan_jobs.common.validators import (
     normalize_resident_id,
     resident_id_birth_date,
     validate_mobile,
+    validate_name_text,
     validate_resident_id,
 )
 from xiangtan_jobs.core.enums import KeyGroup, SeekerStatus, Shift, SkillLevel, WageUnit, WorkType
@@ -124,7 +125,11 @@ def _town_choices() -> list[tuple[str, str]]:
 
 class PersonForm(PortalForm):
     name = forms.CharField(
-        label=_("姓名"), max_length=32, error_messages=_required(_("请填写姓名")), widget=forms.TextInput()
+        label=_("姓名"),
+        max_length=32,
+        error_messages=_required(_("请填写姓名")),
+        widget=forms.TextInput(),
+        validators=[validate_name_text],
     )
     birth_year = forms.IntegerField(
         label=_("出生年份"),

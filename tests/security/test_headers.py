@@ -95,3 +95,21 @@ def test_registration_never_echoes_the_typed_password(client, ref):
     for name in ("password1", "password2"):
         assert inputs[name]["type"] == "password" and "value" not in inputs[name]
     assert "Secret-Xiangtan-9" not in response.content.decode()
+
+
+def test_production_refuses_the_repository_key(tmp_path):
+    from xiangtan_jobs.settings.base import _INSECURE_DEV_KEY
+
+    env = {**os.environ, "DEBUG": "0", "SECRET_KEY": _INSECURE_DEV_KEY, "ALLOWED_HOSTS": "x", "VAR_DIR": str(tmp_path)}
+    env["DJANGO_SETTINGS_MODULE"] = "xiangtan_jobs.settings.base"
+    result = subprocess.run(  # our own manage.py with a fixed argument list
+        [sys.executable, "manage.py", "check"],
+        cwd=BASE,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "development key from the repository" in result.stderr

@@ -28,6 +28,9 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG=0 (production).")
     SECRET_KEY = _INSECURE_DEV_KEY
+if not DEBUG and _INSECURE_DEV_KEY in (SECRET_KEY, *env.list("SECRET_KEY_FALLBACKS", default=[])):
+    # The development key is in the repository: data encrypted under it is readable by anyone.
+    raise ImproperlyConfigured("SECRET_KEY is the development key from the repository; set your own when DEBUG=0.")
 SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 # Salt for the key that encrypts personal data at rest (django-fernet-encrypted-fields).
 SALT_KEY = env.list("FIELD_ENCRYPTION_SALT", default=["xiangtan-jobs-pii-v1"])

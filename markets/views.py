@@ -20,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from xiangtan_jobs.common.parsing import parse_int
+from xiangtan_jobs.common.ratelimits import post_rate_limit
 from xiangtan_jobs.core.presenters import service_point_context
 from xiangtan_jobs.core.selectors import seeker_current
 
@@ -134,6 +135,7 @@ def checkin_url(site: GigMarket) -> str:
 
 
 @require_http_methods(["GET", "POST"])
+@post_rate_limit("checkin")
 def market_checkin_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The QR check-in: log in (or register) with this page as `next`, pick what you came for."""
     site = _market_or_404(pk)
@@ -176,5 +178,6 @@ def market_poster_view(request: HttpRequest, pk: int) -> HttpResponse:
     url = checkin_url(site)
     # segno writes plain SVG with presentation attributes only (no style attribute: CSP-safe).
     svg = segno.make(url, error="m").svg_inline(scale=12, border=2, dark="#000", light="#fff", omitsize=True)
-    context = {"site": site, "url": url, "qr": mark_safe(svg)}  # noqa: S308 (segno's own SVG, no user input)
+    # segno's own SVG of the check-in address: no user input in it.
+    context = {"site": site, "url": url, "qr": mark_safe(svg)}  # noqa: S308  # nosec B308 B703
     return render(request, "markets/gigmarket_poster.html", context)

@@ -77,6 +77,8 @@ CASES = [
     case("core_user", "user", "", ""),
     case("core_inboxmessage", "inbox", "", ""),
     case("auth_group", "group", "", ""),
+    # Login lockouts (django-axes): superusers only (common/admin.py).
+    case("axes_accessattempt", "attempt", "", ""),
 ]
 
 
@@ -108,6 +110,19 @@ def _object(key: str, site_a: dict[str, Any], users: dict[str, Any]) -> Any:
         return Group.objects.create(name="测试组")
     if key == "user":
         return users["alice"]
+    if key == "attempt":
+        from axes.models import AccessAttempt
+
+        return AccessAttempt.objects.create(
+            username="digest",
+            ip_address="10.0.0.1",
+            user_agent="",
+            get_data="",
+            post_data="",
+            http_accept="",
+            path_info="/accounts/login/",
+            failures_since_start=5,
+        )
     if key == "token":
         from xiangtan_jobs.core.models import ApiToken
         from xiangtan_jobs.core.services import api_token_issue

@@ -122,3 +122,13 @@ def test_operator_sees_todays_check_ins_masked_and_only_their_own(frozen_clock, 
         assertNotContains(response, hidden)
     all_days = client.get(reverse("admin:markets_marketcheckin_changelist") + "?day=all")
     assertContains(all_days, '<td class="field-person">赵**</td>', html=True)
+
+
+def test_check_ins_from_one_account_are_rate_limited(frozen_clock, client, market, dora, dora_seeker, settings):
+    settings.POST_RATE_LIMITS = {**settings.POST_RATE_LIMITS, "checkin": {"ip": "100/h", "user": "2/h"}}
+    client.force_login(dora)
+    for kind in (CheckinPurpose.WORK, CheckinPurpose.RIGHTS):
+        assert client.post(_url(market), {"kind": kind}).status_code == 302
+    refused = client.post(_url(market), {"kind": CheckinPurpose.TRAINING})
+    assert refused.status_code == 429
+    assert ServiceRecord.objects.filter(service_point=market, seeker=dora_seeker).count() == 2

@@ -23,3 +23,15 @@ class BookingStatus(models.TextChoices):
     BOOKED = "booked", _("已预约")
     CANCELLED = "cancelled", _("已取消")
     DONE = "done", _("已咨询")
+
+
+class CourseFunding(models.TextChoices):
+    FREE = "free", _("免费")
+    SUBSIDISED = "subsidised", _("补贴")
+
+
+class EnrolmentStatus(models.TextChoices):
+    ENROLLED = "enrolled", _("已报名")
+    WAITING = "waiting", _("候补")
+    CANCELLED = "cancelled", _("已取消")
+    COMPLETED = "completed", _("培训合格")

@@ -9,7 +9,7 @@ from django.db.models import F, Q
 from xiangtan_jobs.common.models import TimeStampedModel, choices_constraint
 from xiangtan_jobs.core.models import ServicePoint
 
-from .enums import BookingStatus, ConsultationTopic, StationHost
+from .enums import BookingStatus, ConsultationTopic, CourseFunding, EnrolmentStatus, StationHost
 
 
 class YouthStation(ServicePoint):
@@ -122,3 +122,59 @@ class Consultation(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class Course(TimeStampedModel):
+    """A training course (技能有人教) published by a station or a gig market for one skill."""
+
+    service_point = models.ForeignKey(
+        "core.ServicePoint", verbose_name="举办服务点", on_delete=models.PROTECT, related_name="courses"
+    )
+    title = models.CharField("课程名称", max_length=100)
+    skill = models.ForeignKey("core.Skill", verbose_name="培训技能", on_delete=models.PROTECT, related_name="+")
+    starts_on = models.DateField("开课日期")
+    ends_on = models.DateField("结课日期")
+    sessions = models.PositiveSmallIntegerField("课时数", default=1)
+    seats = models.PositiveSmallIntegerField("名额")
+    place = models.CharField("上课地点", max_length=128)
+    funding = models.CharField("费用", max_length=16, choices=CourseFunding.choices, default=CourseFunding.FREE)
+    certificate = models.CharField("可获证书", max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = "培训课程"
+        verbose_name_plural = "培训课程"
+        ordering = ["starts_on", "id"]
+        constraints = [
+            choices_constraint("funding", CourseFunding, "course_funding_valid"),
+            models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="course_ends_after_start"),
+            models.CheckConstraint(condition=Q(seats__gte=1), name="course_seats_ge_1"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CourseEnrolment(TimeStampedModel):
+    """A seeker's place (or place on the waiting list) in a course."""
+
+    course = models.ForeignKey(Course, verbose_name="课程", on_delete=models.CASCADE, related_name="enrolments")
+    seeker = models.ForeignKey(
+        "core.SeekerRegistration", verbose_name="求职者", on_delete=models.CASCADE, related_name="course_enrolments"
+    )
+    status = models.CharField("状态", max_length=16, choices=EnrolmentStatus.choices, default=EnrolmentStatus.ENROLLED)
+    completed_at = models.DateTimeField("结业时间", null=True, blank=True)
+    service_record = models.OneToOneField(
+        "core.ServiceRecord", verbose_name="服务记录", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "课程报名"
+        verbose_name_plural = "课程报名"
+        ordering = ["created_at", "id"]
+        constraints = [
+            choices_constraint("status", EnrolmentStatus, "courseenrolment_status_valid"),
+            models.UniqueConstraint(fields=["course", "seeker"], name="courseenrolment_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.course} #{self.seeker_id}"

@@ -5,14 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from xiangtan_jobs.common.masking import mask_name
 from xiangtan_jobs.core.admin import ServicePointAdminBase
 from xiangtan_jobs.core.admin_scope import ScopedAdminMixin
 
-from .models import Consultation, ConsultationSlot, YouthStation
-from .services import consultation_check, consultation_record, slot_check, slot_create
+from .models import Consultation, ConsultationSlot, Course, CourseEnrolment, YouthStation
+from .services import consultation_check, consultation_record, enrolment_complete, slot_check, slot_create
 
 
 @admin.register(YouthStation)
@@ -102,3 +107,70 @@ class ConsultationAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 admin.site.register(ConsultationSlot, ConsultationSlotAdmin)
 admin.site.register(Consultation, ConsultationAdmin)
+
+
+class CourseForm(forms.ModelForm):
+    class Meta:
+        model = Course
+        fields = (
+            "service_point",
+            "title",
+            "skill",
+            "starts_on",
+            "ends_on",
+            "sessions",
+            "seats",
+            "place",
+            "funding",
+            "certificate",
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        starts, ends = data.get("starts_on"), data.get("ends_on")
+        if self.instance.pk is None and starts is not None and starts < timezone.localdate():
+            self.add_error("starts_on", _("开课日期已经过去了。"))
+        if starts is not None and ends is not None and ends < starts:
+            self.add_error("ends_on", _("结课日期不能早于开课日期。"))
+        return data
+
+
+class CourseAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Courses of the operator's own sites (a station or a gig market)."""
+
+    form = CourseForm
+    list_display = ("title", "skill", "starts_on", "seats", "service_point", "funding")
+    list_filter = ("funding",)
+
+
+class CourseEnrolmentAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Trainees of the operator's courses; completion (培训合格) goes through enrolment_complete."""
+
+    site_field = "course__service_point"
+    list_display = ("course", "seeker_label", "status", "completed_at")
+    list_filter = ("status",)
+    readonly_fields = ("course", "seeker", "status", "completed_at", "service_record")
+    actions = ("mark_completed",)
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    @admin.display(description="求职者")
+    def seeker_label(self, obj: CourseEnrolment) -> str:
+        return mask_name(obj.seeker.name)
+
+    @admin.action(description=gettext_lazy("记录培训合格（结业）"))
+    def mark_completed(self, request: HttpRequest, queryset: Any) -> None:
+        done = 0
+        for enrolment in queryset:
+            try:
+                enrolment_complete(enrolment=enrolment, actor=request.user)  # type: ignore[arg-type]
+            except ValidationError as exc:
+                self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            else:
+                done += 1
+        self.message_user(request, _("已记录 %(n)d 人结业。") % {"n": done}, messages.SUCCESS)
+
+
+admin.site.register(Course, CourseAdmin)
+admin.site.register(CourseEnrolment, CourseEnrolmentAdmin)

@@ -107,3 +107,25 @@ def test_seats_are_never_oversold_under_concurrent_enrolment(ref, yuetang_nursin
         t.join()
     statuses = sorted(CourseEnrolment.objects.filter(course=course).values_list("status", flat=True))
     assert statuses == [EnrolmentStatus.ENROLLED] * 2 + [EnrolmentStatus.WAITING] * 3
+
+
+@pytest.mark.django_db
+def test_operator_completes_trainees_of_their_own_courses_only(client, alice, yuhu, yuetang_nursing):
+    mine, theirs = _course(yuhu), _course(yuetang_nursing)
+    (a, ua), (b, ub) = _seeker(), _seeker()
+    own = course_enrol(course=mine, seeker=a, actor=ua, now=NOON)
+    other = course_enrol(course=theirs, seeker=b, actor=ub, now=NOON)
+    client.force_login(alice)
+    forged = client.post(
+        "/admin/stations/courseenrolment/", {"action": "mark_completed", "_selected_action": [other.pk]}
+    )
+    assert forged.status_code in (302, 403)
+    response = client.post(
+        "/admin/stations/courseenrolment/", {"action": "mark_completed", "_selected_action": [own.pk]}, follow=True
+    )
+    assert [str(m) for m in response.context["messages"]] == ["已记录 1 人结业。"]
+    own.refresh_from_db()
+    other.refresh_from_db()
+    assert (own.status, other.status) == (EnrolmentStatus.COMPLETED, EnrolmentStatus.ENROLLED)
+    assert SeekerSkill.objects.filter(registration=a, trained_evidence__startswith="养老护理员").exists()
+    assert not ServiceRecord.objects.filter(seeker=b).exists()

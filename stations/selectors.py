@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from xiangtan_jobs.core.enums import PostingStatus, ServicePointStatus
 
-from .enums import BookingStatus
-from .models import ConsultationBooking, ConsultationSlot, YouthStation
+from .enums import BookingStatus, EnrolmentStatus
+from .models import ConsultationBooking, ConsultationSlot, Course, YouthStation
 
 
 def _open_postings() -> Q:
@@ -67,3 +67,18 @@ def seeker_bookings(*, user: Any, station: YouthStation | None = None) -> QueryS
         seeker__user=user, status=BookingStatus.BOOKED, slot__starts_at__gt=timezone.now()
     ).select_related("slot", "slot__station")
     return qs.filter(slot__station=station) if station is not None else qs
+
+
+def course_open_list(*, skill_id: int | None = None, district_id: int | None = None) -> QuerySet[Course]:
+    """Courses not yet started, with seats taken, narrowed to a skill and a district (top-level area)."""
+    qs = (
+        Course.objects.filter(starts_on__gte=timezone.localdate())
+        .select_related("skill", "service_point", "service_point__area")
+        .annotate(taken=Count("enrolments", filter=Q(enrolments__status=EnrolmentStatus.ENROLLED)))
+        .order_by("starts_on", "id")
+    )
+    if skill_id:
+        qs = qs.filter(skill_id=skill_id)
+    if district_id:
+        qs = qs.filter(Q(service_point__area_id=district_id) | Q(service_point__area__parent_id=district_id))
+    return qs

@@ -13,13 +13,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from xiangtan_jobs.core.models import User
+from xiangtan_jobs.common.parsing import parse_id
+from xiangtan_jobs.core.models import Area, Skill, User
 from xiangtan_jobs.core.presenters import service_point_context
 from xiangtan_jobs.core.selectors import seeker_current
 
-from .models import ConsultationSlot
-from .selectors import seeker_bookings, station_get, station_list, station_open_slots
-from .services import booking_cancel, booking_create
+from .models import ConsultationSlot, Course
+from .selectors import course_open_list, seeker_bookings, station_get, station_list, station_open_slots
+from .services import booking_cancel, booking_create, course_enrol
 
 
 def station_list_view(request: HttpRequest) -> HttpResponse:
@@ -76,3 +77,42 @@ def booking_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("预约已取消。"))
     return HttpResponseRedirect(reverse("stations:youthstation-detail", args=[booking.slot.station_id]))
+
+
+def course_list_view(request: HttpRequest) -> HttpResponse:
+    """All open courses (技能有人教), filtered by skill and district (bad input is ignored)."""
+    skill_id, district_id = parse_id(request.GET.get("skill")), parse_id(request.GET.get("district"))
+    context = {
+        "courses": course_open_list(skill_id=skill_id, district_id=district_id)[:100],
+        "skills": Skill.objects.filter(alias_of__isnull=True).order_by("code"),
+        "districts": Area.objects.top_level().order_by("name"),
+        "skill_id": skill_id,
+        "district_id": district_id,
+    }
+    return render(request, "stations/course_list.html", context)
+
+
+@require_POST
+def course_enrol_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Enrol in a course (or join its waiting list); login and a registration needed."""
+    course = Course.objects.filter(pk=pk).first() if 0 < pk < 2**62 else None
+    if course is None:
+        raise Http404(_("没有找到这门课程"))
+    back = reverse("stations:course-list")
+    if not request.user.is_authenticated:
+        return redirect_to_login(back)
+    seeker = seeker_current(user=request.user)
+    if seeker is None:
+        messages.info(request, _("报名前请先做求职登记，只要几分钟。"))
+        return HttpResponseRedirect(reverse("portal:register"))
+    user: User = request.user
+    try:
+        enrolment = course_enrol(course=course, seeker=seeker, actor=user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if enrolment.status == "enrolled":
+            messages.success(request, _("报名成功：%(course)s。") % {"course": course.title})
+        else:
+            messages.info(request, _("名额已满，您已进入候补名单，有人取消时会通知您。"))
+    return HttpResponseRedirect(back)

@@ -14,6 +14,7 @@ from stations.models import Course, CourseEnrolment
 from stations.services import course_enrol, enrolment_cancel, enrolment_complete
 from tests.clock import NOON, TODAY
 from tests.factories import SeekerFactory, UserFactory, skill
+from tests.fairs.html import messages_of, page
 from xiangtan_jobs.core.enums import ServiceKind, UserRole
 from xiangtan_jobs.core.models import InboxMessage, SeekerSkill, ServiceRecord
 
@@ -129,3 +130,19 @@ def test_operator_completes_trainees_of_their_own_courses_only(client, alice, yu
     assert (own.status, other.status) == (EnrolmentStatus.COMPLETED, EnrolmentStatus.ENROLLED)
     assert SeekerSkill.objects.filter(registration=a, trained_evidence__startswith="养老护理员").exists()
     assert not ServiceRecord.objects.filter(seeker=b).exists()
+
+
+@pytest.mark.django_db
+def test_courses_page_filters_by_skill_and_district_and_enrols_from_the_phone(client, yuetang_nursing, frozen_clock):
+    course = _course(yuetang_nursing, seats=1)
+    district = yuetang_nursing.area.parent or yuetang_nursing.area
+    html = page(client.get(f"/stations/courses/?skill={course.skill_id}&district={district.pk}"))
+    assert [h.text() for h in html.find_all("h2")] == ["养老护理员初级班"]
+    other_skill = skill("保洁员")
+    assert page(client.get(f"/stations/courses/?skill={other_skill.pk}")).find("ul", class_="courses") is None
+    assert client.get("/stations/courses/?skill=abc&district=-1").status_code == 200
+    seeker, user = _seeker()
+    client.force_login(user)
+    response = client.post(f"/stations/courses/{course.pk}/enrol/", follow=True)
+    assert messages_of(response) == ["报名成功：养老护理员初级班。"]
+    assert CourseEnrolment.objects.get(course=course).seeker == seeker

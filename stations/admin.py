@@ -16,7 +16,7 @@ from xiangtan_jobs.common.masking import mask_name
 from xiangtan_jobs.core.admin import ServicePointAdminBase
 from xiangtan_jobs.core.admin_scope import ScopedAdminMixin
 
-from .models import Consultation, ConsultationSlot, Course, CourseEnrolment, YouthStation
+from .models import Consultation, ConsultationBooking, ConsultationSlot, Course, CourseEnrolment, YouthStation
 from .services import consultation_check, consultation_record, enrolment_complete, slot_check, slot_create
 
 
@@ -174,3 +174,22 @@ class CourseEnrolmentAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 admin.site.register(Course, CourseAdmin)
 admin.site.register(CourseEnrolment, CourseEnrolmentAdmin)
+
+
+class ConsultationBookingAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Bookings of the operator's station (to record them as consultations); names masked."""
+
+    site_field = "slot__station"
+    list_display = ("slot", "seeker_label", "status", "reminded_at")
+    list_filter = ("status",)
+    readonly_fields = ("slot", "seeker", "status", "cancelled_at", "reminded_at")
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    @admin.display(description="求职者")
+    def seeker_label(self, obj: ConsultationBooking) -> str:
+        return mask_name(obj.seeker.name)
+
+
+admin.site.register(ConsultationBooking, ConsultationBookingAdmin)

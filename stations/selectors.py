@@ -69,7 +69,9 @@ def seeker_bookings(*, user: Any, station: YouthStation | None = None) -> QueryS
     return qs.filter(slot__station=station) if station is not None else qs
 
 
-def course_open_list(*, skill_id: int | None = None, district_id: int | None = None) -> QuerySet[Course]:
+def course_open_list(
+    *, skill_id: int | None = None, district_id: int | None = None, site_id: int | None = None
+) -> QuerySet[Course]:
     """Courses not yet started, with seats taken, narrowed to a skill and a district (top-level area)."""
     qs = (
         Course.objects.filter(starts_on__gte=timezone.localdate())
@@ -77,6 +79,8 @@ def course_open_list(*, skill_id: int | None = None, district_id: int | None = N
         .annotate(taken=Count("enrolments", filter=Q(enrolments__status=EnrolmentStatus.ENROLLED)))
         .order_by("starts_on", "id")
     )
+    if site_id:
+        qs = qs.filter(service_point_id=site_id)
     if skill_id:
         qs = qs.filter(skill_id=skill_id)
     if district_id:

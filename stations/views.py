@@ -35,6 +35,7 @@ def station_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     context = service_point_context(site, _("青年驿站"))
     context["slots"] = station_open_slots(station=site)
     context["my_bookings"] = list(seeker_bookings(user=request.user, station=site))
+    context["courses"] = list(course_open_list(site_id=site.pk)[:20])
     return render(request, "stations/youthstation_detail.html", context)
 
 

@@ -94,3 +94,23 @@ def test_operator_sees_only_their_own_stations_slots(client, station, slot, djan
     assert client.get(f"/admin/stations/consultationslot/{slot.pk}/change/").status_code == 200
     assert client.get(f"/admin/stations/consultationslot/{theirs.pk}/change/").status_code in (302, 404)
     assert ConsultationSlot.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_station_page_lists_its_own_courses(client, station, frozen_clock):
+    from stations.models import Course
+    from tests.clock import TODAY
+    from tests.factories import skill
+
+    Course.objects.create(
+        service_point=station,
+        title="电工入门",
+        skill=skill("电工"),
+        starts_on=TODAY + dt.timedelta(days=2),
+        ends_on=TODAY + dt.timedelta(days=5),
+        seats=10,
+        place="驿站教室",
+    )
+    html = page(client.get(f"/stations/{station.pk}/"))
+    courses = html.find("ul", class_="station-courses")
+    assert courses is not None and courses.text().startswith("电工入门")

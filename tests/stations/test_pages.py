@@ -114,3 +114,32 @@ def test_station_page_lists_its_own_courses(client, station, frozen_clock):
     html = page(client.get(f"/stations/{station.pk}/"))
     courses = html.find("ul", class_="station-courses")
     assert courses is not None and courses.text().startswith("电工入门")
+
+
+@pytest.mark.django_db
+def test_operator_records_a_walk_in_at_their_station_only(client, station, django_user_model, frozen_clock):
+    from stations.models import Consultation
+    from xiangtan_jobs.core.models import ServiceRecord
+
+    other = _station("另一个驿站")
+    operator = django_user_model.objects.create_user(
+        "op-walkin", password="pass-12345", role=UserRole.OPERATOR, is_staff=True
+    )
+    OperatorMembership.objects.create(user=operator, service_point=station, role=MembershipRole.OPERATOR)
+    client.force_login(operator)
+    form = {
+        "station": other.pk,
+        "topic": ConsultationTopic.POLICY,
+        "subject": "<b>社保补贴</b>",
+        "outcome": "已告知",
+        "served_at_0": "2026-11-30",
+        "served_at_1": "10:00:00",
+    }
+    refused = client.post("/admin/stations/consultation/add/", form)
+    assert refused.status_code == 200 and not Consultation.objects.exists()
+    form["station"] = station.pk
+    done = client.post("/admin/stations/consultation/add/", form)
+    assert done.status_code == 302
+    consultation = Consultation.objects.get()
+    record = ServiceRecord.objects.get(pk=consultation.service_record_id)
+    assert (record.service_point_id, record.kind, record.served_by_id) == (station.pk, "consultation", operator.pk)

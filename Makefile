@@ -9,7 +9,7 @@ DEMO_POSTINGS ?= 2000
 DEMO_SEEKERS ?= 1500
 
 .DEFAULT_GOAL := help
-.PHONY: help run test test-clock e2e lint typecheck fix lock bench-engine bench-pages bench-matching bench-dashboard clean
+.PHONY: help run test test-clock e2e lint audit typecheck fix lock bench-engine bench-pages bench-matching bench-dashboard screenshots clean
 
 help: ## List the commands
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -38,12 +38,19 @@ test-clock: $(VENV)/.installed ## Run pytest with the clock a year ahead, at 03:
 	scripts/test-clock 365 3 $(PYTEST_ARGS)
 	scripts/test-clock 365 22 $(PYTEST_ARGS)
 
-lint: $(VENV)/.installed ## Check only (changes nothing): ruff, format, migrations, import contracts, mypy
+lint: $(VENV)/.installed ## Check only (changes nothing): ruff, format, migrations, import contracts, bandit, mypy
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run --settings=xiangtan_jobs.settings.test
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/bandit -q -c pyproject.toml -r xiangtan_jobs matching markets fairs stations
 	$(VENV)/bin/mypy
+
+# pip-audit lives in a venv of its own under var/ (it is not in the lock) and needs the network to
+# reach the advisory database (PyPI/OSV), which CI here cannot: run it where the network is open.
+audit: ## Check the locked dependencies for known vulnerabilities (pip-audit; needs the network)
+	test -x var/audit-venv/bin/pip-audit || ($(PYTHON) -m venv var/audit-venv && var/audit-venv/bin/pip install --quiet pip-audit)
+	var/audit-venv/bin/pip-audit --strict --no-deps --disable-pip -r requirements.lock -r requirements-dev.lock
 
 typecheck: $(VENV)/.installed ## Type-check with mypy (django-stubs; strict for matching.engine)
 	$(VENV)/bin/mypy
@@ -76,6 +83,10 @@ E2E_ARGS ?=
 e2e: $(VENV)/.installed ## Run the browser tests in Debian's chromium (installed if missing); E2E_ARGS for pytest
 	scripts/install-browser
 	E2E_REQUIRED=1 $(PY) -m pytest -m browser tests/browser $(E2E_ARGS)
+
+screenshots: $(VENV)/.installed ## Remake the README's screenshots from the demo data in Debian's chromium (docs/screenshots/)
+	scripts/install-browser
+	$(PY) scripts/screenshots.py
 
 clean: ## Remove the virtual environment and local data under var/
 	rm -rf $(VENV) var

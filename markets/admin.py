@@ -1,15 +1,640 @@
-"""Admin of gig markets: superusers manage them, operators see their own, the bureau all."""
+"""Admin of gig markets: the operators' daily tool for their own market (day gigs, gig orders,
+check-ins, wage settlement, insurance, rights cases); the bureau sees all, superusers manage."""
 
 from __future__ import annotations
 
-from django.contrib import admin
+import csv
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
 
 from xiangtan_jobs.core.admin import ServicePointAdminBase
+from xiangtan_jobs.core.admin_scope import ADD, CHANGE, VIEW, ScopedAdminMixin
+from xiangtan_jobs.core.auth import acting_user
 
-from .models import GigMarket
+from . import services
+from .enums import PaymentMethod, RightsCaseStatus, SettlementStatus
+from .models import DayGig, GigAssignment, GigMarket, InsuranceEnrolment, MarketCheckIn, RightsCase, WageSettlement
+from .selectors import settlements_overdue
+
+# The market's records are corrected by the services' actions, never deleted: the KPIs count them.
+NO_DELETE = frozenset({VIEW, ADD, CHANGE})
 
 
 @admin.register(GigMarket)
 class GigMarketAdmin(ServicePointAdminBase):
-    list_display = ("name", "area", "focus", "phone", "status", "is_demo")
+    list_display = ("name", "area", "focus", "phone", "status", "is_demo", "screens")  # type: ignore[assignment]  # one column more than the base's
     list_filter = ("focus", "status", "is_demo")
+
+    @admin.display(description="大屏与海报")
+    def screens(self, obj: GigMarket) -> str:
+        """The hall's TV page, the door's QR poster and the phone board, each in a new tab."""
+        link = '<a href="{}" target="_blank" rel="noopener">%s</a>'
+        return format_html(
+            " · ".join([link % "大屏", link % "签到海报", link % "今日零工"]),
+            reverse("markets:gigmarket-screen", args=[obj.pk]),
+            reverse("markets:gigmarket-poster", args=[obj.pk]),
+            reverse("markets:gigmarket-today", args=[obj.pk]),
+        )
+
+
+class _ServiceChecked:
+    """An admin add-form whose rules come from the service's own check (field errors, not a 500)."""
+
+    check_names: tuple[str, ...] = ()
+
+    def _service_check(self, data: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()  # type: ignore[misc]  # mixed into a ModelForm
+        if self.instance.pk is None and not self.errors:  # type: ignore[attr-defined]
+            try:
+                self._service_check(data)
+            except ValidationError as exc:
+                if hasattr(exc, "error_dict"):
+                    for field, errs in exc.error_dict.items():
+                        self.add_error(field if field in self.fields else None, errs)  # type: ignore[attr-defined]
+                else:
+                    self.add_error(None, exc)  # type: ignore[attr-defined]
+        return data
+
+
+class DayGigForm(_ServiceChecked, forms.ModelForm):
+    class Meta:
+        model = DayGig
+        fields = ("market", "posting", "work_date", "starts_at", "place", "headcount", "day_wage")
+
+    def _service_check(self, data: dict[str, Any]) -> None:
+        services.day_gig_check(
+            market=data["market"],
+            posting=data["posting"],
+            work_date=data["work_date"],
+            starts_at=data["starts_at"],
+            headcount=data["headcount"],
+            day_wage=data["day_wage"],
+        )
+
+    def validate_unique(self) -> None:
+        # The service says it in words (day_gig_check); the constraint is the database's backstop.
+        pass
+
+
+class AssignmentInline(admin.TabularInline):
+    model = GigAssignment
+    extra = 0
+    can_delete = False
+    fields = ("worker", "source", "status", "agreed_wage")
+    readonly_fields = fields
+    show_change_link = True
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return True
+
+    @admin.display(description="零工")
+    def worker(self, obj: GigAssignment) -> str:
+        return f"{obj.seeker.masked_name} {obj.seeker.masked_phone}"
+
+
+@admin.register(DayGig)
+class DayGigAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Gig orders (零工订单): a day gig's date, start, place and headcount; its workers below."""
+
+    operator_actions = NO_DELETE
+
+    site_field = "market"
+    form = DayGigForm
+    list_display = ("work_date", "starts_at", "posting", "market", "headcount", "left", "day_wage", "status")
+    list_filter = ("work_date", "status")
+    list_select_related = ("posting", "market")
+    search_fields = ("posting__title", "posting__employer__name")
+    autocomplete_fields = ("posting",)
+    date_hierarchy = None
+    ordering = ("-work_date", "starts_at")
+    actions = ("cancel",)
+    inlines = [AssignmentInline]
+
+    def get_inlines(self, request: HttpRequest, obj: Any = None) -> Any:
+        return self.inlines if obj is not None else []
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        if obj is None:
+            return []
+        return ["market", "posting", "work_date", "starts_at", "place", "headcount", "day_wage", "status"]
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
+        initial: dict[str, Any] = dict(super().get_changeform_initial_data(request))
+        site_id = self.single_site_id(request)
+        if site_id is not None:
+            initial.setdefault("market", site_id)
+        initial.setdefault("work_date", timezone.localdate())
+        return initial
+
+    @admin.display(description="还差")
+    def left(self, obj: DayGig) -> int:
+        return services.day_gig_left(obj)
+
+    def save_model(self, request: HttpRequest, obj: DayGig, form: Any, change: bool) -> None:
+        if change:
+            return  # nothing editable once on the board; cancel it instead
+        data = form.cleaned_data
+        created = services.day_gig_create(
+            market=data["market"],
+            posting=data["posting"],
+            work_date=data["work_date"],
+            starts_at=data["starts_at"],
+            headcount=data["headcount"],
+            day_wage=data["day_wage"],
+            place=data.get("place", ""),
+            actor=acting_user(request),
+        )
+        obj.pk = created.pk
+
+    @admin.action(description="取消零工订单", permissions=("change",))
+    def cancel(self, request: HttpRequest, queryset: QuerySet[DayGig]) -> None:
+        n = 0
+        for gig in queryset:
+            services.day_gig_cancel(day_gig=gig, actor=acting_user(request))
+            n += 1
+        self.message_user(request, f"已取消 {n} 个零工订单", messages.SUCCESS)
+
+
+class GigAssignmentForm(_ServiceChecked, forms.ModelForm):
+    agreed_wage = forms.DecimalField(
+        label="约定工资(元)", max_digits=10, decimal_places=2, required=False, help_text="留空则按订单日薪"
+    )
+
+    class Meta:
+        model = GigAssignment
+        fields = ("day_gig", "seeker", "source", "agreed_wage")
+
+    def _service_check(self, data: dict[str, Any]) -> None:
+        services.gig_assign_check(
+            day_gig=data["day_gig"], seeker=data["seeker"], source=data["source"], agreed_wage=data.get("agreed_wage")
+        )
+
+    def validate_unique(self) -> None:
+        pass  # a released worker may be assigned again (the service reuses the row)
+
+
+@admin.register(GigAssignment)
+class GigAssignmentAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Who works which day gig (派工): assigned under the headcount, then done or no-show."""
+
+    operator_actions = NO_DELETE
+
+    site_field = "day_gig__market"
+    form = GigAssignmentForm
+    list_display = ("day_gig", "worker", "source", "status", "agreed_wage", "created_at")
+    list_filter = ("status", "source", "day_gig__work_date")
+    list_select_related = ("day_gig__posting", "seeker")
+    autocomplete_fields = ("day_gig", "seeker")
+    search_fields = ("day_gig__posting__title",)
+    actions = ("mark_done", "mark_no_show")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return [] if obj is None else list(self.get_fields(request, obj))
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is None:
+            return ["day_gig", "seeker", "source", "agreed_wage"]
+        return ["day_gig", "worker", "source", "status", "agreed_wage", "finished_at"]
+
+    @admin.display(description="零工")
+    def worker(self, obj: GigAssignment) -> str:
+        return f"{obj.seeker.masked_name} {obj.seeker.masked_phone}"
+
+    def save_model(self, request: HttpRequest, obj: GigAssignment, form: Any, change: bool) -> None:
+        if change:
+            return
+        data = form.cleaned_data
+        if not self._allowed(request, "add", GigAssignment(day_gig=data["day_gig"])):
+            raise PermissionDenied
+        created = services.gig_assign(
+            day_gig=data["day_gig"],
+            seeker=data["seeker"],
+            source=data["source"],
+            agreed_wage=data.get("agreed_wage"),
+            actor=acting_user(request),
+        )
+        obj.pk = created.pk
+
+    def changeform_view(
+        self, request: HttpRequest, object_id: str | None = None, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as exc:  # the last place taken by another operator meanwhile
+            self.message_user(request, "；".join(exc.messages), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def _finish(self, request: HttpRequest, queryset: QuerySet[GigAssignment], status: str, label: str) -> None:
+        done, failed = 0, []
+        for a in queryset.select_related("seeker"):
+            try:
+                services.gig_assignment_finish(assignment=a, status=status, actor=acting_user(request))
+                done += 1
+            except ValidationError as exc:
+                failed.append(f"{a.seeker.masked_name}：{'；'.join(exc.messages)}")
+        if done:
+            self.message_user(request, f"{label}：{done} 人", messages.SUCCESS)
+        for msg in failed:
+            self.message_user(request, msg, messages.WARNING)
+
+    @admin.action(description="登记完工", permissions=("change",))
+    def mark_done(self, request: HttpRequest, queryset: QuerySet[GigAssignment]) -> None:
+        self._finish(request, queryset, "done", "已登记完工")
+
+    @admin.action(description="登记未到岗", permissions=("change",))
+    def mark_no_show(self, request: HttpRequest, queryset: QuerySet[GigAssignment]) -> None:
+        self._finish(request, queryset, "no_show", "已登记未到岗")
+
+
+class ServedTodayFilter(admin.SimpleListFilter):
+    title = "日期"
+    parameter_name = "day"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("all", "全部日期")]
+
+    def choices(self, changelist: Any) -> Any:
+        yield {
+            "selected": self.value() is None,
+            "query_string": changelist.get_query_string(remove=[self.parameter_name]),
+            "display": "今天",
+        }
+        yield {
+            "selected": self.value() == "all",
+            "query_string": changelist.get_query_string({self.parameter_name: "all"}),
+            "display": "全部日期",
+        }
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if self.value() == "all":
+            return queryset
+        lo = dt.datetime.combine(timezone.localdate(), dt.time.min, tzinfo=timezone.get_current_timezone())
+        return queryset.filter(served_at__gte=lo, served_at__lt=lo + dt.timedelta(days=1))
+
+
+@admin.register(MarketCheckIn)
+class MarketCheckInAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """The day's check-ins and services at the operator's market (names and phones masked)."""
+
+    operator_actions = frozenset({VIEW})
+    list_display = ("served_at", "kind", "person", "phone", "note")
+    list_filter = (ServedTodayFilter, "kind")
+    list_select_related = ("seeker",)
+    show_full_result_count = False
+    list_per_page = 100
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return super().get_queryset(request).filter(service_point__in=GigMarket.objects.values("pk"))
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return ["served_at", "kind", "person", "phone", "note", "service_point"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return self.get_fields(request, obj)
+
+    @admin.display(description="姓名")
+    def person(self, obj: MarketCheckIn) -> str:
+        return obj.seeker.masked_name if obj.seeker else "（未登记）"
+
+    @admin.display(description="手机号")
+    def phone(self, obj: MarketCheckIn) -> str:
+        return obj.seeker.masked_phone if obj.seeker else "-"
+
+
+def _worker(a: GigAssignment) -> str:
+    return f"{a.seeker.masked_name} {a.seeker.masked_phone}"
+
+
+def _report(admin_: admin.ModelAdmin[Any], request: HttpRequest, done: int, label: str, failed: list[str]) -> None:
+    if done:
+        admin_.message_user(request, f"{label}：{done} 条", messages.SUCCESS)
+    for msg in failed:
+        admin_.message_user(request, msg, messages.WARNING)
+
+
+class FollowUpFilter(admin.SimpleListFilter):
+    """The operators' follow-up list: wages still unpaid the day after the agreed date."""
+
+    title = "跟进"
+    parameter_name = "follow_up"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("overdue", "逾期未付（待跟进）")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if self.value() == "overdue":
+            return queryset.filter(pk__in=settlements_overdue().values("pk"))
+        return queryset
+
+
+class SettlementForm(_ServiceChecked, forms.ModelForm):
+    class Meta:
+        model = WageSettlement
+        fields = ("assignment", "due_on")
+
+    def _service_check(self, data: dict[str, Any]) -> None:
+        services.settlement_open_check(assignment=data["assignment"], due_on=data["due_on"])
+
+
+class PaymentForm(forms.Form):
+    amount = forms.DecimalField(
+        label="本次支付金额(元)",
+        max_digits=10,
+        decimal_places=2,
+        min_value=0,
+        error_messages={"invalid": "请填写金额，如 200 或 200.50", "required": "请填写金额"},
+    )
+    method = forms.ChoiceField(label="支付方式", choices=PaymentMethod.choices)
+    over_reason = forms.CharField(label="超出约定的原因（超出时必填）", max_length=200, required=False)
+
+
+class RightsCloseForm(forms.Form):
+    outcome = forms.CharField(label="处理结果", max_length=200, error_messages={"required": "请写明处理结果"})
+
+
+@admin.register(WageSettlement)
+class WageSettlementAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Wage settlement (voluntary): agreed, paid, when and how; overdue ones to follow up."""
+
+    operator_actions = NO_DELETE
+
+    site_field = "assignment__day_gig__market"
+    form = SettlementForm
+    list_display = ("work_day", "gig", "worker", "agreed_amount", "paid_amount", "due_on", "status", "overdue")
+    list_filter = (FollowUpFilter, "status", "due_on")
+    list_select_related = ("assignment__day_gig__posting__employer", "assignment__seeker")
+    autocomplete_fields = ("assignment",)
+    actions = ("record_payment", "open_rights_case")
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is None:
+            return ["assignment", "due_on"]
+        return [
+            *("gig", "worker", "agreed_amount", "due_on", "paid_amount"),
+            *("paid_at", "method", "over_reason", "status", "dispute"),
+        ]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return [] if obj is None else list(self.get_fields(request, obj))
+
+    @admin.display(description="用工日期")
+    def work_day(self, obj: WageSettlement) -> Any:
+        return obj.assignment.day_gig.work_date
+
+    @admin.display(description="零工订单")
+    def gig(self, obj: WageSettlement) -> str:
+        posting = obj.assignment.day_gig.posting
+        return f"{posting.title}（{posting.employer.name}）"
+
+    @admin.display(description="零工")
+    def worker(self, obj: WageSettlement) -> str:
+        return _worker(obj.assignment)
+
+    @admin.display(description="逾期", boolean=True)
+    def overdue(self, obj: WageSettlement) -> bool:
+        return obj.status != SettlementStatus.PAID and obj.due_on < timezone.localdate()
+
+    def save_model(self, request: HttpRequest, obj: WageSettlement, form: Any, change: bool) -> None:
+        if change:
+            return
+        data = form.cleaned_data
+        actor = acting_user(request)
+        created = services.settlement_open(assignment=data["assignment"], due_on=data["due_on"], actor=actor)
+        obj.pk = created.pk
+
+    @admin.action(description="登记支付", permissions=("change",))
+    def record_payment(self, request: HttpRequest, queryset: QuerySet[WageSettlement]) -> HttpResponse | None:
+        form = PaymentForm(request.POST if "apply" in request.POST else None)
+        if "apply" in request.POST and form.is_valid():
+            done, failed = 0, []
+            for st in queryset.select_related("assignment__seeker"):
+                try:
+                    services.settlement_pay(
+                        settlement=st,
+                        amount=form.cleaned_data["amount"],
+                        method=form.cleaned_data["method"],
+                        over_reason=form.cleaned_data["over_reason"],
+                        actor=acting_user(request),
+                    )
+                    done += 1
+                except ValidationError as exc:
+                    failed.append(f"{_worker(st.assignment)}：{'；'.join(exc.messages)}")
+            _report(self, request, done, "已登记支付", failed)
+            return None
+        return render(
+            request,
+            "admin/markets/action_form.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "登记支付",
+                "opts": self.model._meta,
+                "queryset": queryset,
+                "form": form,
+                "action": "record_payment",
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+    @admin.action(description="转维权咨询（自动填写情况）", permissions=("change",))
+    def open_rights_case(self, request: HttpRequest, queryset: QuerySet[WageSettlement]) -> None:
+        done, failed = 0, []
+        for st in queryset.select_related("assignment__seeker"):
+            try:
+                services.rights_case_from_settlement(settlement=st, actor=acting_user(request))
+                done += 1
+            except ValidationError as exc:
+                failed.append(f"{_worker(st.assignment)}：{'；'.join(exc.messages)}")
+        _report(self, request, done, "已转维权咨询", failed)
+
+
+class RightsCaseForm(forms.ModelForm):
+    class Meta:
+        model = RightsCase
+        fields = ("market", "seeker", "employer", "facts")
+
+
+@admin.register(RightsCase)
+class RightsCaseAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Rights consultations (维权咨询), each followed until closed."""
+
+    operator_actions = NO_DELETE
+
+    site_field = "market"
+    form = RightsCaseForm
+    list_display = ("created_at", "person", "employer", "status", "closed_at")
+    list_filter = ("status",)
+    list_select_related = ("seeker", "employer")
+    autocomplete_fields = ("seeker", "employer")
+    actions = ("mark_in_progress", "close_case")
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is None:
+            return ["market", "seeker", "employer", "facts"]
+        return ["market", "person", "employer", "settlement", "facts", "status", "outcome", "closed_at"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return [] if obj is None else list(self.get_fields(request, obj))
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
+        initial: dict[str, Any] = dict(super().get_changeform_initial_data(request))
+        site_id = self.single_site_id(request)
+        if site_id is not None:
+            initial.setdefault("market", site_id)
+        return initial
+
+    @admin.display(description="求助人")
+    def person(self, obj: RightsCase) -> str:
+        return f"{obj.seeker.masked_name} {obj.seeker.masked_phone}"
+
+    def save_model(self, request: HttpRequest, obj: RightsCase, form: Any, change: bool) -> None:
+        if change:
+            return
+        data = form.cleaned_data
+        created = services.rights_case_open(
+            market=data["market"],
+            seeker=data["seeker"],
+            facts=data["facts"],
+            employer_id=data["employer"].pk if data.get("employer") else None,
+            actor=acting_user(request),
+        )
+        obj.pk = created.pk
+
+    def _move(self, request: HttpRequest, queryset: QuerySet[RightsCase], status: str, outcome: str = "") -> None:
+        done, failed = 0, []
+        for case in queryset.select_related("seeker"):
+            try:
+                services.rights_case_set_status(case=case, status=status, outcome=outcome, actor=acting_user(request))
+                done += 1
+            except ValidationError as exc:
+                failed.append(f"{case.seeker.masked_name}：{'；'.join(exc.messages)}")
+        _report(self, request, done, str(RightsCaseStatus(status).label), failed)
+
+    @admin.action(description="标为处理中", permissions=("change",))
+    def mark_in_progress(self, request: HttpRequest, queryset: QuerySet[RightsCase]) -> None:
+        self._move(request, queryset, RightsCaseStatus.IN_PROGRESS)
+
+    @admin.action(description="办结", permissions=("change",))
+    def close_case(self, request: HttpRequest, queryset: QuerySet[RightsCase]) -> HttpResponse | None:
+        form = RightsCloseForm(request.POST if "apply" in request.POST else None)
+        if "apply" in request.POST and form.is_valid():
+            self._move(request, queryset, RightsCaseStatus.CLOSED, form.cleaned_data["outcome"])
+            return None
+        return render(
+            request,
+            "admin/markets/action_form.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "办结维权咨询",
+                "opts": self.model._meta,
+                "queryset": queryset,
+                "form": form,
+                "action": "close_case",
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+
+class InsuranceForm(_ServiceChecked, forms.ModelForm):
+    class Meta:
+        model = InsuranceEnrolment
+        fields = ("assignment", "insurer", "policy_ref", "premium")
+
+    def _service_check(self, data: dict[str, Any]) -> None:
+        services.insurance_enrol_check(assignment=data["assignment"], insurer=data["insurer"], premium=data["premium"])
+
+
+# The day's list for the insurer: names and phones masked like every list.
+EXPORT_HEADERS = [
+    *("用工日期", "开工时间", "零工市场", "岗位", "用工单位"),
+    *("姓名", "手机号", "保险公司", "保单号", "保费(元)"),
+]
+
+
+@admin.register(InsuranceEnrolment)
+class InsuranceEnrolmentAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Day accident insurance (voluntary): who is insured for which gig day; the day's list to export."""
+
+    operator_actions = NO_DELETE
+
+    site_field = "assignment__day_gig__market"
+    form = InsuranceForm
+    list_display = ("work_day", "worker", "gig", "insurer", "policy_ref", "premium")
+    list_filter = ("assignment__day_gig__work_date", "insurer")
+    list_select_related = ("assignment__day_gig__posting__employer", "assignment__seeker")
+    autocomplete_fields = ("assignment",)
+    actions = ("export_csv",)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return [] if obj is None else ["assignment", "insurer", "policy_ref", "premium"]
+
+    @admin.display(description="用工日期")
+    def work_day(self, obj: InsuranceEnrolment) -> Any:
+        return obj.assignment.day_gig.work_date
+
+    @admin.display(description="零工")
+    def worker(self, obj: InsuranceEnrolment) -> str:
+        return _worker(obj.assignment)
+
+    @admin.display(description="零工订单")
+    def gig(self, obj: InsuranceEnrolment) -> str:
+        return str(obj.assignment.day_gig.posting.title)
+
+    def save_model(self, request: HttpRequest, obj: InsuranceEnrolment, form: Any, change: bool) -> None:
+        if change:
+            return
+        data = form.cleaned_data
+        created = services.insurance_enrol(
+            assignment=data["assignment"],
+            insurer=data["insurer"],
+            policy_ref=data.get("policy_ref", ""),
+            premium=data["premium"],
+            actor=acting_user(request),
+        )
+        obj.pk = created.pk
+
+    @admin.action(description="导出参保名单（CSV，发给保险公司）", permissions=("view",))
+    def export_csv(self, request: HttpRequest, queryset: QuerySet[InsuranceEnrolment]) -> HttpResponse:
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="insurance.csv"'
+        response.write("\ufeff")  # Excel opens UTF-8 with a BOM
+        writer = csv.writer(response)
+        writer.writerow(EXPORT_HEADERS)
+        rows = queryset.select_related(
+            "assignment__day_gig__market", "assignment__day_gig__posting__employer", "assignment__seeker"
+        ).order_by("assignment__day_gig__work_date", "id")
+        for e in rows:
+            gig, seeker = e.assignment.day_gig, e.assignment.seeker
+            writer.writerow(
+                [
+                    gig.work_date.isoformat(),
+                    gig.starts_at.strftime("%H:%M"),
+                    gig.market.name,
+                    gig.posting.title,
+                    gig.posting.employer.name,
+                    seeker.masked_name,
+                    seeker.masked_phone,
+                    e.insurer,
+                    e.policy_ref,
+                    str(e.premium),
+                ]
+            )
+        return response

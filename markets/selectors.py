@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-from typing import cast
+import datetime as dt
+import math
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, cast
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from xiangtan_jobs.core.enums import PostingStatus, ServicePointStatus
+from xiangtan_jobs.core.models import ServiceRecord
+from xiangtan_jobs.core.selectors.geo import KM_PER_DEGREE, km_between
 
-from .models import GigMarket
+from .enums import HOLDING_STATUSES, DayGigStatus, SettlementStatus
+from .models import DayGig, GigAssignment, GigMarket, WageSettlement
 
 
 def _open_postings() -> Q:
@@ -42,3 +49,134 @@ def market_get(*, pk: int) -> GigMarket | None:
         .filter(pk=pk)
         .first(),
     )
+
+
+# --- today's gigs (今日零工), the big screen, the day's figures ------------------------------------
+
+# "Nearby" on a market's board: the day gigs of other sites whose workplace is this close.
+NEARBY_KM = 5.0
+
+
+@dataclass(frozen=True)
+class GigRow:
+    """One day gig as the board and the big screen show it (no personal data)."""
+
+    id: int
+    posting_id: int
+    title: str
+    employer: str
+    market: str
+    work_date: dt.date
+    starts_at: dt.time
+    place: str
+    day_wage: Decimal
+    headcount: int
+    left: int
+    km: float | None = None
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "employer": self.employer,
+            "work_date": self.work_date.isoformat(),
+            "starts_at": self.starts_at.strftime("%H:%M"),
+            "place": self.place,
+            "day_wage": str(self.day_wage),
+            "headcount": self.headcount,
+            "left": self.left,
+        }
+
+
+@dataclass(frozen=True)
+class Board:
+    today: dt.date
+    own: list[GigRow]
+    nearby: list[GigRow]
+
+
+def _current_gigs(today: dt.date) -> QuerySet[DayGig]:
+    """Open day gigs of today and tomorrow whose posting is still public, with places held."""
+    return (
+        DayGig.objects.filter(
+            status=DayGigStatus.OPEN,
+            work_date__gte=today,
+            work_date__lte=today + dt.timedelta(days=1),
+            posting__status=PostingStatus.PUBLISHED,
+        )
+        .filter(Q(posting__expires_on__isnull=True) | Q(posting__expires_on__gte=today))
+        .exclude(market__status=ServicePointStatus.CLOSED)
+        .select_related("posting__employer", "posting__area", "market")
+        .annotate(held=Count("assignments", filter=Q(assignments__status__in=HOLDING_STATUSES)))
+        .order_by("work_date", "starts_at", "id")
+    )
+
+
+def _row(gig: Any, km: float | None = None) -> GigRow:
+    posting = gig.posting
+    return GigRow(
+        id=gig.pk,
+        posting_id=posting.pk,
+        title=posting.title,
+        employer=posting.employer.name,
+        market=gig.market.name,
+        work_date=gig.work_date,
+        starts_at=gig.starts_at,
+        place=gig.place or posting.address or posting.area.name,
+        day_wage=gig.day_wage,
+        headcount=gig.headcount,
+        left=max(gig.headcount - gig.held, 0),
+        km=km,
+    )
+
+
+def market_board(*, market: GigMarket, today: dt.date | None = None) -> Board:
+    """Today's and tomorrow's day gigs at a market, and those of other sites within NEARBY_KM."""
+    today = today or timezone.localdate()
+    gigs = _current_gigs(today)
+    own = [_row(g) for g in gigs.filter(market=market)]
+    box = NEARBY_KM / KM_PER_DEGREE
+    lng_box = box / max(math.cos(math.radians(market.lat)), 0.1)
+    others = gigs.exclude(market=market).filter(
+        posting__lat__range=(market.lat - box, market.lat + box),
+        posting__lng__range=(market.lng - lng_box, market.lng + lng_box),
+    )
+    if not market.is_demo:
+        others = others.filter(market__is_demo=False, posting__is_demo=False)
+    nearby = []
+    for g in others:
+        km = km_between(market.lat, market.lng, g.posting.lat, g.posting.lng)
+        if km <= NEARBY_KM:
+            nearby.append(_row(g, round(km, 1)))
+    nearby.sort(key=lambda r: (r.work_date, r.km or 0, r.starts_at))
+    return Board(today=today, own=own, nearby=nearby)
+
+
+@dataclass(frozen=True)
+class DayFigures:
+    served: int
+    filled: int
+
+
+def market_day_figures(*, market: GigMarket, day: dt.date | None = None) -> DayFigures:
+    """The market's figures of one local day: person-times served (docs/kpis.md `served`: a seeker's
+    repeated service of the same kind that day counts once) and workers placed on its day gigs."""
+    day = day or timezone.localdate()
+    lo = dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_current_timezone())
+    records = ServiceRecord.objects.filter(
+        service_point_id=market.pk, served_at__gte=lo, served_at__lt=lo + dt.timedelta(days=1)
+    )
+    if not market.is_demo:
+        records = records.filter(is_demo=False).exclude(seeker__is_demo=True)
+    anonymous = records.filter(seeker__isnull=True).count()
+    named = records.filter(seeker__isnull=False).values("seeker_id", "kind").distinct().count()
+    filled = GigAssignment.objects.filter(
+        day_gig__market=market, day_gig__work_date=day, status__in=HOLDING_STATUSES
+    ).count()
+    return DayFigures(served=anonymous + named, filled=filled)
+
+
+def settlements_overdue(*, today: dt.date | None = None) -> QuerySet[WageSettlement]:
+    """Wages not paid by the day after the agreed date: the operators' follow-up list."""
+    today = today or timezone.localdate()
+    return WageSettlement.objects.exclude(status=SettlementStatus.PAID).filter(due_on__lt=today)

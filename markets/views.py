@@ -1,14 +1,49 @@
-"""Public pages of the gig markets (零工市场): list and detail with current postings."""
+"""Public pages of the gig markets (零工市场): list and detail, today's gigs, the hall's big screen,
+the QR check-in and its printable poster."""
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from typing import Any
+from urllib.parse import urlencode
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
 
+from xiangtan_jobs.common.parsing import parse_int
+from xiangtan_jobs.common.ratelimits import post_rate_limit
 from xiangtan_jobs.core.presenters import service_point_context
+from xiangtan_jobs.core.selectors import seeker_current
 
-from .selectors import market_get, market_list
+from .enums import CheckinPurpose
+from .forms import CheckinForm
+from .models import GigMarket
+from .selectors import GigRow, market_board, market_day_figures, market_get, market_list
+from .services import market_check_in
+
+# The big screen: rows per page, seconds a page stays, seconds between data polls (settings
+# MARKETS_SCREEN_PAGE_SECONDS / MARKETS_SCREEN_POLL_SECONDS change the two times).
+SCREEN_PAGE_SIZE = 6
+SCREEN_PAGE_SECONDS = 15
+SCREEN_POLL_SECONDS = 30
+# With JavaScript on, the page still reloads itself now and then (a TV left on for days).
+SCREEN_RELOAD_SECONDS = 600
+
+
+def _market_or_404(pk: int) -> GigMarket:
+    site = market_get(pk=pk)
+    if site is None:
+        raise Http404(_("没有找到这个零工市场"))
+    return site
 
 
 def market_list_view(request: HttpRequest) -> HttpResponse:
@@ -17,7 +52,132 @@ def market_list_view(request: HttpRequest) -> HttpResponse:
 
 def market_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Address, hours, phone, services offered and the postings collected here."""
-    site = market_get(pk=pk)
-    if site is None:
-        raise Http404(_("没有找到这个零工市场"))
+    site = _market_or_404(pk)
     return render(request, "markets/gigmarket_detail.html", service_point_context(site, _("零工市场")))
+
+
+def _day_label(row: GigRow, today: Any) -> str:
+    return _("今天") if row.work_date == today else _("明天")
+
+
+@require_GET
+def market_today_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """今日零工: today's and tomorrow's day gigs at this market and nearby, each one tap to apply."""
+    site = _market_or_404(pk)
+    board = market_board(market=site)
+    here = reverse("markets:gigmarket-today", args=[site.pk])
+
+    def rows(items: list[GigRow]) -> list[dict[str, Any]]:
+        return [{"gig": r, "day": _day_label(r, board.today)} for r in items]
+
+    context = {
+        "site": site,
+        "own": rows(board.own),
+        "nearby": rows(board.nearby),
+        "today": board.today,
+        "here": here,
+    }
+    return render(request, "markets/gigmarket_today.html", context)
+
+
+def _screen_rows(site: GigMarket) -> list[GigRow]:
+    return market_board(market=site).own
+
+
+@require_GET
+@never_cache
+def market_screen_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The hall's big screen (大屏): today's gigs page by page, headcount left, the day's figures."""
+    site = _market_or_404(pk)
+    today = timezone.localdate()
+    rows = _screen_rows(site)
+    pages = [rows[i : i + SCREEN_PAGE_SIZE] for i in range(0, len(rows), SCREEN_PAGE_SIZE)] or [[]]
+    page = parse_int(request.GET.get("page"), minimum=1) or 1
+    page = (page - 1) % len(pages) + 1
+    figures = market_day_figures(market=site, day=today)
+    context = {
+        "site": site,
+        "today": today,
+        "pages": [
+            {"number": n, "rows": [{"gig": r, "day": _day_label(r, today)} for r in p], "shown": n == page}
+            for n, p in enumerate(pages, start=1)
+        ],
+        "page_count": len(pages),
+        "next_page": page % len(pages) + 1,
+        "figures": figures,
+        "page_seconds": int(getattr(settings, "MARKETS_SCREEN_PAGE_SECONDS", SCREEN_PAGE_SECONDS)),
+        "poll_seconds": int(getattr(settings, "MARKETS_SCREEN_POLL_SECONDS", SCREEN_POLL_SECONDS)),
+        "reload_seconds": SCREEN_RELOAD_SECONDS,
+        "updated": timezone.localtime(),
+    }
+    return render(request, "markets/gigmarket_screen.html", context)
+
+
+@require_GET
+@never_cache
+def market_screen_data_view(request: HttpRequest, pk: int) -> JsonResponse:
+    """What the big screen's script polls: each gig's headcount left and the day's figures."""
+    site = _market_or_404(pk)
+    figures = market_day_figures(market=site)
+    return JsonResponse(
+        {
+            "gigs": [r.as_json() for r in _screen_rows(site)],
+            "served": figures.served,
+            "filled": figures.filled,
+            "updated": timezone.localtime().strftime("%H:%M"),
+        }
+    )
+
+
+def checkin_url(site: GigMarket) -> str:
+    """The address the market's QR code encodes (stable: printed posters point at it)."""
+    return settings.PUBLIC_URL.rstrip("/") + reverse("markets:gigmarket-checkin", args=[site.pk])
+
+
+@require_http_methods(["GET", "POST"])
+@post_rate_limit("checkin")
+def market_checkin_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The QR check-in: log in (or register) with this page as `next`, pick what you came for."""
+    site = _market_or_404(pk)
+    here = reverse("markets:gigmarket-checkin", args=[site.pk])
+    context: dict[str, Any] = {"site": site}
+    if not request.user.is_authenticated:
+        nxt = urlencode({"next": here})
+        context.update(
+            login_url=f"{reverse('accounts:login')}?{nxt}",
+            sms_url=f"{reverse('accounts:login-sms')}?{nxt}",
+            register_url=reverse("portal:register"),
+        )
+        return render(request, "markets/gigmarket_checkin_login.html", context)
+    registration = seeker_current(user=request.user)
+    if registration is None:
+        context["register_url"] = reverse("portal:register")
+        return render(request, "markets/gigmarket_checkin_register.html", context)
+    form = CheckinForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        kind = form.cleaned_data["kind"]
+        try:
+            _record, created = market_check_in(market=site, seeker=registration, kind=kind)
+        except ValidationError as exc:
+            form.add_error("kind", exc)
+        else:
+            label = CheckinPurpose(kind).label
+            if created:
+                messages.success(request, _("签到成功：%(what)s。请到服务台，工作人员会为您办理。") % {"what": label})
+            else:
+                messages.info(request, _("您今天已经签到过「%(what)s」了，不用再签。") % {"what": label})
+            return HttpResponseRedirect(reverse("markets:gigmarket-today", args=[site.pk]))
+    context.update(form=form, registration=registration)
+    return render(request, "markets/gigmarket_checkin.html", context, status=400 if form.errors else 200)
+
+
+@require_GET
+def market_poster_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The A4 poster for the market's door: a QR code to the check-in page (print from the browser)."""
+    site = _market_or_404(pk)
+    url = checkin_url(site)
+    # segno writes plain SVG with presentation attributes only (no style attribute: CSP-safe).
+    svg = segno.make(url, error="m").svg_inline(scale=12, border=2, dark="#000", light="#fff", omitsize=True)
+    # segno's own SVG of the check-in address: no user input in it.
+    context = {"site": site, "url": url, "qr": mark_safe(svg)}  # noqa: S308  # nosec B308 B703
+    return render(request, "markets/gigmarket_poster.html", context)

@@ -112,7 +112,7 @@ def _raw_delete(queryset: QuerySet[Match]) -> int:
     """Delete without loading rows: recommendation churn is not history (status changes are)."""
     sql, params = queryset.values("id").query.sql_with_params()
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {Match._meta.db_table} WHERE id IN ({sql})", params)
+        cursor.execute(f"DELETE FROM {Match._meta.db_table} WHERE id IN ({sql})", params)  # nosec B608
         return cursor.rowcount
 
 
@@ -126,7 +126,7 @@ def _scratch(cursor: Any, name: str, columns: Sequence[tuple[str, str]], rows: S
             for row in rows:
                 copy.write_row(row)
     elif rows:
-        cursor.executemany(f"INSERT INTO {name} ({names}) VALUES ({', '.join(['%s'] * len(columns))})", rows)
+        cursor.executemany(f"INSERT INTO {name} ({names}) VALUES ({', '.join(['%s'] * len(columns))})", rows)  # nosec B608
     cursor.execute(f"CREATE INDEX {name}_key ON {name} ({names})")
 
 
@@ -149,7 +149,7 @@ def _store_kept(
     jsonb = "::jsonb" if connection.vendor == "postgresql" else ""
     in_scope = "posting_id IN (SELECT posting_id FROM scope_postings)"
     is_kept = (
-        f"EXISTS (SELECT 1 FROM kept_in k WHERE k.posting_id = {table}.posting_id AND k.seeker_id = {table}.seeker_id)"
+        f"EXISTS (SELECT 1 FROM kept_in k WHERE k.posting_id = {table}.posting_id AND k.seeker_id = {table}.seeker_id)"  # nosec B608
     )
     before: set[tuple[int, int]] = set()
     now = timezone.now()
@@ -162,14 +162,14 @@ def _store_kept(
             rows,
         )
         if changed:
-            cursor.execute(f"SELECT posting_id, seeker_id FROM {table} WHERE kept = %s AND {in_scope}", [True])
+            cursor.execute(f"SELECT posting_id, seeker_id FROM {table} WHERE kept = %s AND {in_scope}", [True])  # nosec B608
             before = set(cursor.fetchall())
         # Acted-on matches (a small, separately indexed set) only follow the engine's "kept".
-        cursor.execute(f"UPDATE {table} SET kept = {is_kept} WHERE status NOT IN ({marks}) AND {in_scope}", [*statuses])
+        cursor.execute(f"UPDATE {table} SET kept = {is_kept} WHERE status NOT IN ({marks}) AND {in_scope}", [*statuses])  # nosec B608
         # Untouched matches the engine no longer keeps go; the rest are upserted below.
-        cursor.execute(f"DELETE FROM {table} WHERE status IN ({marks}) AND {in_scope} AND NOT {is_kept}", statuses)
+        cursor.execute(f"DELETE FROM {table} WHERE status IN ({marks}) AND {in_scope} AND NOT {is_kept}", statuses)  # nosec B608
         cursor.execute(
-            f"INSERT INTO {table} (posting_id, seeker_id, score, kept, is_current, status, reasons, created_at, "
+            f"INSERT INTO {table} (posting_id, seeker_id, score, kept, is_current, status, reasons, created_at, "  # nosec B608
             f"updated_at) SELECT posting_id, seeker_id, score, %s, %s, %s, '[]'{jsonb}, %s, %s FROM kept_in WHERE %s "
             f"ON CONFLICT (posting_id, seeker_id) DO UPDATE SET score = excluded.score, kept = excluded.kept, "
             f"reasons = CASE WHEN {table}.score = excluded.score THEN {table}.reasons ELSE '[]'{jsonb} END, "
@@ -200,14 +200,14 @@ def _refresh_shown(seeker_ids: set[int] | None) -> int:
         scope_params = sorted(seeker_ids)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {table} SET is_current = (r.rn <= %s) FROM (SELECT id, ROW_NUMBER() OVER "
+            f"UPDATE {table} SET is_current = (r.rn <= %s) FROM (SELECT id, ROW_NUMBER() OVER "  # nosec B608
             f"(PARTITION BY seeker_id ORDER BY score DESC, posting_id) AS rn FROM {table} "
             f"WHERE kept = %s AND status IN ({marks}){scope}) AS r "
             f"WHERE {table}.id = r.id AND {table}.is_current <> (r.rn <= %s)",
             [ENGINE_PARAMS.top_k, True, *statuses, *scope_params, ENGINE_PARAMS.top_k],
         )
         cursor.execute(
-            f"UPDATE {table} SET is_current = %s "
+            f"UPDATE {table} SET is_current = %s "  # nosec B608
             f"WHERE is_current = %s AND (kept = %s OR status NOT IN ({marks})){scope}",
             [False, True, False, *statuses, *scope_params],
         )

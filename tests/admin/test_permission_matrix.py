@@ -54,6 +54,13 @@ CASES = [
     # Service points: operators see their own, nobody but superusers changes them.
     case("core_servicepoint", "site", "abc", "ac"),
     case("markets_gigmarket", "site", "abc", "ac"),
+    # A gig market's daily records: its operators add them and move them on by actions, none deleted.
+    case("markets_daygig", "daygig", "abc", "ac", "a", "ab", ""),
+    case("markets_gigassignment", "assignment", "abc", "ac", "a", "ab", ""),
+    case("markets_wagesettlement", "settlement", "abc", "ac", "a", "ab", ""),
+    case("markets_insuranceenrolment", "insurance", "abc", "ac", "a", "ab", ""),
+    case("markets_rightscase", "rightscase", "abc", "ac", "a", "ab", ""),
+    case("markets_marketcheckin", "record", "abc", "ac"),
     case("stations_youthstation", "station", "abc", "c"),
     case("fairs_jobfair", "fair", "abc", "ac"),
     case("fairs_fairsession", "session", "abc", "ac"),
@@ -70,6 +77,8 @@ CASES = [
     case("core_user", "user", "", ""),
     case("core_inboxmessage", "inbox", "", ""),
     case("auth_group", "group", "", ""),
+    # Login lockouts (django-axes): superusers only (common/admin.py).
+    case("axes_accessattempt", "attempt", "", ""),
 ]
 
 
@@ -87,6 +96,8 @@ def _object(key: str, site_a: dict[str, Any], users: dict[str, Any]) -> Any:
             lat=27.87,
             lng=112.91,
         )
+    if key in ("daygig", "assignment", "settlement", "insurance", "rightscase"):
+        return _market_record(key, site_a, users["alice"])
     if key == "area":
         return Area.objects.get(name="雨湖路街道")
     if key == "skill":
@@ -99,6 +110,19 @@ def _object(key: str, site_a: dict[str, Any], users: dict[str, Any]) -> Any:
         return Group.objects.create(name="测试组")
     if key == "user":
         return users["alice"]
+    if key == "attempt":
+        from axes.models import AccessAttempt
+
+        return AccessAttempt.objects.create(
+            username="digest",
+            ip_address="10.0.0.1",
+            user_agent="",
+            get_data="",
+            post_data="",
+            http_accept="",
+            path_info="/accounts/login/",
+            failures_since_start=5,
+        )
     if key == "token":
         from xiangtan_jobs.core.models import ApiToken
         from xiangtan_jobs.core.services import api_token_issue
@@ -107,6 +131,40 @@ def _object(key: str, site_a: dict[str, Any], users: dict[str, Any]) -> Any:
         api_token_issue(token=token, actor=users["alice"])
         return token
     return site_a[key]
+
+
+def _market_record(key: str, site_a: dict[str, Any], alice: Any) -> Any:
+    """Site A's gig order for today with one worker done, settled, insured and helped (markets' services)."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from markets import services as gig
+    from markets.models import GigMarket
+
+    market = GigMarket.objects.get(pk=site_a["published"].service_point_id)
+    day_gig = gig.day_gig_create(
+        market=market,
+        posting=site_a["published"],
+        work_date=timezone.localdate(),
+        starts_at=dt.time(7, 30),
+        headcount=2,
+        day_wage=Decimal("200"),
+        actor=alice,
+    )
+    if key == "daygig":
+        return day_gig
+    a = gig.gig_assign(day_gig=day_gig, seeker=site_a["seeker"], source="walk_in", actor=alice)
+    if key == "assignment":
+        return a
+    if key == "insurance":
+        return gig.insurance_enrol(assignment=a, insurer="人保财险", premium=Decimal("3"), actor=alice)
+    a = gig.gig_assignment_finish(assignment=a, status="done", actor=alice)
+    settlement = gig.settlement_open(assignment=a, due_on=timezone.localdate(), actor=alice)
+    if key == "settlement":
+        return settlement
+    return gig.rights_case_from_settlement(settlement=settlement, actor=alice)
 
 
 @pytest.fixture

@@ -43,6 +43,8 @@ ALLOW_ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
 # The worker runs with the real clock: no quiet hours, so what it does cannot depend on the hour.
 WORKER_ENV = {"NOTIFY_QUIET_HOURS": "", ALLOW_ASYNC_UNSAFE: ""}
 REPORTS = pytest.StashKey[dict[str, pytest.TestReport]]()
+# A page's own files: one of them failing to load fails the journey (issue 16).
+ASSET_TYPES = frozenset({"stylesheet", "script", "image", "font", "media"})
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -130,12 +132,37 @@ def _page(
     context.set_default_navigation_timeout(helpers.TIMEOUT_MS)
     page = context.new_page()
     log: list[str] = []
-    page.on("console", lambda m: log.append(f"console.{m.type}: {m.text}"))
-    page.on("pageerror", lambda e: log.append(f"page error: {e}"))
+    faults: list[str] = []  # what fails every journey: script errors and assets that did not load
+
+    def on_console(message: Any) -> None:
+        log.append(f"console.{message.type}: {message.text}")
+        # A failed page (a 404 a test asks for) is logged too; assets are checked by their responses.
+        # axe-core's own checks set inline styles, which the CSP refuses: the pages' own CSP is
+        # test_csp.py's subject (every page loaded with no violation at all).
+        if (
+            message.type == "error"
+            and not message.text.startswith("Failed to load resource")
+            and "Applying inline style violates" not in message.text
+        ):
+            faults.append(f"console error: {message.text}")
+
+    def on_response(response: Any) -> None:
+        if response.status >= 400 and response.request.resource_type in ASSET_TYPES:
+            faults.append(f"asset {response.url} answered {response.status}")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda e: (log.append(f"page error: {e}"), faults.append(f"page error: {e}")))
+    page.on("response", on_response)
+    page.on(
+        "requestfailed",
+        lambda r: faults.append(f"asset {r.url} failed: {r.failure}") if r.resource_type in ASSET_TYPES else None,
+    )
     try:
         yield page
+        if faults and not _failed(request.node):
+            pytest.fail("the page had faults:\n" + "\n".join(faults), pytrace=False)
     finally:
-        if _failed(request.node):
+        if _failed(request.node) or faults:
             _save(page, where, label, log)
         context.close()
 

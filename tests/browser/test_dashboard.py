@@ -40,6 +40,11 @@ def test_dashboard_draws_charts_without_errors(server, laptop, yuhu, charlie):
     laptop.locator("#table-sites button.sort").nth(4).click()
     assert laptop.locator("#table-sites tbody tr").first.locator("th").inner_text() == "雨湖零工市场"
     check_a11y(laptop)
+    # A table exports: the key figures' CSV carries the card's number.
+    with laptop.expect_download() as download:
+        laptop.get_by_role("link", name="CSV").first.click()
+    rows = download.value.path().read_text(encoding="utf-8-sig").splitlines()
+    assert any(row.startswith("招聘人数,3,") for row in rows), rows
     for path in ("/dashboard/assessment/", f"/dashboard/sites/{yuhu.pk}/"):
         response = laptop.goto(server.url + path)
         assert response is not None and response.status == 200, path

@@ -62,7 +62,21 @@ def test_phone_pages_fit_and_elder_mode_makes_text_big(server, postings, phone):
     assert phone.evaluate(BODY_FONT_PX) >= 24  # the choice sticks from page to page
 
 
-PAGES = {"home": "/", "job list": "/jobs/?q=保洁", "job detail": "/jobs/{pk}/", "registration": "/register/"}
+# What the page and everything it loaded weigh (bytes as sent, before decompression), and when it
+# finished loading (Navigation Timing), read in the browser.
+WEIGHT = """() => performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'))
+  .reduce((sum, e) => sum + (e.encodedBodySize || 0), 0)"""
+LOAD_MS = "() => performance.getEntriesByType('navigation')[0].loadEventEnd"
+PAGES = {
+    "home": "/",
+    "job list": "/jobs/?q=保洁",
+    "job detail": "/jobs/{pk}/",
+    "registration": "/register/",
+    "login": "/accounts/login/?next=/me/",
+    "fairs": "/fairs/",
+    "markets": "/markets/",
+    "stations": "/stations/",
+}
 
 
 @pytest.mark.parametrize("name", list(PAGES))
@@ -70,6 +84,13 @@ def test_phone_page_has_no_serious_accessibility_violations(server, postings, ph
     response = phone.goto(server.url + PAGES[name].format(pk=postings[0].pk))
     assert response is not None and response.status == 200
     check_a11y(phone)
+    phone.wait_for_load_state("load")
+    # Smoke alarms, not benchmarks: a public page over 150 KB or a load over 5 s (the issue's 2 s,
+    # widened for a CI machine shared with the suite) means something grew or hung.
+    weight = phone.evaluate(WEIGHT)
+    assert weight <= 150 * 1024, f"{name} weighs {weight / 1024:.0f} KB (ceiling 150 KB)"
+    load_ms = phone.evaluate(LOAD_MS)
+    assert 0 < load_ms < 5000, f"{name} took {load_ms:.0f} ms to load"
 
 
 def test_publishing_in_the_admin_reaches_matches_through_the_real_worker(server, worker, alice, yuhu, laptop):

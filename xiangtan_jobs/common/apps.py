@@ -7,3 +7,10 @@ class CommonConfig(AppConfig):
     name = "xiangtan_jobs.common"
     label = "common"
     verbose_name = "通用"
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from xiangtan_jobs.common.middleware import staff_logged_in
+
+        user_logged_in.connect(staff_logged_in, dispatch_uid="common.staff_logged_in")

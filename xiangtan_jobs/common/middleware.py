@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
+import time
 from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.http.response import HttpResponseBase
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 
@@ -54,8 +57,55 @@ class RefuseNulBytesMiddleware:
             return HttpResponseBadRequest(
                 "请求里有无效字符 (invalid character in the request)", content_type="text/plain; charset=utf-8"
             )
+        if _TOO_LONG_NUMBER.search(request.path):
+            # No id has 19 digits (parsing.MAX_ID): such a path names nothing, and a model admin's
+            # object pages passed it to the database (OverflowError, a 500).
+            raise Http404
         return self.get_response(request)
+
+
+_TOO_LONG_NUMBER = re.compile(r"(?<![0-9])[0-9]{19,}(?![0-9])")
 
 
 def _has_nul(data: Any) -> bool:
     return any("\x00" in key or any("\x00" in value for value in data.getlist(key)) for key in data)
+
+
+class PersonalPagesNoStoreMiddleware:
+    """``Cache-Control: no-store`` on pages that show or take personal data (settings.NO_STORE_PATHS:
+    /me/, registration, login, the admin), so that neither a shared PC's browser nor a proxy keeps
+    a copy; and a staff session ends after ``STAFF_SESSION_IDLE_SECONDS`` without a request
+    (seekers keep the longer SESSION_COOKIE_AGE)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.is_staff:
+            staff_session_touch(request)
+        response = self.get_response(request)
+        if request.path.startswith(tuple(settings.NO_STORE_PATHS)):
+            patch_cache_control(response, no_store=True, no_cache=True, private=True, max_age=0)
+        return response
+
+
+STAFF_SEEN_KEY = "staff_seen"
+# The idle clock is restarted at most once a minute: a session write on every admin request would
+# cost a query each (the lists' query budgets), for a precision nobody needs.
+_TOUCH_EVERY = 60
+
+
+def staff_session_touch(request: HttpRequest, *, force: bool = False) -> None:
+    """Restart a staff session's idle clock: it now ends STAFF_SESSION_IDLE_SECONDS from now."""
+    now = int(time.time())
+    seen = request.session.get(STAFF_SEEN_KEY, 0)
+    if force or not isinstance(seen, int) or now - seen >= _TOUCH_EVERY:
+        request.session[STAFF_SEEN_KEY] = now
+        request.session.set_expiry(settings.STAFF_SESSION_IDLE_SECONDS)
+
+
+def staff_logged_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    """user_logged_in: a staff session is an idle-timed one from its first request."""
+    if request is not None and getattr(user, "is_staff", False) and hasattr(request, "session"):
+        staff_session_touch(request, force=True)

@@ -34,10 +34,12 @@ __all__ = [
     "WAGE_UNITS",
     "XIANGTAN_BBOX",
     "BoundingBox",
+    "ContactPhoneValidator",
     "CreditCodeValidator",
     "LatitudeValidator",
     "LongitudeValidator",
     "MobileValidator",
+    "NameTextValidator",
     "ResidentIdValidator",
     "credit_code_check_char",
     "normalize_credit_code",
@@ -45,10 +47,12 @@ __all__ = [
     "normalize_resident_id",
     "resident_id_birth_date",
     "resident_id_check_char",
+    "validate_contact_phone",
     "validate_credit_code",
     "validate_latitude",
     "validate_longitude",
     "validate_mobile",
+    "validate_name_text",
     "validate_resident_id",
     "validate_wage_range",
     "validate_xiangtan_coordinates",
@@ -96,6 +100,48 @@ def validate_mobile(value: object) -> None:
             _("手机号应为 11 位数字，以 1 开头、第二位是 3 到 9，请核对后重新填写"),
             code="mobile_format",
         )
+
+
+# ---------------------------------------------------------------------- names and contact phones
+
+# Bidirectional overrides/isolates and marks (a name that reads 「王五」 but sorts or searches as
+# something else, or reverses the text after it), zero-width characters and the BOM, and every
+# other control character: none belongs in a person's or an employer's name.
+_INVISIBLE_OR_BIDI = re.compile(
+    "[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+)
+
+
+def validate_name_text(value: object) -> None:
+    """Accept a name without right-to-left overrides, zero-width or control characters."""
+    if _INVISIBLE_OR_BIDI.search(_as_text(value)):
+        raise ValidationError(
+            _("名称里有看不见的特殊字符（例如从网页复制来的），请删掉后重新输入"),
+            code="name_invisible_characters",
+        )
+
+
+# A mobile, or a landline with its area code (0731-58533441, 0731 5853 3441, with an extension
+# after -), or a 400/800 service number.
+_LANDLINE_RE = re.compile(r"0[1-9][0-9]{1,2}-?[0-9]{7,8}(?:-[0-9]{1,6})?")
+_SERVICE_NUMBER_RE = re.compile(r"[48]00-?[0-9]{3}-?[0-9]{4}")
+
+
+def validate_contact_phone(value: object) -> None:
+    """Accept a contact phone: a mainland mobile, a landline with area code or a 400/800 number."""
+    text = _as_text(value).translate(_FULLWIDTH_TO_ASCII).strip()
+    if not text:
+        return
+    compact = re.sub(r"[\s()\u2010-\u2014\u2212]", "", text)
+    plain = compact.replace("-", "")
+    if _MOBILE_RE.fullmatch(normalize_mobile(text)) or _SERVICE_NUMBER_RE.fullmatch(compact):
+        return
+    if _LANDLINE_RE.fullmatch(compact) or _LANDLINE_RE.fullmatch(plain):
+        return
+    raise ValidationError(
+        _("联系电话应为手机号（11 位）或带区号的座机号，例如 0731-58533441"),
+        code="contact_phone_format",
+    )
 
 
 # ---------------------------------------------------------------------- resident ID
@@ -412,6 +458,18 @@ class ResidentIdValidator(_FunctionValidator):
     """Model-field validator for 18-character resident IDs."""
 
     function = staticmethod(validate_resident_id)
+
+
+class NameTextValidator(_FunctionValidator):
+    """Model-field validator for names: no bidi overrides, zero-width or control characters."""
+
+    function = staticmethod(validate_name_text)
+
+
+class ContactPhoneValidator(_FunctionValidator):
+    """Model-field validator for contact phones (mobile, landline with area code, 400/800)."""
+
+    function = staticmethod(validate_contact_phone)
 
 
 class CreditCodeValidator(_FunctionValidator):

@@ -15,6 +15,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
@@ -26,6 +27,7 @@ from xiangtan_jobs.common.validators import (
     normalize_credit_code,
     normalize_mobile,
     normalize_resident_id,
+    resident_id_birth_date,
     validate_credit_code,
     validate_mobile,
     validate_resident_id,
@@ -548,6 +550,21 @@ class RegistrationForm(forms.ModelForm):
             if taken.exists():
                 # Say it exists, not where: the other site's record is not this operator's to see.
                 self.add_error("phone", "这个手机号已有求职登记，请用手机号搜索找到原登记，不要重复登记")
+        id_number = data.get("id_number_input")
+        if id_number:
+            taken = SeekerRegistration.objects.current().filter(id_digest=pii_digest(id_number))
+            if self.instance.pk:
+                taken = taken.exclude(pk=self.instance.pk)
+            if taken.exists():
+                # As for the phone: it exists, not where (was an IntegrityError, a 500, naming no site).
+                self.add_error("id_number_input", "这个身份证号已有求职登记，请找到原登记，不要重复登记")
+        # The public form's rules (portal/forms.py PersonForm): 16 or older, and the ID's birth year.
+        year = data.get("birth_year")
+        this_year = timezone.localdate().year
+        if year is not None and not 1930 <= year <= this_year - 16:
+            self.add_error("birth_year", f"出生年份应在 1930 到 {this_year - 16} 之间（年满 16 岁才能登记）")
+        elif year is not None and id_number and resident_id_birth_date(id_number).year != year:
+            self.add_error("birth_year", "出生年份和身份证号上的不一致，请核对")
         return data
 
     def save(self, commit: bool = True) -> SeekerRegistration:

@@ -20,6 +20,7 @@ from import_export import fields, resources, widgets
 
 from xiangtan_jobs.common.crypto import pii_digest
 from xiangtan_jobs.common.masking import mask_name, mask_phone, mask_resident_id
+from xiangtan_jobs.common.spreadsheet import FormulaSafeExportMixin
 from xiangtan_jobs.common.validators import (
     normalize_mobile,
     normalize_resident_id,
@@ -142,7 +143,7 @@ class ScopedResourceMixin:
         return site
 
 
-class PostingResource(ScopedResourceMixin, resources.ModelResource):
+class PostingResource(FormulaSafeExportMixin, ScopedResourceMixin, resources.ModelResource):
     external_ref = fields.Field(attribute="external_ref", column_name="岗位编号")
     site = fields.Field(column_name="服务点", dehydrate_method="dehydrate_site")
     employer = fields.Field(
@@ -279,7 +280,7 @@ class PostingResource(ScopedResourceMixin, resources.ModelResource):
         return False
 
 
-class SeekerImportResource(ScopedResourceMixin, resources.ModelResource):
+class SeekerImportResource(FormulaSafeExportMixin, ScopedResourceMixin, resources.ModelResource):
     """Paper registration forms typed into a spreadsheet; keyed by mobile number."""
 
     name = fields.Field(attribute="name", column_name="姓名")
@@ -393,7 +394,7 @@ class SeekerImportResource(ScopedResourceMixin, resources.ModelResource):
         return False
 
 
-class SeekerExportResource(resources.ModelResource):
+class SeekerExportResource(FormulaSafeExportMixin, resources.ModelResource):
     """Seekers for a spreadsheet: name, phone and ID number masked (PIPL data minimisation)."""
 
     name = fields.Field(column_name="姓名", dehydrate_method="dehydrate_name")

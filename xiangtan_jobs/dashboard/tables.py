@@ -12,6 +12,7 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from xiangtan_jobs.common.spreadsheet import neutralise_row
 from xiangtan_jobs.core.enums import KeyGroup
 from xiangtan_jobs.core.models import Area, ServicePoint
 from xiangtan_jobs.dashboard.kpis import CARD_KPIS, KPIS, PEOPLE_KPIS, rate
@@ -109,7 +110,7 @@ def export(table: Table, fmt: str, filename: str) -> HttpResponse:
         sheet = book.active
         sheet.title = table.title[:31]
         for row in table.as_lists():
-            sheet.append([v if isinstance(v, int | float) else str(v) for v in row])
+            sheet.append(neutralise_row(v if isinstance(v, int | float) else str(v) for v in row))
         buffer = io.BytesIO()
         book.save(buffer)
         response = HttpResponse(
@@ -119,7 +120,7 @@ def export(table: Table, fmt: str, filename: str) -> HttpResponse:
         text = io.StringIO()
         writer = csv.writer(text)
         for row in table.as_lists():
-            writer.writerow(row)
+            writer.writerow(neutralise_row(row))
         response = HttpResponse("\ufeff" + text.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
     return response

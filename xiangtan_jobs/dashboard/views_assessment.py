@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
 from xiangtan_jobs.common.parsing import parse_id
+from xiangtan_jobs.common.spreadsheet import neutralise_row
 from xiangtan_jobs.core.auth import acting_user
 from xiangtan_jobs.core.models import ServicePoint
 from xiangtan_jobs.dashboard.assessment import ASSESSED, assessment_table
@@ -85,7 +86,7 @@ def _xlsx(name: str, lines: list[list[Any]]) -> HttpResponse:
     book = Workbook()
     sheet = book.active
     for line in lines:
-        sheet.append([v if isinstance(v, int | float) else str(v) for v in line])
+        sheet.append(neutralise_row(v if isinstance(v, int | float) else str(v) for v in line))
     buffer = io.BytesIO()
     book.save(buffer)
     response = HttpResponse(

@@ -80,8 +80,8 @@ def _postings_with_skills(
         params.extend(sorted(work_types))
     fence = " OFFSET 0" if postgres else ""
     # Only the table name, placeholders and constants are formatted in; the values are parameters.
-    sql = f"SELECT posting_id FROM {table} WHERE {' AND '.join(where)}{fence}"  # noqa: S608
-    return RawSQL(sql, params)  # noqa: S611
+    sql = f"SELECT posting_id FROM {table} WHERE {' AND '.join(where)}{fence}"  # nosec B608 # noqa: S608
+    return RawSQL(sql, params)  # nosec B611 # noqa: S611
 
 
 def _skill_ids() -> Collection[int]:

@@ -24,6 +24,7 @@ from xiangtan_jobs.common.validators import (
     normalize_resident_id,
     resident_id_birth_date,
     validate_mobile,
+    validate_name_text,
     validate_resident_id,
 )
 from xiangtan_jobs.core.enums import KeyGroup, SeekerStatus, Shift, SkillLevel, WageUnit, WorkType
@@ -72,7 +73,7 @@ class AccountForm(PortalForm):
         strip=False,
         max_length=128,
         error_messages=_required(_("请设置密码，至少 8 位，不要全是数字")),
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}, render_value=True),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=_("至少 8 位，字母和数字一起用更安全"),
     )
     password2 = forms.CharField(
@@ -80,7 +81,7 @@ class AccountForm(PortalForm):
         strip=False,
         max_length=128,
         error_messages=_required(_("请再输一次密码")),
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}, render_value=True),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
     def __init__(self, *args: Any, password_set: bool = False, **kwargs: Any) -> None:
@@ -95,19 +96,9 @@ class AccountForm(PortalForm):
     def clean_phone(self) -> str:
         phone = normalize_mobile(self.cleaned_data["phone"])
         validate_mobile(phone)
-        walk_in = SeekerRegistration.objects.current().by_phone(phone).filter(user__isnull=True).exists()
-        if walk_in and not get_user_model().objects.filter(username=phone).exists():
-            raise ValidationError(
-                _("这个手机号已经在服务点登记过了，不用再登记：请用「短信验证码登录」，填这个手机号就能登录"),
-                code="walk_in",
-            )
-        if get_user_model().objects.filter(username=phone).exists() or (
-            SeekerRegistration.objects.current().by_phone(phone).exists()
-        ):
-            raise ValidationError(
-                _("这个手机号已经登记过了，请直接登录；忘记密码请到附近服务点或拨打 0731-58533441"),
-                code="phone_taken",
-            )
+        # Whether the number is registered is not said here: the last screen answers alike for a
+        # phone or an ID number already registered (registration_submit), so this screen cannot be
+        # used to find out who is registered.
         return phone
 
     def clean(self) -> dict[str, Any]:
@@ -134,7 +125,11 @@ def _town_choices() -> list[tuple[str, str]]:
 
 class PersonForm(PortalForm):
     name = forms.CharField(
-        label=_("姓名"), max_length=32, error_messages=_required(_("请填写姓名")), widget=forms.TextInput()
+        label=_("姓名"),
+        max_length=32,
+        error_messages=_required(_("请填写姓名")),
+        widget=forms.TextInput(),
+        validators=[validate_name_text],
     )
     birth_year = forms.IntegerField(
         label=_("出生年份"),
@@ -175,11 +170,12 @@ class PersonForm(PortalForm):
         if not value:
             return ""
         validate_resident_id(value)
-        if SeekerRegistration.objects.current().filter(id_digest=_digest(value)).exclude(**self._exclude()).exists():
-            raise ValidationError(
-                _("这个身份证号已经登记过了，请到附近服务点核实"),
-                code="id_taken",
-            )
+        # A new registration is checked on its last screen (one answer for phone and ID number);
+        # a seeker changing their own ID number learns only that it cannot be used, not why.
+        if self.registration is not None and (
+            SeekerRegistration.objects.current().filter(id_digest=_digest(value)).exclude(**self._exclude()).exists()
+        ):
+            raise ValidationError(_("这个身份证号不能使用，请带身份证到附近服务点核实"), code="id_taken")
         return value
 
     def clean(self) -> dict[str, Any]:

@@ -57,7 +57,7 @@ from xiangtan_jobs.core.models.postings import daily_equivalent
 from xiangtan_jobs.core.search import posting_search_text
 from xiangtan_jobs.seed.reference import BUREAU, BUREAU_PHONE, GIG_MARKET_SERVICES
 
-DEMO_PASSWORD = "Xiangtan2025"  # noqa: S105 - documented demo password, demo accounts only
+DEMO_PASSWORD = "Xiangtan2025"  # nosec B105 # noqa: S105 - documented demo password, demo accounts only
 DEMO_LOGINS = {
     "seeker": ("13800000001", "求职者 王秀英"),
     "operator_market": ("yuhu_op", "雨湖零工市场 运营人员"),
@@ -218,7 +218,7 @@ class DemoBuilder:
     """Builds the demo rows from one random generator, in a fixed order."""
 
     def __init__(self, *, seed: int, today: dt.date, progress: Callable[[str], None]) -> None:
-        self.rng = random.Random(seed)
+        self.rng = random.Random(seed)  # nosec B311 - demo data, not security
         self.today = today
         self.progress = progress
         self.now = timezone.make_aware(dt.datetime.combine(today, dt.time(9, 0)))

@@ -28,6 +28,9 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG=0 (production).")
     SECRET_KEY = _INSECURE_DEV_KEY
+if not DEBUG and _INSECURE_DEV_KEY in (SECRET_KEY, *env.list("SECRET_KEY_FALLBACKS", default=[])):
+    # The development key is in the repository: data encrypted under it is readable by anyone.
+    raise ImproperlyConfigured("SECRET_KEY is the development key from the repository; set your own when DEBUG=0.")
 SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 # Salt for the key that encrypts personal data at rest (django-fernet-encrypted-fields).
 SALT_KEY = env.list("FIELD_ENCRYPTION_SALT", default=["xiangtan-jobs-pii-v1"])
@@ -52,6 +55,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "import_export",
     "simple_history",
+    "axes",
     "xiangtan_jobs.common",
     "xiangtan_jobs.core",
     "matching",
@@ -65,6 +69,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "xiangtan_jobs.common.middleware.RefuseNulBytesMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -73,9 +78,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "xiangtan_jobs.common.middleware.PersonalPagesNoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: answers a locked-out login with its page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "xiangtan_jobs.urls"
@@ -199,6 +207,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes first: it refuses a locked account or address before the password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
@@ -219,6 +229,32 @@ SMS_LOGIN_RATES = {
     "send_ip": env.str("SMS_LOGIN_RATE_SEND_IP", default="30/h"),
     "check_phone": env.str("SMS_LOGIN_RATE_CHECK_PHONE", default="20/h"),
     "check_ip": env.str("SMS_LOGIN_RATE_CHECK_IP", default="60/h"),
+}
+
+# Lockout after wrong passwords (django-axes) on /accounts/login/ and /admin/login/: counted per
+# account (the phone's digest, never the phone) and, separately, per address; a lock lasts
+# AXES_COOLOFF_TIME hours. Staff unlock with `manage.py login_unlock <phone>` (README). The SMS-code
+# login has its own limits (SMS_LOGIN_RATES) and stays open to a locked seeker.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = env.int("LOGIN_LOCKOUT_HOURS", default=1)
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "xiangtan_jobs.common.lockout.lockout_username"
+AXES_CLIENT_IP_CALLABLE = "xiangtan_jobs.common.client_ip.client_ip"
+AXES_LOCKOUT_CALLABLE = "xiangtan_jobs.common.lockout.lockout_response"
+AXES_SENSITIVE_PARAMETERS = ["username", "password"]
+# The lockout list is registered by common/admin.py (superusers only), not axes' own admin.
+AXES_ENABLE_ADMIN = False
+# Writes from the portal's forms (common/ratelimits.py): POSTs per client address and per
+# logged-in account, as "N/s|m|h|d". Registration counts every screen's POST (5 or more for one
+# registration); check-in is for the fairs' and markets' own check-in views.
+POST_RATE_LIMITS = {
+    "register": {"ip": env.str("REGISTER_RATE_IP", default="60/h")},
+    "apply": {"ip": env.str("APPLY_RATE_IP", default="120/h"), "user": env.str("APPLY_RATE_USER", default="30/h")},
+    "checkin": {
+        "ip": env.str("CHECKIN_RATE_IP", default="300/h"),
+        "user": env.str("CHECKIN_RATE_USER", default="20/h"),
+    },
 }
 
 # --- Locale ------------------------------------------------------------------------------
@@ -252,6 +288,38 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+# HTTPS only in production: HSTS for a year (subdomains, preload) and plain HTTP redirected, except
+# the load balancer's health check. TLS ends at the reverse proxy (SECURE_PROXY_SSL_HEADER).
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
+# Permissions-Policy (django-permissions-policy): no page uses the camera, microphone, location,
+# payment or other device features; an embedded page may use none of them either.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+    )
+}
+# Pages that show or take personal data are never cached (common/middleware.py).
+NO_STORE_PATHS = ["/me/", "/register/", "/accounts/", "/admin/"]
+# Staff (admin) sessions end after this many seconds without a request; seekers' sessions last
+# SESSION_COOKIE_AGE (Django's two weeks) so that they stay logged in on their own phone.
+STAFF_SESSION_IDLE_SECONDS = env.int("STAFF_SESSION_IDLE_SECONDS", default=30 * 60)
 # Content-Security-Policy (django-csp): scripts, styles, images and fonts from our own static
 # files only; no inline script, no CDN, no framing. Every page that gains a script follows it:
 # a library is vendored under static/vendor/, page code lives in static/js/ (never inline).

@@ -24,4 +24,4 @@ if CACHES["default"]["BACKEND"].endswith("ResilientRedisCache"):  # noqa: F405
 
 # The API's throttles count every request: the suite makes thousands (the schema fuzz); the
 # throttle tests set their own rates.
-API_THROTTLE_RATES = {"token": "100000/minute", "user": "100000/minute", "address": "100000/minute"}
+API_THROTTLE_RATES = {"token": "100000/minute", "user": "100000/minute", "address": "100000/minute"}  # nosec B105 - rates, not a password

@@ -6,19 +6,19 @@ from django.conf import settings
 from django.db import models
 
 from xiangtan_jobs.common.models import TimeStampedModel
-from xiangtan_jobs.common.validators import validate_credit_code
+from xiangtan_jobs.common.validators import ContactPhoneValidator, NameTextValidator, validate_credit_code
 
 
 class Employer(TimeStampedModel):
     """A company or household hiring; identified by its unified social credit code."""
 
-    name = models.CharField("单位名称", max_length=100)
+    name = models.CharField("单位名称", max_length=100, validators=[NameTextValidator()])
     # Households and individuals hiring day labour have no credit code.
     credit_code = models.CharField(
         "统一社会信用代码", max_length=18, null=True, blank=True, unique=True, validators=[validate_credit_code]
     )
-    contact_name = models.CharField("联系人", max_length=32, blank=True)
-    contact_phone = models.CharField("联系电话", max_length=20, blank=True)
+    contact_name = models.CharField("联系人", max_length=32, blank=True, validators=[NameTextValidator()])
+    contact_phone = models.CharField("联系电话", max_length=20, blank=True, validators=[ContactPhoneValidator()])
     address = models.CharField("地址", max_length=128, blank=True)
     area = models.ForeignKey(
         "core.Area", verbose_name="所在区域", null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -9,7 +9,12 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from xiangtan_jobs.common.models import TimeStampedModel, choices_constraint
-from xiangtan_jobs.common.validators import validate_latitude, validate_longitude
+from xiangtan_jobs.common.validators import (
+    ContactPhoneValidator,
+    NameTextValidator,
+    validate_latitude,
+    validate_longitude,
+)
 from xiangtan_jobs.core.enums import Channel, PostingStatus, SkillLevel, WageUnit, WorkType
 
 # Hours in a working day and working days in a month (the labour law's 21.75), to compare
@@ -94,8 +99,8 @@ class JobPosting(TimeStampedModel):
     older_ok = models.BooleanField("欢迎大龄劳动者", default=False)
     disability_ok = models.BooleanField("适合残疾人", default=False)
     mother_flexible = models.BooleanField("宝妈灵活时间", default=False)
-    contact_name = models.CharField("联系人", max_length=32, blank=True)
-    contact_phone = models.CharField("联系电话", max_length=20, blank=True)
+    contact_name = models.CharField("联系人", max_length=32, blank=True, validators=[NameTextValidator()])
+    contact_phone = models.CharField("联系电话", max_length=20, blank=True, validators=[ContactPhoneValidator()])
     status = models.CharField("状态", max_length=16, choices=PostingStatus.choices, default=PostingStatus.DRAFT)
     published_at = models.DateTimeField("发布时间", null=True, blank=True)
     expires_on = models.DateField("截止日期", null=True, blank=True)

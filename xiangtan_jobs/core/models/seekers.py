@@ -11,7 +11,7 @@ from simple_history.models import HistoricalRecords
 from xiangtan_jobs.common.crypto import pii_digest
 from xiangtan_jobs.common.masking import mask_name, mask_phone, mask_resident_id
 from xiangtan_jobs.common.models import TimeStampedModel, choices_constraint
-from xiangtan_jobs.common.validators import validate_latitude, validate_longitude
+from xiangtan_jobs.common.validators import NameTextValidator, validate_latitude, validate_longitude
 from xiangtan_jobs.core.enums import ConsentMethod, SeekerStatus, SkillLevel, WageUnit
 
 
@@ -35,7 +35,7 @@ class SeekerRegistration(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="registrations",
     )
-    name = models.CharField("姓名", max_length=32)
+    name = models.CharField("姓名", max_length=32, validators=[NameTextValidator()])
     phone = EncryptedCharField("手机号", max_length=20)
     # Digest and last four digits let staff find a person without decrypting every row.
     phone_digest = models.CharField(max_length=64, editable=False, db_index=True)

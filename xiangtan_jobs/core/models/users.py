@@ -7,6 +7,7 @@ from django.db import models
 
 from xiangtan_jobs.common.masking import mask_name, mask_phone
 from xiangtan_jobs.common.models import choices_constraint
+from xiangtan_jobs.common.validators import NameTextValidator
 from xiangtan_jobs.core.enums import UserRole
 
 
@@ -14,7 +15,7 @@ class User(AbstractUser):
     """A person who logs in; seekers log in with their mobile number as username."""
 
     role = models.CharField("角色", max_length=16, choices=UserRole.choices, default=UserRole.SEEKER)
-    display_name = models.CharField("显示名称", max_length=64, blank=True)
+    display_name = models.CharField("显示名称", max_length=64, blank=True, validators=[NameTextValidator()])
 
     class Meta:
         verbose_name = "用户"

@@ -13,7 +13,7 @@ from django.utils import timezone
 from xiangtan_jobs.core.enums import UserRole
 from xiangtan_jobs.core.models import ApiToken, OperatorMembership, User
 
-TOKEN_PREFIX = "xt_"  # noqa: S105  # a marker, not a secret
+TOKEN_PREFIX = "xt_"  # nosec B105 # noqa: S105  # a marker, not a secret
 # last_used_at is written at most this often per token: a partner polling every second must not
 # turn every read into a write.
 LAST_USED_EVERY = dt.timedelta(minutes=1)

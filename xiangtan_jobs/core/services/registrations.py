@@ -10,7 +10,9 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from xiangtan_jobs.common.crypto import pii_digest
 from xiangtan_jobs.common.tasks import enqueue
 from xiangtan_jobs.common.validators import normalize_mobile, validate_mobile
 from xiangtan_jobs.core.enums import ConsentMethod, SeekerStatus, ServiceKind, UserRole
@@ -137,6 +139,15 @@ ERASED_NAME = "已注销"
 ERASED_PHONE = "erased"
 
 
+def registration_taken_message() -> str:
+    """The one answer when a new registration's phone or ID number is already registered: it says
+    neither which of the two nor where (the SMS login's same-answer design, issue 17)."""
+    return _(
+        "这个手机号或身份证号不能用于新的登记。以前登记过的，请直接登录（忘记密码可以用短信验证码登录）；"
+        "如果不是您本人登记的，请带身份证到附近服务点核实。"
+    )
+
+
 @dataclass(frozen=True)
 class SkillInput:
     """One declared skill of a registration."""
@@ -188,10 +199,12 @@ def registration_submit(
     phone = normalize_mobile(phone)
     validate_mobile(phone)
     if SeekerRegistration.objects.current().by_phone(phone).exists():
-        raise ValidationError({"phone": "这个手机号已经登记过了，请直接登录"}, code="phone_taken")
+        raise ValidationError(registration_taken_message(), code="taken")
+    if id_number and SeekerRegistration.objects.current().filter(id_digest=pii_digest(id_number)).exists():
+        raise ValidationError(registration_taken_message(), code="taken")
     if user is None:
         if User.objects.filter(username=phone).exists():
-            raise ValidationError({"phone": "这个手机号已经登记过了，请直接登录"}, code="phone_taken")
+            raise ValidationError(registration_taken_message(), code="taken")
         user = User(username=phone, role=UserRole.SEEKER, display_name=name)
         if password_hash:
             user.password = password_hash
@@ -227,7 +240,7 @@ def registration_submit(
         with transaction.atomic():
             registration.save()
     except IntegrityError as exc:
-        raise ValidationError({"phone": "这个手机号或身份证号已经登记过了"}, code="duplicate") from exc
+        raise ValidationError(registration_taken_message(), code="taken") from exc
     _skills_replace(registration, skills)
     enqueue(MATCH_SEEKER_TASK, registration.pk)
     return registration
@@ -270,7 +283,9 @@ def registration_update(
         with transaction.atomic():
             registration.save()
     except IntegrityError as exc:
-        raise ValidationError({"id_number": "这个身份证号已经登记过了"}, code="duplicate") from exc
+        raise ValidationError(
+            {"id_number": _("这个身份证号不能使用，请带身份证到附近服务点核实")}, code="duplicate"
+        ) from exc
     _skills_replace(registration, skills)
     enqueue(MATCH_SEEKER_TASK, registration.pk)
     return registration

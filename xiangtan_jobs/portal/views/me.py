@@ -28,6 +28,7 @@ from matching.presenters import (
     seeker_recommendations,
 )
 from matching.services import match_apply, match_mark_viewed, match_withdraw, matches_fill_reasons, seeker_erase
+from xiangtan_jobs.common.ratelimits import post_rate_limit
 from xiangtan_jobs.common.widgets import options_html
 from xiangtan_jobs.core.auth import acting_user
 from xiangtan_jobs.core.enums import SeekerStatus, Shift, SkillLevel
@@ -100,6 +101,7 @@ def _posting_or_none(posting_id: int) -> JobPosting | None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@post_rate_limit("apply")
 def apply(request: HttpRequest, posting_id: int) -> HttpResponse:
     """Apply to a posting: a GET shows the confirm step (who will see the name and phone), the POST
     applies. Again after withdrawing or after no answer; closed postings are refused."""

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from xiangtan_jobs.common.parsing import parse_id
+from xiangtan_jobs.common.ratelimits import post_rate_limit
 from xiangtan_jobs.common.text import normalize_text
 from xiangtan_jobs.common.widgets import options_html
 from xiangtan_jobs.core.enums import KeyGroup, SkillLevel, WageUnit, WorkType
@@ -57,7 +58,7 @@ SECRET_FIELDS = ("password1", "password2")
 def _state(request: HttpRequest) -> dict[str, Any]:
     state = request.session.get(SESSION_KEY)
     if not isinstance(state, dict):
-        state = {"data": {}, "password_hash": ""}
+        state = {"data": {}, "password_hash": ""}  # nosec B105 - not a password
     return state
 
 
@@ -127,6 +128,7 @@ def register_start(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(reverse("portal:register-step", args=[_steps_for(request)[0]]))
 
 
+@post_rate_limit("register")
 def register_step(request: HttpRequest, step: str) -> HttpResponse:
     """One screen of the registration."""
     steps = _steps_for(request)

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0009_apitoken'),
+        ('core', '0010_name_and_contact_phone_validators'),
     ]
 
     operations = [

@@ -1,0 +1,182 @@
+"""Day gigs on the board and gig orders (派工): the headcount never exceeded, done or no-show."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from markets.enums import (
+    HOLDING_STATUSES,
+    AssignmentSource,
+    AssignmentStatus,
+    DayGigStatus,
+    MarketFocus,
+)
+from markets.models import DayGig, GigAssignment, GigMarket
+from xiangtan_jobs.core.enums import PostingStatus, SeekerStatus, WorkType
+from xiangtan_jobs.core.models import JobPosting, SeekerRegistration, SeekerSkill, User
+
+# --- day gigs and gig orders ------------------------------------------------------------------------
+
+
+def day_gig_check(
+    *,
+    market: GigMarket,
+    posting: JobPosting,
+    work_date: dt.date,
+    starts_at: dt.time,
+    headcount: int,
+    day_wage: Decimal,
+) -> None:
+    """The rules a new day gig meets (the admin's form shows them beside its fields)."""
+    errors: dict[str, str] = {}
+    if posting.work_type != WorkType.DAY:
+        errors["posting"] = _("只有日结零工岗位可以发零工订单。")
+    elif posting.service_point_id != market.pk:
+        errors["posting"] = _("只能为本市场登记的岗位发零工订单。")
+    elif posting.status != PostingStatus.PUBLISHED:
+        errors["posting"] = _("岗位还没有发布或已停止招聘，请先发布岗位。")
+    if work_date < timezone.localdate():
+        errors["work_date"] = _("用工日期不能早于今天。")
+    elif posting.expires_on is not None and work_date > posting.expires_on:
+        errors["work_date"] = _("用工日期晚于岗位的截止日期（%(day)s）。") % {"day": posting.expires_on.isoformat()}
+    if headcount < 1:
+        errors["headcount"] = _("需要人数至少为 1。")
+    if day_wage <= 0:
+        errors["day_wage"] = _("日薪应大于 0 元。")
+    if errors:
+        raise ValidationError(errors)
+    if DayGig.objects.filter(posting=posting, work_date=work_date, starts_at=starts_at).exists():
+        raise ValidationError(_("这个岗位在这一天的这个时间已经有零工订单了。"), code="duplicate")
+
+
+@transaction.atomic
+def day_gig_create(
+    *,
+    market: GigMarket,
+    posting: JobPosting,
+    work_date: dt.date,
+    starts_at: dt.time,
+    headcount: int,
+    day_wage: Decimal,
+    actor: User | None,
+    place: str = "",
+) -> DayGig:
+    """Put one day of a day-gig posting on the market's board (an employer's order for that day)."""
+    day_gig_check(
+        market=market, posting=posting, work_date=work_date, starts_at=starts_at, headcount=headcount, day_wage=day_wage
+    )
+    return DayGig.objects.create(
+        market=market,
+        posting=posting,
+        work_date=work_date,
+        starts_at=starts_at,
+        headcount=headcount,
+        day_wage=day_wage,
+        place=place,
+        created_by=actor,
+    )
+
+
+@transaction.atomic
+def day_gig_cancel(*, day_gig: DayGig, actor: User) -> DayGig:
+    """Call a day gig off: it leaves the board; its assigned workers are released."""
+    day_gig = DayGig.objects.select_for_update().get(pk=day_gig.pk)
+    day_gig.status = DayGigStatus.CANCELLED
+    day_gig.save(update_fields=["status", "updated_at"])
+    day_gig.assignments.filter(status=AssignmentStatus.ASSIGNED).update(
+        status=AssignmentStatus.CANCELLED, finished_at=timezone.now()
+    )
+    return day_gig
+
+
+def _passes_industry_gate(market: GigMarket, posting: JobPosting, seeker: SeekerRegistration) -> bool:
+    """At a nursing-care market a worker holds the certificate of every skill the gig requires
+    (the training route comes with the stations; until then the certificate)."""
+    if market.focus != MarketFocus.NURSING:
+        return True
+    required = set(posting.posting_skills.filter(required=True).values_list("skill_id", flat=True))
+    if not required:
+        return True
+    certified = set(
+        SeekerSkill.objects.filter(registration=seeker, skill_id__in=required, has_certificate=True).values_list(
+            "skill_id", flat=True
+        )
+    )
+    return required <= certified
+
+
+def day_gig_left(day_gig: DayGig) -> int:
+    """Places still free on a day gig (assigned and done workers hold one)."""
+    held = day_gig.assignments.filter(status__in=HOLDING_STATUSES).count()
+    return max(day_gig.headcount - held, 0)
+
+
+def gig_assign_check(
+    *, day_gig: DayGig, seeker: SeekerRegistration, source: str, agreed_wage: Decimal | None = None
+) -> None:
+    """The rules of an assignment (the admin's form shows them; gig_assign checks again under lock)."""
+    if source not in AssignmentSource.values:
+        raise ValidationError({"source": _("请选择零工的来源。")})
+    if agreed_wage is not None and agreed_wage <= 0:
+        raise ValidationError({"agreed_wage": _("约定工资应大于 0 元。")})
+    if day_gig.status != DayGigStatus.OPEN:
+        raise ValidationError(_("这个零工订单已取消，不能再派工。"), code="cancelled")
+    if day_gig.work_date < timezone.localdate():
+        raise ValidationError(_("这个零工订单的日期已经过去了。"), code="past")
+    if seeker.status != SeekerStatus.ACTIVE:
+        raise ValidationError({"seeker": _("这位求职者已暂停求职或已就业，不能派工。")})
+    if not _passes_industry_gate(day_gig.market, day_gig.posting, seeker):
+        raise ValidationError(
+            {"seeker": _("护理类零工需持有相应的证书（或完成培训）才能派工，请先核验证书。")}, code="certificate"
+        )
+    if GigAssignment.objects.filter(day_gig=day_gig, seeker=seeker, status__in=HOLDING_STATUSES).exists():
+        raise ValidationError({"seeker": _("这位零工已经派到这个订单了。")}, code="already_assigned")
+    held = GigAssignment.objects.filter(day_gig=day_gig, status__in=HOLDING_STATUSES).count()
+    if held >= day_gig.headcount:
+        raise ValidationError(_("这个零工订单已经派满 %(n)s 人了。") % {"n": day_gig.headcount}, code="full")
+
+
+@transaction.atomic
+def gig_assign(
+    *,
+    day_gig: DayGig,
+    seeker: SeekerRegistration,
+    source: str,
+    actor: User,
+    agreed_wage: Decimal | None = None,
+) -> GigAssignment:
+    """Assign a worker to a day gig; the headcount is never exceeded, even by two operators at
+    once (the day gig's row is locked while its places are counted)."""
+    day_gig = DayGig.objects.select_for_update().get(pk=day_gig.pk)
+    gig_assign_check(day_gig=day_gig, seeker=seeker, source=source, agreed_wage=agreed_wage)
+    wage = agreed_wage if agreed_wage is not None else day_gig.day_wage
+    existing = GigAssignment.objects.filter(day_gig=day_gig, seeker=seeker).first()
+    if existing is not None:  # released earlier (no-show, cancelled): assigned again
+        existing.status, existing.source, existing.agreed_wage = AssignmentStatus.ASSIGNED, source, wage
+        existing.assigned_by, existing.finished_at = actor, None
+        existing.save()
+        return existing
+    return GigAssignment.objects.create(
+        day_gig=day_gig, seeker=seeker, source=source, agreed_wage=wage, assigned_by=actor
+    )
+
+
+@transaction.atomic
+def gig_assignment_finish(
+    *, assignment: GigAssignment, status: str, actor: User, now: dt.datetime | None = None
+) -> GigAssignment:
+    """Mark a worker's gig done (完工) or a no-show (未到岗, which frees the place)."""
+    assignment = GigAssignment.objects.select_for_update().get(pk=assignment.pk)
+    if status not in (AssignmentStatus.DONE, AssignmentStatus.NO_SHOW):
+        raise ValidationError(_("只能登记完工或未到岗。"), code="status")
+    if assignment.status != AssignmentStatus.ASSIGNED:
+        raise ValidationError(_("这条派工已经登记过结果了。"), code="finished")
+    assignment.status, assignment.finished_at = status, now or timezone.now()
+    assignment.save(update_fields=["status", "finished_at", "updated_at"])
+    return assignment

@@ -2,14 +2,194 @@
 
 from __future__ import annotations
 
-from django.contrib import admin
+from typing import Any
 
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from xiangtan_jobs.common.masking import mask_name
 from xiangtan_jobs.core.admin import ServicePointAdminBase
+from xiangtan_jobs.core.admin_scope import ScopedAdminMixin
 
-from .models import YouthStation
+from .models import Consultation, ConsultationBooking, ConsultationSlot, Course, CourseEnrolment, YouthStation
+from .services import consultation_check, consultation_record, enrolment_complete, slot_check, slot_create
 
 
 @admin.register(YouthStation)
 class YouthStationAdmin(ServicePointAdminBase):
     list_display = ("name", "area", "host", "phone", "status", "is_demo")
     list_filter = ("host", "status", "is_demo")
+
+
+class ConsultationSlotForm(forms.ModelForm):
+    class Meta:
+        model = ConsultationSlot
+        fields = ("station", "topic", "starts_at", "ends_at", "capacity", "counsellor")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.instance.pk is None and not self.errors:
+            slot_check(
+                station=data["station"],
+                topic=data["topic"],
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                capacity=data["capacity"],
+            )
+        return data
+
+
+class ConsultationSlotAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Consultation times of the operator's station; a new one goes through slot_create."""
+
+    site_field = "station"
+    form = ConsultationSlotForm
+    list_display = ("starts_at", "ends_at", "topic", "station", "capacity", "counsellor")
+    list_filter = ("topic",)
+
+    def save_model(self, request: HttpRequest, obj: ConsultationSlot, form: Any, change: bool) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        created = slot_create(
+            station=obj.station,
+            topic=obj.topic,
+            starts_at=obj.starts_at,
+            ends_at=obj.ends_at,
+            capacity=obj.capacity,
+            counsellor=obj.counsellor,
+        )
+        obj.pk = created.pk
+
+
+class ConsultationForm(forms.ModelForm):
+    class Meta:
+        model = Consultation
+        fields = ("station", "booking", "topic", "subject", "outcome", "served_at")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not self.errors:
+            consultation_check(station=data["station"], booking=data.get("booking"))
+        return data
+
+
+class ConsultationAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Consultations given at the operator's station (booked or walk-in), each one person-time."""
+
+    site_field = "station"
+    list_display = ("served_at", "topic", "subject", "station", "recorded_by")
+    list_filter = ("topic",)
+    fields = ("station", "booking", "topic", "subject", "outcome", "served_at")
+    raw_id_fields = ("booking",)
+    form = ConsultationForm
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False if obj is not None else super().has_change_permission(request, obj)
+
+    def save_model(self, request: HttpRequest, obj: Consultation, form: Any, change: bool) -> None:
+        created = consultation_record(
+            station=obj.station,
+            actor=request.user,  # type: ignore[arg-type]
+            topic=obj.topic,
+            subject=obj.subject,
+            outcome=obj.outcome,
+            booking=obj.booking,
+            served_at=obj.served_at,
+        )
+        obj.pk = created.pk
+
+
+admin.site.register(ConsultationSlot, ConsultationSlotAdmin)
+admin.site.register(Consultation, ConsultationAdmin)
+
+
+class CourseForm(forms.ModelForm):
+    class Meta:
+        model = Course
+        fields = (
+            "service_point",
+            "title",
+            "skill",
+            "starts_on",
+            "ends_on",
+            "sessions",
+            "seats",
+            "place",
+            "funding",
+            "certificate",
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        starts, ends = data.get("starts_on"), data.get("ends_on")
+        if self.instance.pk is None and starts is not None and starts < timezone.localdate():
+            self.add_error("starts_on", _("开课日期已经过去了。"))
+        if starts is not None and ends is not None and ends < starts:
+            self.add_error("ends_on", _("结课日期不能早于开课日期。"))
+        return data
+
+
+class CourseAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Courses of the operator's own sites (a station or a gig market)."""
+
+    form = CourseForm
+    list_display = ("title", "skill", "starts_on", "seats", "service_point", "funding")
+    list_filter = ("funding",)
+
+
+class CourseEnrolmentAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Trainees of the operator's courses; completion (培训合格) goes through enrolment_complete."""
+
+    site_field = "course__service_point"
+    list_display = ("course", "seeker_label", "status", "completed_at")
+    list_filter = ("status",)
+    readonly_fields = ("course", "seeker", "status", "completed_at", "service_record")
+    actions = ("mark_completed",)
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    @admin.display(description="求职者")
+    def seeker_label(self, obj: CourseEnrolment) -> str:
+        return mask_name(obj.seeker.name)
+
+    @admin.action(description=gettext_lazy("记录培训合格（结业）"))
+    def mark_completed(self, request: HttpRequest, queryset: Any) -> None:
+        done = 0
+        for enrolment in queryset:
+            try:
+                enrolment_complete(enrolment=enrolment, actor=request.user)  # type: ignore[arg-type]
+            except ValidationError as exc:
+                self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            else:
+                done += 1
+        self.message_user(request, _("已记录 %(n)d 人结业。") % {"n": done}, messages.SUCCESS)
+
+
+admin.site.register(Course, CourseAdmin)
+admin.site.register(CourseEnrolment, CourseEnrolmentAdmin)
+
+
+class ConsultationBookingAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Bookings of the operator's station (to record them as consultations); names masked."""
+
+    site_field = "slot__station"
+    list_display = ("slot", "seeker_label", "status", "reminded_at")
+    list_filter = ("status",)
+    readonly_fields = ("slot", "seeker", "status", "cancelled_at", "reminded_at")
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    @admin.display(description="求职者")
+    def seeker_label(self, obj: ConsultationBooking) -> str:
+        return mask_name(obj.seeker.name)
+
+
+admin.site.register(ConsultationBooking, ConsultationBookingAdmin)

@@ -10,4 +10,8 @@ app_name = "stations"
 urlpatterns = [
     path("", views.station_list_view, name="youthstation-list"),
     path("<int:pk>/", views.station_detail_view, name="youthstation-detail"),
+    path("courses/", views.course_list_view, name="course-list"),
+    path("courses/<int:pk>/enrol/", views.course_enrol_view, name="course-enrol"),
+    path("slots/<int:pk>/book/", views.slot_book_view, name="slot-book"),
+    path("bookings/<int:pk>/cancel/", views.booking_cancel_view, name="booking-cancel"),
 ]

@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from xiangtan_jobs.common.parsing import parse_id
+from xiangtan_jobs.core.models import Area, Skill, User
 from xiangtan_jobs.core.presenters import service_point_context
+from xiangtan_jobs.core.selectors import seeker_current
 
-from .selectors import station_get, station_list
+from .models import ConsultationSlot, Course
+from .selectors import course_open_list, seeker_bookings, station_get, station_list, station_open_slots
+from .services import booking_cancel, booking_create, course_enrol
 
 
 def station_list_view(request: HttpRequest) -> HttpResponse:
@@ -20,4 +32,88 @@ def station_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     site = station_get(pk=pk)
     if site is None:
         raise Http404(_("没有找到这个青年驿站"))
-    return render(request, "stations/youthstation_detail.html", service_point_context(site, _("青年驿站")))
+    context = service_point_context(site, _("青年驿站"))
+    context["slots"] = station_open_slots(station=site)
+    context["my_bookings"] = list(seeker_bookings(user=request.user, station=site))
+    context["courses"] = list(course_open_list(site_id=site.pk)[:20])
+    return render(request, "stations/youthstation_detail.html", context)
+
+
+@require_POST
+def slot_book_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Book a place in a consultation time (login required; a seeker's registration needed)."""
+    slot = ConsultationSlot.objects.filter(pk=pk, starts_at__gt=timezone.now()).first() if 0 < pk < 2**62 else None
+    if slot is None:
+        raise Http404(_("没有找到这个咨询时段"))
+    back = reverse("stations:youthstation-detail", args=[slot.station_id])
+    if not request.user.is_authenticated:
+        return redirect_to_login(back)
+    seeker = seeker_current(user=request.user)
+    if seeker is None:
+        messages.info(request, _("预约前请先做求职登记，只要几分钟。"))
+        return HttpResponseRedirect(reverse("portal:register"))
+    user: User = request.user
+    try:
+        booking_create(slot=slot, seeker=seeker, actor=user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        when = timezone.localtime(slot.starts_at).strftime("%Y-%m-%d %H:%M")
+        messages.success(request, _("预约成功：%(when)s，前一天会提醒您。") % {"when": when})
+    return HttpResponseRedirect(back)
+
+
+@login_required
+@require_POST
+def booking_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Cancel one's own booking; someone else's answers 404."""
+    booking = seeker_bookings(user=request.user).filter(pk=pk).first() if 0 < pk < 2**62 else None
+    if booking is None:
+        raise Http404(_("没有找到这个预约"))
+    user: User = request.user  # type: ignore[assignment]  # login_required
+    try:
+        booking_cancel(booking=booking, actor=user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("预约已取消。"))
+    return HttpResponseRedirect(reverse("stations:youthstation-detail", args=[booking.slot.station_id]))
+
+
+def course_list_view(request: HttpRequest) -> HttpResponse:
+    """All open courses (技能有人教), filtered by skill and district (bad input is ignored)."""
+    skill_id, district_id = parse_id(request.GET.get("skill")), parse_id(request.GET.get("district"))
+    context = {
+        "courses": course_open_list(skill_id=skill_id, district_id=district_id)[:100],
+        "skills": Skill.objects.filter(alias_of__isnull=True).order_by("code"),
+        "districts": Area.objects.top_level().order_by("name"),
+        "skill_id": skill_id,
+        "district_id": district_id,
+    }
+    return render(request, "stations/course_list.html", context)
+
+
+@require_POST
+def course_enrol_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Enrol in a course (or join its waiting list); login and a registration needed."""
+    course = Course.objects.filter(pk=pk).first() if 0 < pk < 2**62 else None
+    if course is None:
+        raise Http404(_("没有找到这门课程"))
+    back = reverse("stations:course-list")
+    if not request.user.is_authenticated:
+        return redirect_to_login(back)
+    seeker = seeker_current(user=request.user)
+    if seeker is None:
+        messages.info(request, _("报名前请先做求职登记，只要几分钟。"))
+        return HttpResponseRedirect(reverse("portal:register"))
+    user: User = request.user
+    try:
+        enrolment = course_enrol(course=course, seeker=seeker, actor=user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if enrolment.status == "enrolled":
+            messages.success(request, _("报名成功：%(course)s。") % {"course": course.title})
+        else:
+            messages.info(request, _("名额已满，您已进入候补名单，有人取消时会通知您。"))
+    return HttpResponseRedirect(back)

@@ -192,6 +192,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "close-unanswered-applications": {"task": "matching.close_unanswered", "schedule": crontab(minute=15)},
     # The dashboard's KPI roll-up (docs/kpis.md), after the expiry and before the rematch.
     "dashboard-rollup-nightly": {"task": "dashboard.rollup_refresh", "schedule": crontab(hour=1, minute=30)},
+    # Youth stations: tomorrow's consultation bookings are reminded (inbox + SMS), once each.
+    "stations-consultation-reminders": {
+        "task": "stations.consultation_reminders",
+        "schedule": crontab(hour=18, minute=0),
+    },
 }
 
 # --- Auth ---------------------------------------------------------------------------------

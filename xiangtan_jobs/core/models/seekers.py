@@ -158,6 +158,8 @@ class SeekerSkill(models.Model):
     level = models.PositiveSmallIntegerField("水平", choices=SkillLevel.choices, default=SkillLevel.BASIC)
     years = models.PositiveSmallIntegerField("从业年限", default=0)
     has_certificate = models.BooleanField("持有证书", default=False)
+    # 培训合格: the course that trained the seeker in this skill (its evidence); blank when not trained.
+    trained_evidence = models.CharField("培训合格", max_length=120, blank=True)
 
     class Meta:
         verbose_name = "求职者技能"

@@ -307,6 +307,20 @@ def registration_set_paused(*, registration: SeekerRegistration, actor: User, pa
     return registration
 
 
+@transaction.atomic
+def registration_skill_trained(*, registration: SeekerRegistration, skill_id: int, evidence: str) -> SeekerSkill:
+    """A training completed (培训合格): the skill is added to the seeker's registration (or kept,
+    at least basic level) marked trained with its evidence; the seeker is matched again on commit."""
+    seeker_skill, created = SeekerSkill.objects.get_or_create(
+        registration=registration, skill_id=skill_id, defaults={"trained_evidence": evidence[:120]}
+    )
+    if not created:
+        seeker_skill.trained_evidence = evidence[:120]
+        seeker_skill.save(update_fields=["trained_evidence"])
+    enqueue(MATCH_SEEKER_TASK, registration.pk)
+    return seeker_skill
+
+
 def registration_content_changed(*, registration: SeekerRegistration) -> None:
     """After an operator's edit of a registration (the admin's form and its skills, an import):
     the seeker is matched again on commit."""

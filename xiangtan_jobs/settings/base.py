@@ -245,6 +245,7 @@ AXES_LOCKOUT_CALLABLE = "xiangtan_jobs.common.lockout.lockout_response"
 AXES_SENSITIVE_PARAMETERS = ["username", "password"]
 # The lockout list is registered by common/admin.py (superusers only), not axes' own admin.
 AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False  # no banner on stdout at every start (manage.py commands, workers)
 # Writes from the portal's forms (common/ratelimits.py): POSTs per client address and per
 # logged-in account, as "N/s|m|h|d". Registration counts every screen's POST (5 or more for one
 # registration); check-in is for the fairs' and markets' own check-in views.

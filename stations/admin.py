@@ -82,6 +82,11 @@ class ConsultationForm(forms.ModelForm):
 class ConsultationAdmin(ScopedAdminMixin, admin.ModelAdmin):
     """Consultations given at the operator's station (booked or walk-in), each one person-time."""
 
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # A record of a service given (a person-time) or of a seeker's own choice: moved on by
+        # services (cancel, complete), never deleted, as the markets' records.
+        return False
+
     site_field = "station"
     list_display = ("served_at", "topic", "subject", "station", "recorded_by")
     list_filter = ("topic",)
@@ -146,6 +151,11 @@ class CourseAdmin(ScopedAdminMixin, admin.ModelAdmin):
 class CourseEnrolmentAdmin(ScopedAdminMixin, admin.ModelAdmin):
     """Trainees of the operator's courses; completion (培训合格) goes through enrolment_complete."""
 
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # A record of a service given (a person-time) or of a seeker's own choice: moved on by
+        # services (cancel, complete), never deleted, as the markets' records.
+        return False
+
     site_field = "course__service_point"
     list_display = ("course", "seeker_label", "status", "completed_at")
     list_filter = ("status",)
@@ -178,6 +188,11 @@ admin.site.register(CourseEnrolment, CourseEnrolmentAdmin)
 
 class ConsultationBookingAdmin(ScopedAdminMixin, admin.ModelAdmin):
     """Bookings of the operator's station (to record them as consultations); names masked."""
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # A record of a service given (a person-time) or of a seeker's own choice: moved on by
+        # services (cancel, complete), never deleted, as the markets' records.
+        return False
 
     site_field = "slot__station"
     list_display = ("slot", "seeker_label", "status", "reminded_at")

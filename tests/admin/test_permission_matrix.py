@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from stations.models import YouthStation
 from tests.admin.helpers import ACTORS, admin_url, client_for, denied, form_data, is_login_redirect
-from tests.factories import EmployerFactory, street
+from tests.factories import EmployerFactory, SeekerFactory, street
 from xiangtan_jobs.core.enums import ServicePointKind
 from xiangtan_jobs.core.models import Area, ServicePoint, Skill, SkillCategory
 
@@ -62,6 +62,12 @@ CASES = [
     case("markets_rightscase", "rightscase", "abc", "ac", "a", "ab", ""),
     case("markets_marketcheckin", "record", "abc", "ac"),
     case("stations_youthstation", "station", "abc", "c"),
+    # A station's (or market's) own work: courses, enrolments, slots, bookings, consultations.
+    case("stations_course", "course", "abc", "ac", "a", "ab", "a", "place"),
+    case("stations_courseenrolment", "enrolment", "abc", "ac", "a", "", ""),
+    case("stations_consultationslot", "slot", "abc", "ac", "a", "ab", "a", "counsellor"),
+    case("stations_consultationbooking", "booking", "abc", "ac", "a", "", ""),
+    case("stations_consultation", "consultation", "abc", "ac", "", "ab", ""),
     case("fairs_jobfair", "fair", "abc", "ac"),
     case("fairs_fairsession", "session", "abc", "ac"),
     case("fairs_exhibitor", "exhibitor", "abc", "ac", "a", "ab", "", "booth"),
@@ -96,6 +102,8 @@ def _object(key: str, site_a: dict[str, Any], users: dict[str, Any]) -> Any:
             lat=27.87,
             lng=112.91,
         )
+    if key in ("course", "enrolment", "slot", "booking", "consultation"):
+        return _station_record(key, site_a, users)
     if key in ("daygig", "assignment", "settlement", "insurance", "rightscase"):
         return _market_record(key, site_a, users["alice"])
     if key == "area":
@@ -131,6 +139,46 @@ def _object(key: str, site_a: dict[str, Any], users: dict[str, Any]) -> Any:
         api_token_issue(token=token, actor=users["alice"])
         return token
     return site_a[key]
+
+
+def _station_record(key: str, site_a: dict[str, Any], users: dict[str, Any]) -> Any:
+    """Site A's course (a market may teach its trades) with dora enrolled; a youth station alice
+    also operates, with a consultation slot dora booked and a consultation recorded (services)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from stations import services as st
+    from stations.models import Course
+    from xiangtan_jobs.core.enums import MembershipRole
+    from xiangtan_jobs.core.models import OperatorMembership
+
+    dora = users["dora"]
+    seeker = SeekerFactory(user=dora, name="赵翠兰")
+    soon = timezone.localdate() + dt.timedelta(days=7)
+    if key in ("course", "enrolment"):
+        course = Course.objects.create(
+            service_point=site_a["draft"].service_point,
+            title="家政保洁培训",
+            skill=Skill.objects.get(name="保洁员"),
+            starts_on=soon,
+            ends_on=soon,
+            seats=10,
+            place="雨湖零工市场二楼",
+        )
+        return course if key == "course" else st.course_enrol(course=course, seeker=seeker, actor=dora)
+    station = _object("station", site_a, users)
+    OperatorMembership.objects.create(user=users["alice"], service_point=station, role=MembershipRole.OPERATOR)
+    start = timezone.now() + dt.timedelta(days=2)
+    slot = st.slot_create(station=station, topic="career", starts_at=start, ends_at=start + dt.timedelta(hours=1))
+    if key == "slot":
+        return slot
+    booking = st.booking_create(slot=slot, seeker=seeker, actor=dora)
+    if key == "booking":
+        return booking
+    return st.consultation_record(
+        station=station, actor=users["alice"], topic="career", subject="求职方向", booking=booking
+    )
 
 
 def _market_record(key: str, site_a: dict[str, Any], alice: Any) -> Any:

@@ -25,6 +25,7 @@ import uuid
 from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
@@ -45,6 +46,11 @@ WORKER_ENV = {"NOTIFY_QUIET_HOURS": "", ALLOW_ASYNC_UNSAFE: ""}
 REPORTS = pytest.StashKey[dict[str, pytest.TestReport]]()
 # A page's own files: one of them failing to load fails the journey (issue 16).
 ASSET_TYPES = frozenset({"stylesheet", "script", "image", "font", "media"})
+# A public page with all it loads stays under 150 KB (issue 16); the staff's door page with its
+# camera scanner, the admin and the bureau's pages are not public pages.
+PUBLIC_PAGE_BYTES = 150 * 1024
+NOT_PUBLIC = ("/admin/", "/dashboard/", "/api/")
+CHECKIN_PAGE = re.compile(r"^/fairs/\d+/checkin/")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -124,6 +130,31 @@ def _save(page: Page, where: Path, label: str, log: list[str]) -> None:
         (where / f"{label}.error.txt").write_text(f"could not save the page: {exc!r}\n")
 
 
+def _heavy_public_pages(responses: list[Any]) -> list[str]:
+    """Public pages that weighed more than 150 KB with everything they loaded (bytes as sent).
+    The staff's QR scanner page, the admin and the bureau's pages are not public pages."""
+    groups: list[tuple[str, int]] = []
+    for response in responses:
+        req = response.request
+        try:
+            size = max(0, req.sizes()["responseBodySize"])
+        except Exception:  # a response whose body is gone (a page left early) weighs nothing here
+            size = 0
+        if req.resource_type == "document" and req.frame.parent_frame is None:
+            groups.append((response.url, size))
+        elif groups:
+            url, total = groups[-1]
+            groups[-1] = (url, total + size)
+    heavy = []
+    for url, assets in groups:
+        path = urlsplit(url).path
+        if path.startswith(NOT_PUBLIC) or CHECKIN_PAGE.search(path):
+            continue
+        if assets > PUBLIC_PAGE_BYTES:
+            heavy.append(f"{url} weighs {assets / 1024:.0f} KB with its assets (ceiling 150 KB)")
+    return heavy
+
+
 def _page(
     browser: Browser, request: pytest.FixtureRequest, where: Path, label: str, options: dict[str, Any]
 ) -> Iterator[Page]:
@@ -150,6 +181,9 @@ def _page(
         if response.status >= 400 and response.request.resource_type in ASSET_TYPES:
             faults.append(f"asset {response.url} answered {response.status}")
 
+    responses: list[Any] = []  # every response, in order: documents start a page's group
+
+    page.on("response", lambda r: responses.append(r))
     page.on("console", on_console)
     page.on("pageerror", lambda e: (log.append(f"page error: {e}"), faults.append(f"page error: {e}")))
     page.on("response", on_response)
@@ -159,6 +193,7 @@ def _page(
     )
     try:
         yield page
+        faults.extend(_heavy_public_pages(responses))
         if faults and not _failed(request.node):
             pytest.fail("the page had faults:\n" + "\n".join(faults), pytrace=False)
     finally:

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from xiangtan_jobs.core.admin import ServicePointAdminBase
-from xiangtan_jobs.core.admin_scope import ADD, CHANGE, VIEW, ScopedAdminMixin
+from xiangtan_jobs.core.admin_scope import NO_DELETE, VIEW, ScopedAdminMixin
 from xiangtan_jobs.core.auth import acting_user
 
 from . import services
@@ -27,7 +27,6 @@ from .models import DayGig, GigAssignment, GigMarket, InsuranceEnrolment, Market
 from .selectors import settlements_overdue
 
 # The market's records are corrected by the services' actions, never deleted: the KPIs count them.
-NO_DELETE = frozenset({VIEW, ADD, CHANGE})
 
 
 @admin.register(GigMarket)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from xiangtan_jobs.common.masking import mask_name
 from xiangtan_jobs.core.admin import ServicePointAdminBase
-from xiangtan_jobs.core.admin_scope import ScopedAdminMixin
+from xiangtan_jobs.core.admin_scope import NO_DELETE, ScopedAdminMixin
 
 from .models import Consultation, ConsultationBooking, ConsultationSlot, Course, CourseEnrolment, YouthStation
 from .services import consultation_check, consultation_record, enrolment_complete, slot_check, slot_create
@@ -82,10 +82,7 @@ class ConsultationForm(forms.ModelForm):
 class ConsultationAdmin(ScopedAdminMixin, admin.ModelAdmin):
     """Consultations given at the operator's station (booked or walk-in), each one person-time."""
 
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        # A record of a service given (a person-time) or of a seeker's own choice: moved on by
-        # services (cancel, complete), never deleted, as the markets' records.
-        return False
+    operator_actions = NO_DELETE  # a person-time or a seeker's own choice, as the markets' records
 
     site_field = "station"
     list_display = ("served_at", "topic", "subject", "station", "recorded_by")
@@ -151,10 +148,7 @@ class CourseAdmin(ScopedAdminMixin, admin.ModelAdmin):
 class CourseEnrolmentAdmin(ScopedAdminMixin, admin.ModelAdmin):
     """Trainees of the operator's courses; completion (培训合格) goes through enrolment_complete."""
 
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        # A record of a service given (a person-time) or of a seeker's own choice: moved on by
-        # services (cancel, complete), never deleted, as the markets' records.
-        return False
+    operator_actions = NO_DELETE  # a person-time or a seeker's own choice, as the markets' records
 
     site_field = "course__service_point"
     list_display = ("course", "seeker_label", "status", "completed_at")
@@ -189,10 +183,7 @@ admin.site.register(CourseEnrolment, CourseEnrolmentAdmin)
 class ConsultationBookingAdmin(ScopedAdminMixin, admin.ModelAdmin):
     """Bookings of the operator's station (to record them as consultations); names masked."""
 
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        # A record of a service given (a person-time) or of a seeker's own choice: moved on by
-        # services (cancel, complete), never deleted, as the markets' records.
-        return False
+    operator_actions = NO_DELETE  # a person-time or a seeker's own choice, as the markets' records
 
     site_field = "slot__station"
     list_display = ("slot", "seeker_label", "status", "reminded_at")

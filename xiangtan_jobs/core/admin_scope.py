@@ -35,6 +35,8 @@ from xiangtan_jobs.core.models import OperatorMembership, ServicePoint
 
 VIEW, ADD, CHANGE, DELETE = "view", "add", "change", "delete"
 ALL_ACTIONS = frozenset({VIEW, ADD, CHANGE, DELETE})
+# Records of a service given or of a seeker's choice: moved on by services, never deleted by operators.
+NO_DELETE = frozenset({VIEW, ADD, CHANGE})
 
 
 def _keeping_current_choices(form: Any) -> Any:

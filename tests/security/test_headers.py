@@ -15,6 +15,7 @@ from django.conf import settings
 
 from tests.api.html import attrs, parse, walk
 from tests.factories import SeekerFactory
+from xiangtan_jobs.settings.keys import REPOSITORY_KEYS
 
 pytestmark = pytest.mark.django_db
 
@@ -97,10 +98,9 @@ def test_registration_never_echoes_the_typed_password(client, ref):
     assert "Secret-Xiangtan-9" not in response.content.decode()
 
 
-def test_production_refuses_the_repository_key(tmp_path):
-    from xiangtan_jobs.settings.base import _INSECURE_DEV_KEY
-
-    env = {**os.environ, "DEBUG": "0", "SECRET_KEY": _INSECURE_DEV_KEY, "ALLOWED_HOSTS": "x", "VAR_DIR": str(tmp_path)}
+@pytest.mark.parametrize("key", sorted(REPOSITORY_KEYS))
+def test_production_refuses_the_repository_key(tmp_path, key):
+    env = {**os.environ, "DEBUG": "0", "SECRET_KEY": key, "ALLOWED_HOSTS": "x", "VAR_DIR": str(tmp_path)}
     env["DJANGO_SETTINGS_MODULE"] = "xiangtan_jobs.settings.base"
     result = subprocess.run(  # our own manage.py with a fixed argument list
         [sys.executable, "manage.py", "check"],
@@ -112,4 +112,4 @@ def test_production_refuses_the_repository_key(tmp_path):
         check=False,
     )
     assert result.returncode != 0
-    assert "development key from the repository" in result.stderr
+    assert "is a key from the repository" in result.stderr

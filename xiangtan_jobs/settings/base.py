@@ -14,28 +14,39 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from .keys import REPOSITORY_KEYS, local_secrets
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(environ.Env().str("VAR_DIR", default=str(BASE_DIR / "var")))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 env = environ.Env()
 
 # Development is the default so that a newcomer's first command works; production sets
 # DEBUG=0 and must then bring its own secret (checked below, loudly, at start-up).
 DEBUG = env.bool("DEBUG", default=True)
-_INSECURE_DEV_KEY = "dev-only-insecure-key-do-not-use-in-production-xiangtan"
 SECRET_KEY = env.str("SECRET_KEY", default="")
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
+# Key of the digests that let encrypted phones and ID numbers be looked up (see common/crypto.py).
+PII_HASH_KEY = env.str("PII_HASH_KEY", default="")
+# Salt of the key that encrypts personal data at rest (django-fernet-encrypted-fields derives it
+# from SECRET_KEY and this salt); a list while rotating.
+SALT_KEY = env.list("FIELD_ENCRYPTION_SALT", default=[])
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG=0 (production).")
-    SECRET_KEY = _INSECURE_DEV_KEY
-if not DEBUG and _INSECURE_DEV_KEY in (SECRET_KEY, *env.list("SECRET_KEY_FALLBACKS", default=[])):
-    # The development key is in the repository: data encrypted under it is readable by anyone.
-    raise ImproperlyConfigured("SECRET_KEY is the development key from the repository; set your own when DEBUG=0.")
-SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
-# Salt for the key that encrypts personal data at rest (django-fernet-encrypted-fields).
-SALT_KEY = env.list("FIELD_ENCRYPTION_SALT", default=["xiangtan-jobs-pii-v1"])
-# Key of the digests that let encrypted phones and ID numbers be looked up (see common/crypto.py).
-PII_HASH_KEY = env.str("PII_HASH_KEY", default="")
+    # Nothing set (make run): random keys made on the first start and kept under var/ (keys.py).
+    _local = local_secrets(VAR_DIR)
+    SECRET_KEY = _local["SECRET_KEY"]
+    SALT_KEY = SALT_KEY or [_local["FIELD_ENCRYPTION_SALT"]]
+SALT_KEY = SALT_KEY or ["xiangtan-jobs-pii-v1"]
+if not DEBUG and REPOSITORY_KEYS.intersection((SECRET_KEY, PII_HASH_KEY, *SECRET_KEY_FALLBACKS)):
+    # A key written in the repository: data encrypted under it is readable by anyone with the source.
+    raise ImproperlyConfigured(
+        "SECRET_KEY (or SECRET_KEY_FALLBACKS / PII_HASH_KEY) is a key from the repository (the development "
+        "or test key); set your own random key when DEBUG=0, e.g. "
+        "python -c 'import secrets; print(secrets.token_urlsafe(50))'."
+    )
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -107,7 +118,6 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------------------
-VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {
     # An empty DATABASE_URL (e.g. `DATABASE_URL= make test`) means the embedded default too.
     "default": env.db_url_config(env.str("DATABASE_URL", default="") or f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),

@@ -7,6 +7,10 @@ import os
 from .base import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# A fixed key, so that every test process and the worker processes the tests start read each
+# other's encrypted rows; it is in the repository, so DEBUG=0 refuses it (settings/keys.py).
+SECRET_KEY = "test-only-key-not-secret-xiangtan-jobs-0123456789abcdef"  # noqa: S105  # nosec B105 - test key
+SALT_KEY = ["xiangtan-jobs-pii-v1"]
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 
 # A file, not memory, for SQLite's test database: the Celery worker test starts a real worker

@@ -123,6 +123,19 @@ class MatchAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
                 )
         return response
 
+    def history_form_view(
+        self, request: HttpRequest, object_id: str, version_id: str, extra_context: Any = None
+    ) -> Any:
+        # A past version's page shows the contact like the match's own page: on record too.
+        response = super().history_form_view(request, object_id, version_id, extra_context)
+        if request.method == "GET" and getattr(response, "status_code", None) == 200:
+            match = self.get_object(request, object_id)
+            if match is not None and match_contact_visible(match=match, user=request.user):
+                AccessLog.objects.create(
+                    user=acting_user(request), seeker=match.seeker, action="view_history", path=request.path[:200]
+                )
+        return response
+
     @admin.display(description="求职者")
     def applicant_masked(self, obj: Match) -> str:
         seeker = obj.seeker

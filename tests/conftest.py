@@ -74,7 +74,11 @@ def charlie(ref, django_user_model):
     return django_user_model.objects.create_user("charlie", password="pass-12345", role=UserRole.BUREAU, is_staff=True)
 
 
+DORA_PHONE = "13800138000"
+
+
 @pytest.fixture
 def dora(ref, django_user_model):
-    """A job seeker with an account."""
-    return django_user_model.objects.create_user("13800138000", password="pass-12345", role=UserRole.SEEKER)
+    """A job seeker with an account; she logs in with DORA_PHONE (the phone of the registration a
+    test gives her), never her username, which is random like every seeker's."""
+    return django_user_model.objects.create_user("s_d0ra0000", password="pass-12345", role=UserRole.SEEKER)

@@ -11,6 +11,7 @@ from fairs.models import Exhibitor, FairSession, JobFair
 from matching.enums import MatchStatus
 from matching.models import Match
 from tests.api.conftest import issue, session_client, token_client
+from tests.conftest import DORA_PHONE
 from tests.factories import EmployerFactory, PostingFactory, SeekerFactory, street
 
 pytestmark = pytest.mark.django_db
@@ -71,7 +72,7 @@ CASES = [
 def test_list_query_count_does_not_grow_with_rows(
     actor, url, queries, rows, yuhu, alice, dora, django_assert_num_queries
 ):
-    seeker = SeekerFactory(user=dora, phone=dora.username)
+    seeker = SeekerFactory(user=dora, phone=DORA_PHONE)
     _fill(rows, yuhu, seeker)
     Match.objects.filter(seeker=seeker).update(reasons=[{"name": "skills", "points": 40.0, "detail": {}}])
     client = {"anon": None, "token": token_client(issue(alice, site=yuhu)), "seeker": session_client(dora)}[actor]

@@ -25,6 +25,7 @@ from rest_framework.test import APIClient
 from matching.enums import MatchStatus
 from matching.models import Match
 from tests.api.conftest import issue, session_client, token_client
+from tests.conftest import DORA_PHONE
 from tests.factories import SeekerFactory
 from xiangtan_jobs.core.models import Area, Employer, JobPosting, SeekerRegistration, Skill
 
@@ -119,7 +120,7 @@ def _operations() -> list[tuple[str, str]]:
 @pytest.fixture
 def world(two_sites, alice, charlie, dora, yuhu):
     """Rows for ids to point at, and a client per kind of operation."""
-    seeker = SeekerFactory(user=dora, phone=dora.username, name="王秀英")
+    seeker = SeekerFactory(user=dora, phone=DORA_PHONE, name="王秀英")
     posting_a = two_sites["a"]["posting"]
     Match.objects.create(posting=posting_a, seeker=seeker, score=80, reasons={}, status=MatchStatus.APPLIED)
     Match.objects.create(

@@ -16,6 +16,7 @@ from fairs.models import JobFair
 from matching.enums import MatchStatus
 from matching.models import Match
 from tests.api.conftest import issue, session_client, token_client
+from tests.conftest import DORA_PHONE
 from tests.factories import EmployerFactory, SeekerFactory, street
 from xiangtan_jobs.core.enums import PostingStatus
 from xiangtan_jobs.core.models import Employer, JobPosting, SeekerRegistration, Skill, SkillCategory
@@ -83,7 +84,7 @@ def test_every_operation_has_a_row():
 @pytest.fixture
 def world(two_sites, alice, bob, charlie, dora):
     a = two_sites["a"]
-    me = SeekerFactory(user=dora, phone=dora.username)
+    me = SeekerFactory(user=dora, phone=DORA_PHONE)
     applied = Match.objects.create(posting=a["posting"], seeker=me, score=80, reasons=[], status=MatchStatus.APPLIED)
     site_match = Match.objects.create(
         posting=a["posting"], seeker=a["seeker"], score=70, reasons=[], status=MatchStatus.APPLIED

@@ -12,6 +12,7 @@ from matching.enums import MatchStatus
 from matching.models import Match
 from matching.services import match_set_status, matching_run_seeker
 from tests.api.conftest import issue, session_client, token_client
+from tests.conftest import DORA_PHONE
 from tests.factories import PostingFactory, SeekerFactory, skill, street
 from xiangtan_jobs.core.enums import PostingStatus, SeekerStatus
 from xiangtan_jobs.core.models import SeekerRegistration
@@ -25,7 +26,7 @@ APPS = "/api/v1/me/applications/"
 
 @pytest.fixture
 def seeker(dora):
-    return SeekerFactory(user=dora, phone=dora.username, name="王秀英", id_number="430302199001011234")
+    return SeekerFactory(user=dora, phone=DORA_PHONE, name="王秀英", id_number="430302199001011234")
 
 
 @pytest.fixture

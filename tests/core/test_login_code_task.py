@@ -9,9 +9,10 @@ import logging
 import pytest
 from django.utils import timezone
 
+from tests.factories import SeekerFactory
 from xiangtan_jobs.common.sms import ConsoleSmsBackend
 from xiangtan_jobs.core import services, tasks
-from xiangtan_jobs.core.models import LoginCode, User
+from xiangtan_jobs.core.models import LoginCode, SeekerRegistration, User
 from xiangtan_jobs.core.services import login_codes
 
 pytestmark = pytest.mark.django_db
@@ -35,6 +36,13 @@ def _no_sms_yet():
 
 
 @pytest.fixture
+def dora(dora):
+    """dora with her registration: its phone (KNOWN) is how her account is found."""
+    SeekerFactory(user=dora, phone=KNOWN)
+    return dora
+
+
+@pytest.fixture
 def queued(monkeypatch):
     """What login_code_send queues, recorded (as (name, args)) instead of sent after commit."""
     sent: list[tuple[str, tuple[object, ...]]] = []
@@ -45,16 +53,29 @@ def queued(monkeypatch):
 def ask(queued, now: dt.datetime | None = None) -> tuple[int, str]:
     """Ask for a code for dora's phone; the task's arguments (row id, code)."""
     services.login_code_send(phone=KNOWN, now=now)
-    name, (row_id, code) = queued[-1]
+    name, (row_id,) = queued[-1]  # the row's id only: no code, no phone in the broker
     assert name == tasks.send_login_code.name == "core.send_login_code"
-    return row_id, code
+    return row_id, LoginCode.objects.get(pk=row_id).code_sealed
 
 
 def test_a_live_code_is_sent_to_the_accounts_phone(dora, queued):
     row_id, code = ask(queued)
-    assert tasks.send_login_code(row_id, code) is True
+    assert tasks.send_login_code(row_id) is True
     [(phone, text)] = ConsoleSmsBackend.sent
     assert phone == KNOWN and f"验证码是 {code}，5 分钟内有效" in text
+    # Once sent, the code is kept only as its hash; a redelivered message sends nothing.
+    assert LoginCode.objects.get(pk=row_id).code_sealed is None
+    assert tasks.send_login_code(row_id) is False and len(ConsoleSmsBackend.sent) == 1
+
+
+def test_the_code_waits_encrypted_in_its_row(dora, queued):
+    from django.db import connection
+
+    row_id, code = ask(queued)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT code_sealed FROM core_logincode WHERE id = %s", [row_id])
+        [(stored,)] = cursor.fetchall()
+    assert stored and code not in stored
 
 
 def _used(row_id: int, code: str) -> None:
@@ -74,11 +95,13 @@ def _cleaned_up(row_id: int, code: str) -> None:
 
 
 def _account_closed(row_id: int, code: str) -> None:
-    User.objects.filter(username=KNOWN).update(is_active=False)
+    User.objects.filter(pk=LoginCode.objects.get(pk=row_id).user_id).update(is_active=False)
 
 
 def _number_changed(row_id: int, code: str) -> None:
-    User.objects.filter(username=KNOWN).update(username="13900139000")
+    registration = SeekerRegistration.objects.by_phone(KNOWN).get()
+    registration.phone = "13900139000"
+    registration.save()
 
 
 @pytest.mark.parametrize(
@@ -87,7 +110,7 @@ def _number_changed(row_id: int, code: str) -> None:
 def test_a_code_that_can_no_longer_log_in_is_not_sent(dora, queued, spoil):
     row_id, code = ask(queued)
     spoil(row_id, code)
-    assert tasks.send_login_code(row_id, code) is False
+    assert tasks.send_login_code(row_id) is False
     assert not ConsoleSmsBackend.sent
 
 
@@ -97,16 +120,20 @@ def test_a_code_replaced_by_a_newer_one_is_not_sent(dora, queued, monkeypatch):
     now = timezone.now()
     old = ask(queued, now - dt.timedelta(seconds=61))
     new = ask(queued, now)
-    assert old == (new[0], "111111") and new[1] == "222222"  # one row per phone, its code replaced
-    # The first message reaches a worker late (a busy queue, a retry): only the newer code goes out.
-    assert tasks.send_login_code(*old) is False
-    assert tasks.send_login_code(*new) is True
+    assert old[0] == new[0] and new[1] == "222222"  # one row per phone, its code replaced
+    # The first message reaches a worker late (a busy queue, a retry): only the newer code goes
+    # out, once, whichever of the two messages comes first.
+    assert tasks.send_login_code(old[0]) is True
+    assert tasks.send_login_code(new[0]) is False
     assert [text[text.index("是 ") + 2 :][:6] for _, text in ConsoleSmsBackend.sent] == ["222222"]
 
 
-def test_a_forged_code_is_not_sent(dora, queued):
+def test_a_kept_code_that_does_not_match_its_hash_is_not_sent(dora, queued):
     row_id, code = ask(queued)
-    assert tasks.send_login_code(row_id, f"{(int(code) + 1) % 10**6:06d}") is False
+    row = LoginCode.objects.get(pk=row_id)
+    row.code_sealed = f"{(int(code) + 1) % 10**6:06d}"
+    row.save(update_fields=["code_sealed"])
+    assert tasks.send_login_code(row_id) is False
     assert not ConsoleSmsBackend.sent
 
 
@@ -114,7 +141,7 @@ def test_a_provider_failure_goes_back_to_celery_naming_4_digits_only(dora, queue
     settings.SMS_BACKEND = "tests.core.test_login_code_task.BrokenSms"
     row_id, code = ask(queued)
     with caplog.at_level(logging.DEBUG), pytest.raises(services.LoginCodeSmsFailed) as failed:
-        tasks.send_login_code(row_id, code)
+        tasks.send_login_code(row_id)
     # Raised outside the handler: no chained traceback quotes the provider's error.
     assert str(failed.value) == "***8000" and failed.value.__context__ is None
     assert "Login code SMS to ***8000 failed" in caplog.text
@@ -127,7 +154,7 @@ def test_celery_retries_a_provider_failure_a_few_times(dora, queued, settings, c
     BrokenSms.calls = 0
     row_id, code = ask(queued)
     with caplog.at_level(logging.DEBUG):
-        result = tasks.send_login_code.apply(args=[row_id, code])  # eager: the retries run at once
+        result = tasks.send_login_code.apply(args=[row_id])  # eager: the retries run at once
     assert result.failed() and isinstance(result.result, services.LoginCodeSmsFailed)
     assert BrokenSms.calls == 1 + tasks.send_login_code.max_retries == 4
     assert "retry: Retry in" in caplog.text  # Celery's own lines name the number by 4 digits too

@@ -107,6 +107,7 @@ def test_logging_in_with_an_sms_code_lands_on_the_job(client, dora, posting, que
     "evil", ["https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:alert(1)", "http:/evil"]
 )
 def test_next_never_leads_to_another_site(client, dora, ref, evil):
+    SeekerFactory(user=dora, phone="13800138000")  # she logs in with her registration's phone
     login_page = client.get("/accounts/login/", {"next": evil})
     assertContains(login_page, '<a href="/register/">做求职登记</a>', html=True)
     response = client.post("/accounts/login/", {"username": "13800138000", "password": "pass-12345", "next": evil})

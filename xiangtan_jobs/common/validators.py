@@ -93,6 +93,11 @@ def normalize_mobile(value: object) -> str:
     return text
 
 
+def is_mobile(value: object) -> bool:
+    """Whether the (already normalised) value is a mainland mobile number."""
+    return bool(_MOBILE_RE.fullmatch(_as_text(value)))
+
+
 def validate_mobile(value: object) -> None:
     """Accept an already-normalised mainland mobile number: 11 digits, 1 then 3–9."""
     if not _MOBILE_RE.fullmatch(_as_text(value)):

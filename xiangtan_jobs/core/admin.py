@@ -22,8 +22,10 @@ from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
 from xiangtan_jobs.common.crypto import pii_digest
+from xiangtan_jobs.common.import_storage import SealedImportMixin
 from xiangtan_jobs.common.parsing import parse_id
 from xiangtan_jobs.common.validators import (
+    is_mobile,
     normalize_credit_code,
     normalize_mobile,
     normalize_resident_id,
@@ -118,13 +120,46 @@ class SkillCategoryFilter(admin.SimpleListFilter):
         return queryset.filter(Exists(wanted))
 
 
+class AuditedExportMixin:
+    """For an ImportExportModelAdmin: every export is in the audit log (who, what, how many rows)."""
+
+    def get_export_data(self, file_format: Any, request: HttpRequest, queryset: QuerySet[Any], **kwargs: Any) -> Any:
+        data = super().get_export_data(file_format, request, queryset, **kwargs)  # type: ignore[misc]
+        model = queryset.model._meta
+        services.audit_export(
+            user=acting_user(request),
+            what=f"{model.label} {model.verbose_name} {type(file_format).__name__}",
+            rows=queryset.count(),
+            request=request,
+        )
+        return data
+
+
 # --- reference data (superusers manage; every staff role may look) -------------------------
 
 
 @admin.register(User)
 class UserAdmin(SuperuserOnlyAdminMixin, DjangoUserAdmin):
-    list_display = ("username", "display_name", "role", "is_staff", "is_active")
+    # No phone on this list: seekers' usernames are random and their names are masked. A seeker is
+    # found by the number typed in the search box, through the registration's phone digest.
+    list_display = ("username", "shown_name", "role", "is_staff", "is_active")
     list_filter = ("role", "is_staff", "is_active")
+    search_fields = ("username", "display_name")
+
+    @admin.display(description="显示名称")
+    def shown_name(self, obj: User) -> str:
+        return str(obj) if obj.is_seeker else obj.display_name
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Any], search_term: str
+    ) -> tuple[QuerySet[Any], bool]:
+        results, duplicates = super().get_search_results(request, queryset, search_term)
+        phone = normalize_mobile(search_term)
+        if is_mobile(phone):
+            by_phone = SeekerRegistration.objects.filter(phone_digest=pii_digest(phone)).values("user_id")
+            results = results | queryset.filter(pk__in=by_phone)
+        return results, duplicates
+
     fieldsets = (*(DjangoUserAdmin.fieldsets or ()), ("角色", {"fields": ("role", "display_name")}))
 
 
@@ -205,7 +240,7 @@ class AccessLogAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     site_field = "seeker__service_point"
     operator_actions = frozenset()
-    list_display = ("at", "user", "action", "seeker", "path")
+    list_display = ("at", "user", "action", "seeker", "detail", "rows", "path")
     list_select_related = ("user", "seeker")
     list_filter = ("action",)
     show_full_result_count = False
@@ -313,7 +348,9 @@ class JobPostingForm(forms.ModelForm):
 
 
 @admin.register(JobPosting)
-class JobPostingAdmin(ScopedAdminMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
+class JobPostingAdmin(
+    ScopedAdminMixin, AuditedExportMixin, SealedImportMixin, ImportExportModelAdmin, SimpleHistoryAdmin
+):
     form = JobPostingForm
 
     list_display = (
@@ -578,7 +615,9 @@ class RegistrationForm(forms.ModelForm):
 
 
 @admin.register(SeekerRegistration)
-class SeekerRegistrationAdmin(ScopedAdminMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
+class SeekerRegistrationAdmin(
+    ScopedAdminMixin, AuditedExportMixin, SealedImportMixin, ImportExportModelAdmin, SimpleHistoryAdmin
+):
     """Walk-in registrations (铁脚板) and the site's seekers; personal data masked, views logged."""
 
     operator_actions = frozenset({VIEW, ADD, CHANGE})
@@ -677,9 +716,18 @@ class SeekerRegistrationAdmin(ScopedAdminMixin, ImportExportModelAdmin, SimpleHi
             obj = response.context_data.get("original") if hasattr(response, "context_data") else None
             if obj is not None and self.sees_full_phone(request, obj):
                 # PIPL accountability: every look at a full phone number is on record.
-                AccessLog.objects.create(
-                    user=acting_user(request), seeker=obj, action="view_phone", path=request.path[:200]
-                )
+                services.audit_access(user=acting_user(request), seeker=obj, action="view_phone", path=request.path)
+        return response
+
+    def history_form_view(
+        self, request: HttpRequest, object_id: str, version_id: str, extra_context: Any = None
+    ) -> Any:
+        # A past version's page shows the full phone to the seeker's own site, like the record.
+        response = super().history_form_view(request, object_id, version_id, extra_context)
+        if request.method == "GET" and getattr(response, "status_code", None) == 200:
+            obj = self.get_object(request, object_id)
+            if obj is not None and self.sees_full_phone(request, obj):
+                services.audit_access(user=acting_user(request), seeker=obj, action="view_history", path=request.path)
         return response
 
     def save_model(self, request: HttpRequest, obj: SeekerRegistration, form: Any, change: bool) -> None:

@@ -32,9 +32,10 @@ def expire_postings() -> int:
     soft_time_limit=30,
     time_limit=45,
 )
-def send_login_code(login_code_id: int, code: str) -> bool:
-    """Text a seeker the login code just asked for (queued on commit; the request never waits)."""
-    return services.login_code_deliver(login_code_id=login_code_id, code=code)
+def send_login_code(login_code_id: int) -> bool:
+    """Text a seeker the login code just asked for (queued on commit with the row's id only; the
+    request never waits)."""
+    return services.login_code_deliver(login_code_id=login_code_id)
 
 
 @shared_task(

@@ -54,6 +54,7 @@ from xiangtan_jobs.core.models import (
     User,
 )
 from xiangtan_jobs.core.models.postings import daily_equivalent
+from xiangtan_jobs.core.models.users import seeker_username
 from xiangtan_jobs.core.search import posting_search_text
 from xiangtan_jobs.seed.reference import BUREAU, BUREAU_PHONE, GIG_MARKET_SERVICES
 
@@ -277,8 +278,10 @@ class DemoBuilder:
             )
         return list(ServicePoint.objects.order_by("id"))
 
-    def accounts(self, sites: list[ServicePoint]) -> None:
+    def accounts(self, sites: list[ServicePoint]) -> User:
+        """The demo logins; returns the demo seeker's account."""
         password = make_password(DEMO_PASSWORD)
+        seeker: User | None = None
         yuhu = next(s for s in sites if s.name == YUHU)
         station = next(s for s in sites if s.kind == ServicePointKind.YOUTH_STATION)
         rows = [
@@ -287,10 +290,14 @@ class DemoBuilder:
             (DEMO_LOGINS["operator_station"], UserRole.OPERATOR, True, station),
             (DEMO_LOGINS["bureau"], UserRole.BUREAU, True, None),
         ]
-        for (username, display), role, staff, site in rows:
+        for (login, display), role, staff, site in rows:
+            # The seeker logs in with the phone, which is never a username (core/auth_backends.py).
+            username = seeker_username() if role == UserRole.SEEKER else login
             user = User.objects.create(
                 username=username, display_name=display, role=role, is_staff=staff, password=password
             )
+            if role == UserRole.SEEKER:
+                seeker = user
             if site is not None:
                 OperatorMembership.objects.create(user=user, service_point=site, role=MembershipRole.OPERATOR)
         User.objects.create(
@@ -301,6 +308,8 @@ class DemoBuilder:
             is_superuser=True,
             password=password,
         )
+        assert seeker is not None
+        return seeker
 
     # --- employers and postings ------------------------------------------------------------
     def employers(self, sites: list[ServicePoint], n: int) -> list[Employer]:
@@ -653,7 +662,7 @@ class DemoBuilder:
 
 
 def demo_exists() -> bool:
-    return User.objects.filter(username=DEMO_LOGINS["seeker"][0]).exists()
+    return User.objects.filter(username=DEMO_LOGINS["operator_market"][0]).exists()
 
 
 @transaction.atomic
@@ -670,10 +679,9 @@ def demo_seed(
         return DemoCounts(0, 0, 0, 0, 0, 0, created=False)
     builder = DemoBuilder(seed=seed, today=today or timezone.localdate(), progress=progress)
     sites = builder.sites()
-    builder.accounts(sites)
+    demo_user = builder.accounts(sites)
     employers = builder.employers(sites, max(20, postings // 25))
     builder.postings(sites, employers, postings)
-    demo_user = User.objects.get(username=DEMO_LOGINS["seeker"][0])
     regs = builder.seekers(sites, seekers, demo_user)
     n_services = builder.services(sites, regs)
     n_events = builder.events(sites)

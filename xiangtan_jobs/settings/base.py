@@ -217,8 +217,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# django-axes first: it refuses a locked account or address before the password is checked.
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+# django-axes first: it refuses a locked account or address before the password is checked. Then
+# a mobile number finds its seeker through the registration's phone digest (usernames are not phones).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "xiangtan_jobs.core.auth_backends.PhoneOrUsernameBackend",
+]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
@@ -267,6 +271,10 @@ POST_RATE_LIMITS = {
         "user": env.str("CHECKIN_RATE_USER", default="20/h"),
     },
 }
+
+# The admin import keeps an upload between preview and confirmation encrypted under var/, bound to
+# its uploader's token and deleted whatever the outcome (common/import_storage.py), never in /tmp.
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "xiangtan_jobs.common.import_storage.SealedUploadStorage"
 
 # --- Locale ------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from encrypted_fields.fields import EncryptedCharField
 
 
 class LoginCode(models.Model):
@@ -19,6 +20,9 @@ class LoginCode(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     code_hash = models.CharField(max_length=64)
+    # The code itself, encrypted, from the request until the worker has texted it (then emptied):
+    # the broker's message carries only the row's id, never the code (issue 17).
+    code_sealed = EncryptedCharField("待发送的验证码", max_length=6, null=True, blank=True)
     created_at = models.DateTimeField("发送时间")
     expires_at = models.DateTimeField("失效时间", db_index=True)
     attempts = models.PositiveSmallIntegerField("输错次数", default=0)

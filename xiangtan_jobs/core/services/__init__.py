@@ -7,6 +7,7 @@ from xiangtan_jobs.core.services.api_tokens import (
     api_token_issue,
     api_token_revoke,
 )
+from xiangtan_jobs.core.services.audit import EXPORT_ACTION, audit_access, audit_export
 from xiangtan_jobs.core.services.login_codes import (
     LOGIN_CODE_KEEP,
     LOGIN_CODE_MAX_TRIES,
@@ -76,6 +77,7 @@ __all__ = [
     "DEFAULT_POSTING_DAYS",
     "ERASED_NAME",
     "ERASED_PHONE",
+    "EXPORT_ACTION",
     "LOGIN_CODE_KEEP",
     "LOGIN_CODE_MAX_TRIES",
     "LOGIN_CODE_RESEND_AFTER",
@@ -99,6 +101,8 @@ __all__ = [
     "api_token_authenticate",
     "api_token_issue",
     "api_token_revoke",
+    "audit_access",
+    "audit_export",
     "employer_save",
     "employer_verify",
     "is_quiet",

@@ -15,8 +15,9 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from xiangtan_jobs.common.crypto import pii_digest
 from xiangtan_jobs.common.sms import sms_send
 from xiangtan_jobs.common.tasks import enqueue
+from xiangtan_jobs.core.auth_backends import seeker_account_by_phone
 from xiangtan_jobs.core.enums import UserRole
-from xiangtan_jobs.core.models import LoginCode, User
+from xiangtan_jobs.core.models import LoginCode, SeekerRegistration, User
 from xiangtan_jobs.core.services.registrations import registration_claim_account
 
 logger = logging.getLogger(__name__)
@@ -64,9 +65,9 @@ def _login_code_hash(*, phone_digest: str, code: str) -> str:
 
 def _login_code_account(phone: str) -> User | None:
     # Seekers only: staff accounts keep their password (an SMS code must not open the admin).
-    user = User.objects.filter(
-        username=phone, role=UserRole.SEEKER, is_active=True, is_staff=False, is_superuser=False
-    ).first()
+    user = seeker_account_by_phone(phone)
+    if user is not None and (user.role != UserRole.SEEKER or not user.is_active or user.is_staff or user.is_superuser):
+        return None
     # A seeker registered at a counter has no account until they first ask for a code: it is
     # made now (no password; only the phone's owner gets the code), so the SMS login lets them in.
     return user or registration_claim_account(phone=phone)
@@ -92,6 +93,7 @@ def login_code_send(*, phone: str, now: dt.datetime | None = None) -> LoginCodeS
         "expires_at": now + LOGIN_CODE_TTL,
         "attempts": 0,
         "used_at": None,
+        "code_sealed": code if user is not None else None,
     }
     if row is None:
         try:
@@ -101,25 +103,29 @@ def login_code_send(*, phone: str, now: dt.datetime | None = None) -> LoginCodeS
         except IntegrityError:
             return LoginCodeSent(wait=int(LOGIN_CODE_RESEND_AFTER.total_seconds()))
     else:
-        LoginCode.objects.filter(pk=row.pk).update(**values)
+        for field, value in values.items():
+            setattr(row, field, value)
+        row.save(update_fields=list(values))  # save(), not update(): the code column is encrypted
     if user is not None:
         # The SMS goes from a worker, never from here: a provider's 100-500 ms (or its failure)
         # inside the request would tell by the clock alone which numbers have an account. For one
         # that has, the request only adds a local on-commit callback: no query, no network.
-        # The message carries the row and the code (the row keeps only its hash) but not the
-        # phone: the worker reads that from the account, so no number sits in the broker.
-        enqueue(LOGIN_CODE_SMS_TASK, row.pk, code, secret=True)
+        # The message carries only the row's id: the code waits encrypted in the row and the
+        # phone in the registration, so neither a code nor a number sits in the broker.
+        enqueue(LOGIN_CODE_SMS_TASK, row.pk)
     return LoginCodeSent(wait=0)
 
 
-def login_code_deliver(*, login_code_id: int, code: str, now: dt.datetime | None = None) -> bool:
+def login_code_deliver(*, login_code_id: int, now: dt.datetime | None = None) -> bool:
     """Text a login code to its account's phone if it is still the live one; False if it is not."""
     now = now or timezone.now()
     row = LoginCode.objects.select_related("user").filter(pk=login_code_id).first()
+    code = (row.code_sealed or "") if row is not None else ""
     # A code used, voided, expired (a retry came too late) or replaced by a newer one since it was
     # queued is not sent: the seeker would type a code that can no longer log in.
     if (
         row is None
+        or not code
         or row.user is None
         or row.used_at is not None
         or row.attempts >= LOGIN_CODE_MAX_TRIES
@@ -127,14 +133,18 @@ def login_code_deliver(*, login_code_id: int, code: str, now: dt.datetime | None
         or not constant_time_compare(_login_code_hash(phone_digest=row.phone_digest, code=code), row.code_hash)
     ):
         return False
-    phone = row.user.username
+    registration = SeekerRegistration.objects.current().filter(user=row.user).first()
     # The account's number may have changed since: the code was asked for the old one.
-    if not row.user.is_active or pii_digest(phone) != row.phone_digest:
+    if not row.user.is_active or registration is None or registration.phone_digest != row.phone_digest:
         return False
+    phone = registration.phone
     minutes = int(LOGIN_CODE_TTL.total_seconds() // 60)
     text = f"【湘潭就业】您的登录验证码是 {code}，{minutes} 分钟内有效。请勿告诉他人，工作人员不会向您索要验证码。"
     try:
         sms_send(phone=phone, text=text)
+        # Sent: the code is no longer kept in any readable form (only its hash), unless a newer one
+        # replaced it meanwhile.
+        LoginCode.objects.filter(pk=row.pk, code_hash=row.code_hash).update(code_sealed=None)
     except Exception:
         # Not logger.exception: a provider's error may quote the message, and with it the code.
         logger.error("Login code SMS to ***%s failed", phone[-4:])
@@ -165,5 +175,6 @@ def login_code_check(*, phone: str, code: str, now: dt.datetime | None = None) -
         left = LOGIN_CODE_MAX_TRIES - row.attempts
         return LoginCodeCheck(user=None, problem="wrong" if left else "too_many", tries_left=left)
     row.used_at = now
-    row.save(update_fields=["used_at"])
+    row.code_sealed = None
+    row.save(update_fields=["used_at", "code_sealed"])
     return LoginCodeCheck(user=user)

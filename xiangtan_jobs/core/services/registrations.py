@@ -25,6 +25,7 @@ from xiangtan_jobs.core.models import (
     ServiceRecord,
     User,
 )
+from xiangtan_jobs.core.models.users import seeker_username
 from xiangtan_jobs.core.services.sms import sms_queue
 
 # --- Walk-in desk (铁脚板): registrations and services recorded by operators -------------------
@@ -100,13 +101,13 @@ WALK_IN_LOGIN_TEXT = "第一次登录请在网站选“用短信验证码登录�
 def registration_claim_account(*, phone: str) -> User | None:
     """The seeker account of a registration made at a counter (no account yet), made now that the
     seeker asks to log in with an SMS code; None if the phone has no such registration, or is
-    already the username of another account (staff keep theirs)."""
+    the account of another registration."""
     registration = (
         SeekerRegistration.objects.current().by_phone(phone).select_for_update().filter(user__isnull=True).first()
     )
-    if registration is None or User.objects.filter(username=registration.phone).exists():
+    if registration is None:
         return None
-    user = User(username=registration.phone, role=UserRole.SEEKER, display_name=registration.name)
+    user = User(username=seeker_username(), role=UserRole.SEEKER, display_name=registration.name)
     user.set_unusable_password()
     user.save()
     SeekerRegistration.objects.filter(pk=registration.pk).update(user=user)
@@ -194,8 +195,9 @@ def registration_submit(
     id_number: str = "",
     consent_method: str = ConsentMethod.ONLINE,
 ) -> SeekerRegistration:
-    """Register a job seeker online: the account (username = mobile), the registration with the
-    privacy-notice version consented to, the skills; matching is queued once committed."""
+    """Register a job seeker online: the account (a random username; the login finds it by phone),
+    the registration with the privacy-notice version consented to, the skills; matching is queued
+    once committed."""
     phone = normalize_mobile(phone)
     validate_mobile(phone)
     if SeekerRegistration.objects.current().by_phone(phone).exists():
@@ -203,9 +205,7 @@ def registration_submit(
     if id_number and SeekerRegistration.objects.current().filter(id_digest=pii_digest(id_number)).exists():
         raise ValidationError(registration_taken_message(), code="taken")
     if user is None:
-        if User.objects.filter(username=phone).exists():
-            raise ValidationError(registration_taken_message(), code="taken")
-        user = User(username=phone, role=UserRole.SEEKER, display_name=name)
+        user = User(username=seeker_username(), role=UserRole.SEEKER, display_name=name)
         if password_hash:
             user.password = password_hash
         elif password:

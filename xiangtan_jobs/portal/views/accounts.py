@@ -17,7 +17,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import is_ratelimited
 
-from xiangtan_jobs.common.crypto import pii_digest
+from xiangtan_jobs.common.crypto import pii_digest, seal, unseal
 from xiangtan_jobs.common.masking import mask_phone
 from xiangtan_jobs.core.models import SeekerRegistration, User
 from xiangtan_jobs.core.selectors import seeker_current
@@ -27,8 +27,10 @@ from xiangtan_jobs.portal.forms import PhoneLoginForm, SmsLoginCodeForm, SmsLogi
 from .jobs import HOME_SESSION_KEY
 from .next_step import next_context, safe_next, with_next
 
-# The phone a code was asked for, between the two steps of the SMS login (the session is server-side).
+# The phone a code was asked for, between the two steps of the SMS login: sealed (encrypted), so a
+# session row read raw holds no phone, and void after SMS_PHONE_MAX_AGE seconds.
 SMS_PHONE_SESSION_KEY = "sms_login_phone"
+SMS_PHONE_MAX_AGE = 30 * 60
 
 
 def _remember_home(request: HttpRequest, user: User) -> SeekerRegistration | None:
@@ -122,7 +124,7 @@ def sms_login(request: HttpRequest) -> HttpResponse:
         elif valid:
             phone = form.cleaned_data["phone"]
             _sent_message(request, login_code_send(phone=phone))
-            request.session[SMS_PHONE_SESSION_KEY] = phone
+            request.session[SMS_PHONE_SESSION_KEY] = seal(phone)
             return HttpResponseRedirect(with_next(reverse("accounts:login-sms-code"), next_url))
     context = {"form": form, "alert": alert, **next_context(request, next_url)}
     return render(request, "registration/login_sms.html", context, status=429 if alert else 200)
@@ -150,7 +152,7 @@ def sms_login_code(request: HttpRequest) -> HttpResponse:
     next_url = _next_url(request)
     if request.user.is_authenticated:
         return HttpResponseRedirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
-    phone = request.session.get(SMS_PHONE_SESSION_KEY)
+    phone = unseal(request.session.get(SMS_PHONE_SESSION_KEY), max_age=SMS_PHONE_MAX_AGE)
     if not isinstance(phone, str) or not phone:
         return HttpResponseRedirect(with_next(reverse("accounts:login-sms"), next_url))
     here = with_next(reverse("accounts:login-sms-code"), next_url)
@@ -169,7 +171,7 @@ def sms_login_code(request: HttpRequest) -> HttpResponse:
         elif valid:
             check = login_code_check(phone=phone, code=form.cleaned_data["code"])
             if check.user is not None:
-                login(request, check.user, backend="django.contrib.auth.backends.ModelBackend")
+                login(request, check.user, backend="xiangtan_jobs.core.auth_backends.PhoneOrUsernameBackend")
                 request.session.pop(SMS_PHONE_SESSION_KEY, None)
                 registration = _remember_home(request, check.user)
                 if registration is not None and registration.needs_online_confirmation:

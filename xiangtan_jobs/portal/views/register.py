@@ -2,7 +2,9 @@
 
 What each screen received is kept in the session (the password only as its hash), so going
 back, or an error on a later screen, never loses anything typed. Nothing is written to the
-database until the last screen's consent.
+database until the last screen's consent. The state holds the phone and the ID number, so it is
+sealed (encrypted, ``common.crypto.seal``) and lapses after WIZARD_MAX_AGE seconds without a
+screen sent: a session row read raw shows neither.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from xiangtan_jobs.common.crypto import seal, unseal
 from xiangtan_jobs.common.parsing import parse_id
 from xiangtan_jobs.common.ratelimits import post_rate_limit
 from xiangtan_jobs.common.text import normalize_text
@@ -55,15 +58,19 @@ STEP_NAMES = [name for name, _form, _title in STEPS]
 SECRET_FIELDS = ("password1", "password2")
 
 
+# An hour after the last screen sent, what was typed is gone (a shared phone, a kiosk).
+WIZARD_MAX_AGE = 60 * 60
+
+
 def _state(request: HttpRequest) -> dict[str, Any]:
-    state = request.session.get(SESSION_KEY)
-    if not isinstance(state, dict):
+    state = unseal(request.session.get(SESSION_KEY), max_age=WIZARD_MAX_AGE)
+    if not isinstance(state, dict) or not isinstance(state.get("data"), dict):
         state = {"data": {}, "password_hash": ""}  # nosec B105 - not a password
     return state
 
 
 def _save(request: HttpRequest, state: dict[str, Any]) -> None:
-    request.session[SESSION_KEY] = state
+    request.session[SESSION_KEY] = seal(state)
     request.session.modified = True
 
 
@@ -79,15 +86,16 @@ def _raw(form: forms.Form, post: Any) -> dict[str, Any]:
 
 
 def _steps_for(request: HttpRequest) -> list[str]:
-    # A logged-in person without a registration (e.g. after deleting their data) skips the account.
-    return STEP_NAMES[1:] if request.user.is_authenticated else STEP_NAMES
+    # A logged-in person without a registration answers the account screen too: the phone is not
+    # their username (usernames are random), only the password may stay empty (has_account).
+    return STEP_NAMES
 
 
 def _make_form(name: str, state: dict[str, Any], data: Any = None) -> forms.Form:
     form_class = dict((n, f) for n, f, _t in STEPS)[name]
     kwargs: dict[str, Any] = {}
     if name == "account":
-        kwargs["password_set"] = bool(state.get("password_hash"))
+        kwargs["password_set"] = bool(state.get("password_hash") or state.get("has_account"))
     if data is None:
         # Showing a screen again: what was typed comes back as initial values, without errors.
         return form_class(initial=state["data"].get(name) or None, **kwargs)
@@ -137,6 +145,7 @@ def register_step(request: HttpRequest, step: str) -> HttpResponse:
     if seeker_current(user=request.user) is not None:
         return HttpResponseRedirect(reverse("portal:me"))
     state = _state(request)
+    state["has_account"] = request.user.is_authenticated
     _keep_next(request, state)
     index = steps.index(step)
     # A screen is reachable once the ones before it were answered.
@@ -182,7 +191,7 @@ def _finish(request: HttpRequest, state: dict[str, Any], steps: list[str]) -> Ht
     person, skills, wishes = forms_by_step["person"], forms_by_step["skills"], forms_by_step["wishes"]
     assert isinstance(skills, SkillsForm) and isinstance(wishes, WishesForm)
     user = request.user if request.user.is_authenticated else None
-    phone = forms_by_step["account"].cleaned_data["phone"] if "account" in forms_by_step else request.user.username
+    phone = forms_by_step["account"].cleaned_data["phone"]
     if user is None and not state.get("password_hash"):
         return HttpResponseRedirect(reverse("portal:register-step", args=["account"]))
     area = Area.objects.get(pk=int(person.cleaned_data["town"]))
@@ -208,7 +217,7 @@ def _finish(request: HttpRequest, state: dict[str, Any], steps: list[str]) -> Ht
         return HttpResponseRedirect(reverse("portal:register-step", args=[steps[0]]))
     request.session.pop(SESSION_KEY, None)
     if user is None:
-        login(request, registration.user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, registration.user, backend="xiangtan_jobs.core.auth_backends.PhoneOrUsernameBackend")
     request.session[HOME_SESSION_KEY] = [registration.home_lat, registration.home_lng]
     # Checked again: the session may have outlived a change of host or scheme.
     next_url = safe_next(request, state.get("next"))

@@ -103,6 +103,28 @@ def reach_allocate(
     return kept, (cp, cs, cu), (bp[wanted], bs[wanted], bu[wanted])
 
 
+def reach_pass(
+    postings: PostingIndex,
+    seekers: SeekerIndex,
+    params: Params = DEFAULT_PARAMS,
+    weights: Weights = DEFAULT_WEIGHTS,
+    reach: ReachParams = DEFAULT_REACH,
+) -> tuple[PairTable, PairTable]:
+    """Step 1 and the input of step 2 over some of the postings (a chunk of the full run): their soft
+    lists, and each seeker's best ``claims`` pairs among them. Soft lists are local to a posting, and
+    a seeker's best over all postings are the best of the union of such lists, so chunks can be
+    ranked apart and settled together."""
+    soft_top = PostingTop(_caps(postings, reach.soft_cap))
+    best_top = SeekerTop(max(1, reach.claims))
+    sweep(postings, seekers, weights, to_units(params.min_score), best_top, soft_top)
+    sp, ss, su = soft_top.result()
+    bs, bp, bu = best_top.result()
+    return (
+        PairTable.of(postings.ids[sp], seekers.ids[ss], su),
+        PairTable.of(postings.ids[bp], seekers.ids[bs], bu),
+    )
+
+
 def rank_reaching(
     postings: PostingIndex,
     seekers: SeekerIndex,

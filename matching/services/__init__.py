@@ -7,6 +7,7 @@ from matching.services.news import (
     match_tell_seeker,
     similar_open_postings,
 )
+from matching.services.widen import WidenHints, seeker_widen_hints
 from matching.services.notify import (
     seekers_notify,
 )
@@ -47,6 +48,8 @@ from matching.services.statuses import (
 )
 
 __all__ = [
+    "WidenHints",
+    "seeker_widen_hints",
     "ENGINE_PARAMS",
     "KM_PER_DEGREE",
     "PIPELINE_NEXT",

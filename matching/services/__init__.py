@@ -7,7 +7,6 @@ from matching.services.news import (
     match_tell_seeker,
     similar_open_postings,
 )
-from matching.services.widen import WidenHints, seeker_widen_hints
 from matching.services.notify import (
     seekers_notify,
 )
@@ -46,10 +45,9 @@ from matching.services.statuses import (
     match_withdraw,
     seeker_erase,
 )
+from matching.services.widen import WidenHints, seeker_widen_hints
 
 __all__ = [
-    "WidenHints",
-    "seeker_widen_hints",
     "ENGINE_PARAMS",
     "KM_PER_DEGREE",
     "PIPELINE_NEXT",
@@ -62,6 +60,7 @@ __all__ = [
     "DbReachStore",
     "DbWorld",
     "MatchingOutcome",
+    "WidenHints",
     "application_deadline",
     "applications_close_unanswered",
     "match_allowed_statuses",
@@ -81,6 +80,7 @@ __all__ = [
     "rematch_run_of",
     "rematch_stale_chunks",
     "seeker_erase",
+    "seeker_widen_hints",
     "seekers_notify",
     "similar_open_postings",
 ]

@@ -15,7 +15,9 @@ def far_seeker(dora):
     # Home at 27.87 N; the only cleaner's job is ~11 km north, beyond a 5 km commute.
     far_site = ServicePointFactory(name="远处的服务点", lat=28.30, lng=112.91)
     PostingFactory(title="小区保洁员", lat=27.97, lng=112.91, service_point=far_site)
-    ServicePointFactory(name="雨湖零工市场测试点", lat=27.871, lng=112.911, address="雨湖区车站路1号", phone="0731-5555555")
+    ServicePointFactory(
+        name="雨湖零工市场测试点", lat=27.871, lng=112.911, address="雨湖区车站路1号", phone="0731-5555555"
+    )
     seeker = SeekerFactory(user=dora, home_lat=27.87, home_lng=112.91, travel_km=5)
     matching_run_seeker(seeker_id=seeker.pk)
     return seeker

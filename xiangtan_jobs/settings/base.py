@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "axes",
+    "health_check",
     "xiangtan_jobs.common",
     "xiangtan_jobs.core",
     "matching",
@@ -197,7 +198,16 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "stations.consultation_reminders",
         "schedule": crontab(hour=18, minute=0),
     },
+    # The worker heartbeat that /health/ reads: a fresh stamp proves beat, broker and a worker run.
+    # Expires unrun after 50 s, so a stopped worker does not come back to a pile of stale stamps.
+    "worker-heartbeat": {"task": "common.heartbeat", "schedule": 60.0, "options": {"expires": 50}},
 }
+
+# --- Health checks (xiangtan_jobs/common/health.py) -----------------------------------------
+# /health/ fails when the last worker heartbeat is older than this, or a queue holds more tasks.
+HEALTH_HEARTBEAT_MAX_AGE = env.int("HEALTH_HEARTBEAT_MAX_AGE", default=180)
+HEALTH_QUEUE_MAX = env.int("HEALTH_QUEUE_MAX", default=1000)
+HEALTH_QUEUES = env.list("HEALTH_QUEUES", default=["celery"])
 
 # --- Auth ---------------------------------------------------------------------------------
 AUTH_USER_MODEL = "core.User"
@@ -295,7 +305,7 @@ SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 315
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$", r"^health/", r"^metrics$"]
 # Permissions-Policy (django-permissions-policy): no page uses the camera, microphone, location,
 # payment or other device features; an embedded page may use none of them either.
 PERMISSIONS_POLICY: dict[str, list[str]] = {

@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView
 
 from xiangtan_jobs.common.api_docs import ApiDocsView
 from xiangtan_jobs.common.health import HealthView, ReadyView
+from xiangtan_jobs.common.metrics import metrics_view
 from xiangtan_jobs.common.views import healthz
 from xiangtan_jobs.portal import urls as portal_urls
 
@@ -26,6 +27,8 @@ urlpatterns = [
     path("healthz/", healthz, name="healthz"),
     path("health/", HealthView.as_view(), name="health"),
     path("health/ready/", ReadyView.as_view(), name="health-ready"),
+    # Prometheus scrapes it; allowed addresses or a token only (settings.METRICS_*).
+    path("metrics", metrics_view, name="metrics"),
     # The seekers' portal: home, jobs, registration, /me/ (xiangtan_jobs/portal/).
     path("", include("xiangtan_jobs.portal.urls")),
     path("accounts/", include(portal_urls.account_urlpatterns)),

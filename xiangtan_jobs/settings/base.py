@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "health_check",
+    "django_prometheus",
     "xiangtan_jobs.common",
     "xiangtan_jobs.core",
     "matching",
@@ -69,6 +70,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First and (nearly) last: request counts and latencies for Prometheus (django-prometheus).
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -83,6 +86,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
     # Last, as django-axes asks: answers a locked-out login with its page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -124,6 +128,10 @@ if not IS_POSTGRES:
     # SQLite: wait instead of failing when the worker and the web write at the same time.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+# Query counts, errors and durations for Prometheus: django-prometheus's wrapper of the same backend.
+DATABASES["default"]["ENGINE"] = DATABASES["default"]["ENGINE"].replace(
+    "django.db.backends.", "django_prometheus.db.backends."
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: broker and cache ------------------------------------------------------------
@@ -208,6 +216,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
 HEALTH_HEARTBEAT_MAX_AGE = env.int("HEALTH_HEARTBEAT_MAX_AGE", default=180)
 HEALTH_QUEUE_MAX = env.int("HEALTH_QUEUE_MAX", default=1000)
 HEALTH_QUEUES = env.list("HEALTH_QUEUES", default=["celery"])
+
+# --- Metrics (xiangtan_jobs/common/metrics.py) ----------------------------------------------
+# /metrics answers a caller from these addresses or networks (the Prometheus server), or one that
+# sends "Authorization: Bearer <METRICS_TOKEN>"; everyone else gets a 403.
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1/32", "::1/128"])
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 
 # --- Auth ---------------------------------------------------------------------------------
 AUTH_USER_MODEL = "core.User"

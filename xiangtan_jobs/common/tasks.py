@@ -41,3 +41,4 @@ def heartbeat() -> None:
     from xiangtan_jobs.common.health import heartbeat_stamp
 
     heartbeat_stamp()
+    logger.info("worker heartbeat")

@@ -70,6 +70,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # The request id and the one log line per request (common/logs.py).
+    "xiangtan_jobs.common.logs.RequestLogMiddleware",
     # First and (nearly) last: request counts and latencies for Prometheus (django-prometheus).
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -440,9 +442,58 @@ APPLICATION_ANSWER_DAYS = env.int("APPLICATION_ANSWER_DAYS", default=14)
 # The portal's public address, for links in text messages.
 PUBLIC_URL = env.str("PUBLIC_URL", default="http://127.0.0.1:8000")
 
+# Structured logs (xiangtan_jobs/common/logs.py): one JSON object a line ("text" for a terminal),
+# each with the request id of the request or task it belongs to; phones and ID numbers masked.
+LOG_FORMAT = env.str("LOG_FORMAT", default="json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "request_id": {"()": "xiangtan_jobs.common.logs.RequestIdFilter"},
+    },
+    "formatters": {
+        "json": {
+            "()": "xiangtan_jobs.common.logs.JsonFormatter",
+            "fmt": "%(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "timestamp": True,
+            "json_ensure_ascii": False,
+        },
+        "text": {
+            "()": "xiangtan_jobs.common.logs.TextFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        # runserver's request lines carry the query string: through the same masking handler.
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # A failed probe is already the 503 (logged by django.request); no traceback per probe.
+        "health_check": {"level": "ERROR"},
+    },
 }
+# The worker keeps these handlers instead of installing Celery's own (JSON lines there too).
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# Error reports to Sentry, only when SENTRY_DSN is set; no personal data: no cookies, users or
+# request bodies are sent, and phones and ID numbers are masked in what is (common/logs.py).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.celery import CeleryIntegration
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    from xiangtan_jobs.common.logs import sentry_before_send
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+        send_default_pii=False,
+        max_request_body_size="never",
+        before_send=sentry_before_send,  # type: ignore[arg-type]
+        integrations=[DjangoIntegration(), CeleryIntegration()],
+    )

@@ -118,7 +118,7 @@ class DayGigAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     site_field = "market"
     form = DayGigForm
-    list_display = ("work_date", "starts_at", "posting", "market", "headcount", "left", "day_wage", "status")
+    list_display = ("work_date", "starts_at", "posting", "market", "headcount", "left", "day_wage", "status", "poster")
     list_filter = ("work_date", "status")
     list_select_related = ("posting", "market")
     search_fields = ("posting__title", "posting__employer__name")
@@ -147,6 +147,12 @@ class DayGigAdmin(ScopedAdminMixin, admin.ModelAdmin):
     @admin.display(description="还差")
     def left(self, obj: DayGig) -> int:
         return services.day_gig_left(obj)
+
+    @admin.display(description="海报")
+    def poster(self, obj: DayGig) -> str:
+        """The posting's A4 sheet for the market's notice wall (the way gig markets work today)."""
+        url = reverse("posters:posting-poster", args=[obj.posting_id])
+        return format_html('<a href="{}" target="_blank" rel="noopener">打印</a>', url)
 
     def save_model(self, request: HttpRequest, obj: DayGig, form: Any, change: bool) -> None:
         if change:

@@ -180,3 +180,15 @@ def settlements_overdue(*, today: dt.date | None = None) -> QuerySet[WageSettlem
     """Wages not paid by the day after the agreed date: the operators' follow-up list."""
     today = today or timezone.localdate()
     return WageSettlement.objects.exclude(status=SettlementStatus.PAID).filter(due_on__lt=today)
+
+
+def posting_day_gigs(*, posting_id: int, today: dt.date | None = None, limit: int = 5) -> list[GigRow]:
+    """A posting's coming open day gigs (date, start, place, headcount left): its poster lists them."""
+    today = today or timezone.localdate()
+    gigs = (
+        DayGig.objects.filter(posting_id=posting_id, status=DayGigStatus.OPEN, work_date__gte=today)
+        .select_related("posting__employer", "posting__area", "market")
+        .annotate(held=Count("assignments", filter=Q(assignments__status__in=HOLDING_STATUSES)))
+        .order_by("work_date", "starts_at", "id")[:limit]
+    )
+    return [_row(g) for g in gigs]

@@ -16,3 +16,9 @@ urlpatterns = [
     path("<int:pk>/checkin/", views.market_checkin_view, name="gigmarket-checkin"),
     path("<int:pk>/poster/", views.market_poster_view, name="gigmarket-poster"),
 ]
+
+# /jobs/<id>/poster/ (a posting's printable sheet): included by the project's urls under "jobs/".
+posting_urlpatterns = (
+    [path("<int:pk>/poster/", views.posting_poster_view, name="posting-poster")],
+    "posters",
+)

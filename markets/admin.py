@@ -13,10 +13,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import reverse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from xiangtan_jobs.common.parsing import parse_int
 from xiangtan_jobs.core.admin import ServicePointAdminBase
 from xiangtan_jobs.core.admin_scope import NO_DELETE, VIEW, ScopedAdminMixin
 from xiangtan_jobs.core.auth import acting_user
@@ -24,7 +26,7 @@ from xiangtan_jobs.core.auth import acting_user
 from . import services
 from .enums import PaymentMethod, RightsCaseStatus, SettlementStatus
 from .models import DayGig, GigAssignment, GigMarket, InsuranceEnrolment, MarketCheckIn, RightsCase, WageSettlement
-from .selectors import settlements_overdue
+from .selectors import day_gig_candidates, settlements_overdue
 
 # The market's records are corrected by the services' actions, never deleted: the KPIs count them.
 
@@ -118,7 +120,10 @@ class DayGigAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     site_field = "market"
     form = DayGigForm
-    list_display = ("work_date", "starts_at", "posting", "market", "headcount", "left", "day_wage", "status", "poster")
+    list_display = (
+        *("work_date", "starts_at", "posting", "market", "headcount", "left", "day_wage", "status"),
+        *("assign_link", "poster"),
+    )
     list_filter = ("work_date", "status")
     list_select_related = ("posting", "market")
     search_fields = ("posting__title", "posting__employer__name")
@@ -134,7 +139,67 @@ class DayGigAdmin(ScopedAdminMixin, admin.ModelAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         if obj is None:
             return []
-        return ["market", "posting", "work_date", "starts_at", "place", "headcount", "day_wage", "status"]
+        return [
+            *("market", "posting", "work_date", "starts_at", "place", "headcount", "day_wage", "status"),
+            "assign_link",
+        ]
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = list(super().get_fields(request, obj))
+        return fields if obj is None else [*[f for f in fields if f != "assign_link"], "assign_link"]
+
+    @admin.display(description="派工")
+    def assign_link(self, obj: DayGig) -> str:
+        """The gig order's candidates (applicants, recommendations), one tap each."""
+        url = reverse("admin:markets_daygig_assign", args=[obj.pk])
+        return format_html('<a href="{}">派工（还差 {} 人）</a>', url, services.day_gig_left(obj))
+
+    def get_urls(self) -> list[Any]:
+        own = [
+            path(
+                "<path:object_id>/assign/",
+                self.admin_site.admin_view(self.assign_view),
+                name="markets_daygig_assign",
+            )
+        ]
+        return own + super().get_urls()
+
+    def assign_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Fill a gig order from its online applicants and the posting's recommendations (the
+        source follows from the candidate, never from the form); walk-ins and the board through
+        the add form, with the order chosen."""
+        gig = self.get_object(request, object_id)  # another market's order: 404
+        if not self.has_view_permission(request, gig):
+            raise PermissionDenied
+        here = reverse("admin:markets_daygig_assign", args=[gig.pk])
+        if request.method == "POST":
+            if not self.has_change_permission(request, gig):
+                raise PermissionDenied
+            seeker_id = parse_int(request.POST.get("seeker"))
+            chosen = next((c for c in day_gig_candidates(day_gig=gig) if c.seeker.pk == seeker_id), None)
+            if chosen is None:
+                self.message_user(request, "这位求职者不在这个订单的候选名单里（可能已经派工）。", messages.ERROR)
+                return HttpResponseRedirect(here)
+            try:
+                services.gig_assign(day_gig=gig, seeker=chosen.seeker, source=chosen.source, actor=acting_user(request))
+            except ValidationError as exc:
+                self.message_user(request, "；".join(exc.messages), messages.ERROR)
+            else:
+                self.message_user(
+                    request, f"已派工：{chosen.seeker.masked_name}，已发站内信和短信通知。", messages.SUCCESS
+                )
+            return HttpResponseRedirect(here)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"派工：{gig}",
+            "opts": self.model._meta,
+            "gig": gig,
+            "left": services.day_gig_left(gig),
+            "candidates": day_gig_candidates(day_gig=gig),
+            "may_assign": self.has_change_permission(request, gig),
+            "add_url": reverse("admin:markets_gigassignment_add") + f"?day_gig={gig.pk}",
+        }
+        return TemplateResponse(request, "admin/markets/daygig_assign.html", context)
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
         initial: dict[str, Any] = dict(super().get_changeform_initial_data(request))

@@ -8,14 +8,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, cast
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from xiangtan_jobs.core.enums import PostingStatus, ServicePointStatus
-from xiangtan_jobs.core.models import ServiceRecord
+from matching.enums import MatchStatus
+from matching.models import Match
+from xiangtan_jobs.core.enums import PostingStatus, SeekerStatus, ServicePointStatus
+from xiangtan_jobs.core.models import SeekerRegistration, ServiceRecord
 from xiangtan_jobs.core.selectors.geo import KM_PER_DEGREE, km_between
 
-from .enums import HOLDING_STATUSES, DayGigStatus, SettlementStatus
+from .enums import HOLDING_STATUSES, AssignmentSource, DayGigStatus, SettlementStatus
 from .models import DayGig, GigAssignment, GigMarket, WageSettlement
 
 
@@ -192,3 +194,46 @@ def posting_day_gigs(*, posting_id: int, today: dt.date | None = None, limit: in
         .order_by("work_date", "starts_at", "id")[:limit]
     )
     return [_row(g) for g in gigs]
+
+
+# --- who may fill a gig order: its posting's applicants and recommendations ---------------------
+
+# Applicants: the seeker asked for the work (apply = consent to be contacted by the site).
+APPLICANT_STATUSES = (
+    MatchStatus.APPLIED,
+    MatchStatus.CONTACTED,
+    MatchStatus.INTERVIEW,
+    MatchStatus.INTENTION,
+    MatchStatus.HIRED,
+)
+# Recommendations the engine keeps for the posting and nobody has closed.
+RECOMMENDED_STATUSES = (MatchStatus.RECOMMENDED, MatchStatus.VIEWED, MatchStatus.INVITED)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A seeker who could take a place of a gig order, and where they come from (派工来源)."""
+
+    match: Match
+    source: str
+
+    @property
+    def seeker(self) -> SeekerRegistration:
+        return self.match.seeker
+
+
+def day_gig_candidates(*, day_gig: DayGig, limit: int = 50) -> list[Candidate]:
+    """The gig order's online applicants (oldest application first), then its posting's
+    recommendations (best score first); active seekers without a place on it yet."""
+    holding = GigAssignment.objects.filter(day_gig=day_gig, seeker=OuterRef("seeker"), status__in=HOLDING_STATUSES)
+    base = (
+        Match.objects.filter(posting_id=day_gig.posting_id, seeker__status=SeekerStatus.ACTIVE)
+        .filter(~Exists(holding))
+        .select_related("seeker")
+    )
+    applicants = list(base.filter(status__in=APPLICANT_STATUSES).order_by("applied_at", "id")[:limit])
+    room = max(limit - len(applicants), 0)
+    recommended = list(base.filter(status__in=RECOMMENDED_STATUSES, kept=True).order_by("-score", "id")[:room])
+    return [Candidate(m, AssignmentSource.APPLICANT) for m in applicants] + [
+        Candidate(m, AssignmentSource.RECOMMENDATION) for m in recommended
+    ]

@@ -18,8 +18,15 @@ from markets.enums import (
     MarketFocus,
 )
 from markets.models import DayGig, GigAssignment, GigMarket
+from matching.enums import MatchStatus
+from matching.models import Match
+from matching.services import match_set_status
 from xiangtan_jobs.core.enums import PostingStatus, SeekerStatus, WorkType
-from xiangtan_jobs.core.models import JobPosting, SeekerRegistration, SeekerSkill, User
+from xiangtan_jobs.core.models import InboxMessage, JobPosting, SeekerRegistration, SeekerSkill, User
+from xiangtan_jobs.core.services import sms_queue
+
+# Seekers registered at a counter have no password yet: the SMS says how they log in.
+WALK_IN_LOGIN_HINT = "第一次登录请在网站选“用短信验证码登录”，填这个手机号。"
 
 # --- day gigs and gig orders ------------------------------------------------------------------------
 
@@ -150,10 +157,13 @@ def gig_assign(
     source: str,
     actor: User,
     agreed_wage: Decimal | None = None,
+    now: dt.datetime | None = None,
 ) -> GigAssignment:
-    """Assign a worker to a day gig; the headcount is never exceeded, even by two operators at
-    once (the day gig's row is locked while its places are counted)."""
-    day_gig = DayGig.objects.select_for_update().get(pk=day_gig.pk)
+    """Assign a worker to a day gig and tell them (inbox and SMS); the headcount is never
+    exceeded, even by two operators at once (the day gig's row is locked while its places are
+    counted). An online application it answers moves on to 已联系 (it must not wait for 未获回复)."""
+    now = now or timezone.now()
+    day_gig = DayGig.objects.select_for_update(of=("self",)).select_related("market", "posting").get(pk=day_gig.pk)
     gig_assign_check(day_gig=day_gig, seeker=seeker, source=source, agreed_wage=agreed_wage)
     wage = agreed_wage if agreed_wage is not None else day_gig.day_wage
     existing = GigAssignment.objects.filter(day_gig=day_gig, seeker=seeker).first()
@@ -161,10 +171,66 @@ def gig_assign(
         existing.status, existing.source, existing.agreed_wage = AssignmentStatus.ASSIGNED, source, wage
         existing.assigned_by, existing.finished_at = actor, None
         existing.save()
-        return existing
-    return GigAssignment.objects.create(
-        day_gig=day_gig, seeker=seeker, source=source, agreed_wage=wage, assigned_by=actor
+        assignment = existing
+    else:
+        assignment = GigAssignment.objects.create(
+            day_gig=day_gig, seeker=seeker, source=source, agreed_wage=wage, assigned_by=actor
+        )
+    answered = _answer_application(day_gig=day_gig, seeker=seeker, actor=actor, now=now)
+    gig_assignment_tell(assignment=assignment, answered=answered, now=now)
+    return assignment
+
+
+def _answer_application(*, day_gig: DayGig, seeker: SeekerRegistration, actor: User, now: dt.datetime) -> Match | None:
+    """The seeker's waiting application for the gig's posting, moved to 已联系; None if none waits."""
+    match = Match.objects.filter(posting_id=day_gig.posting_id, seeker=seeker, status=MatchStatus.APPLIED).first()
+    if match is None:
+        return None
+    return match_set_status(match=match, status=MatchStatus.CONTACTED, actor=actor, now=now)
+
+
+def gig_assignment_text(assignment: GigAssignment) -> str:
+    """What the worker is told of their gig: when, where, the wage, who to call if they cannot go."""
+    gig = assignment.day_gig
+    market = gig.market
+    phone = f"（电话 {market.phone}）" if market.phone else ""
+    place = gig.place or gig.posting.address or market.address
+    return (
+        f"{market.name}给您派了零工「{gig.posting.title}」：{gig.work_date.month}月{gig.work_date.day}日 "
+        f"{gig.starts_at:%H:%M} 开工，地点：{place}，约定工资 {assignment.agreed_wage.normalize():f} 元。"
+        f"请准时到岗；去不了请尽早告诉{market.name}{phone}。"
     )
+
+
+def gig_assignment_tell(*, assignment: GigAssignment, answered: Match | None = None, now: dt.datetime) -> None:
+    """Tell the worker of their assignment once: an inbox message and one SMS (through the outbox,
+    held back during the quiet hours). An application answered in the same step had its
+    已联系 SMS queued a moment ago: this text replaces it, so the seeker gets one message."""
+    seeker = assignment.seeker
+    text = gig_assignment_text(assignment)
+    # A worker assigned again after a no-show hears of it again: the key names this assignment.
+    key = f"gig-assign:{assignment.pk}:{int(now.timestamp())}"
+    link = f"/jobs/{assignment.day_gig.posting_id}/"
+    if seeker.user_id:
+        InboxMessage.objects.get_or_create(
+            user_id=seeker.user_id, dedupe_key=key, defaults={"title": "派工通知", "body": text, "link": link}
+        )
+    sms = f"【湘潭就业】{text}"
+    if not seeker.user_id:
+        sms += WALK_IN_LOGIN_HINT
+    replaced = None
+    if answered is not None:
+        replaced = sms_queue(
+            phone=seeker.phone,
+            text=sms,
+            purpose="application",
+            dedupe_key=f"match:{answered.pk}",
+            per_day=True,
+            replace=True,
+            now=now,
+        )
+    if replaced is None:
+        sms_queue(phone=seeker.phone, text=sms, purpose="gig_assignment", dedupe_key=key, now=now)
 
 
 @transaction.atomic

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import admin, messages
@@ -20,13 +21,22 @@ from django.utils.html import format_html
 
 from xiangtan_jobs.common.parsing import parse_int
 from xiangtan_jobs.core.admin import ServicePointAdminBase
-from xiangtan_jobs.core.admin_scope import NO_DELETE, VIEW, ScopedAdminMixin
+from xiangtan_jobs.core.admin_scope import NO_DELETE, VIEW, ScopedAdminMixin, StaffRole, scoped_queryset, staff_role
 from xiangtan_jobs.core.auth import acting_user
 
 from . import services
 from .enums import PaymentMethod, RightsCaseStatus, SettlementStatus
-from .models import DayGig, GigAssignment, GigMarket, InsuranceEnrolment, MarketCheckIn, RightsCase, WageSettlement
-from .selectors import day_gig_candidates, settlements_overdue
+from .models import (
+    DayGig,
+    GigAssignment,
+    GigMarket,
+    InsuranceEnrolment,
+    MarketCheckIn,
+    RightsCase,
+    UnpaidWageEmployer,
+    WageSettlement,
+)
+from .selectors import day_gig_candidates, employer_unpaid_flag, employers_unpaid, settlements_overdue
 
 # The market's records are corrected by the services' actions, never deleted: the KPIs count them.
 
@@ -71,6 +81,12 @@ class _ServiceChecked:
 
 
 class DayGigForm(_ServiceChecked, forms.ModelForm):
+    unpaid_acknowledged = forms.BooleanField(
+        label="已知欠薪，仍要登记",
+        required=False,
+        help_text="用工单位有逾期未付的零工工资时，要先看到欠薪情况、勾选这一项才能登记新订单",
+    )
+
     class Meta:
         model = DayGig
         fields = ("market", "posting", "work_date", "starts_at", "place", "headcount", "day_wage")
@@ -83,6 +99,7 @@ class DayGigForm(_ServiceChecked, forms.ModelForm):
             starts_at=data["starts_at"],
             headcount=data["headcount"],
             day_wage=data["day_wage"],
+            unpaid_acknowledged=bool(data.get("unpaid_acknowledged")),
         )
 
     def validate_unique(self) -> None:
@@ -196,6 +213,7 @@ class DayGigAdmin(ScopedAdminMixin, admin.ModelAdmin):
             "gig": gig,
             "left": services.day_gig_left(gig),
             "candidates": day_gig_candidates(day_gig=gig),
+            "flag": employer_unpaid_flag(employer_id=gig.posting.employer_id),
             "may_assign": self.has_change_permission(request, gig),
             "add_url": reverse("admin:markets_gigassignment_add") + f"?day_gig={gig.pk}",
         }
@@ -232,6 +250,7 @@ class DayGigAdmin(ScopedAdminMixin, admin.ModelAdmin):
             day_wage=data["day_wage"],
             place=data.get("place", ""),
             actor=acting_user(request),
+            unpaid_acknowledged=bool(data.get("unpaid_acknowledged")),
         )
         obj.pk = created.pk
 
@@ -451,6 +470,8 @@ class WageSettlementAdmin(ScopedAdminMixin, admin.ModelAdmin):
     form = SettlementForm
     list_display = ("work_day", "gig", "worker", "agreed_amount", "paid_amount", "due_on", "status", "overdue")
     list_filter = (FollowUpFilter, "status", "due_on")
+    search_fields = ("assignment__day_gig__posting__employer__name",)
+    search_help_text = "按用工单位名称查找"
     list_select_related = ("assignment__day_gig__posting__employer", "assignment__seeker")
     autocomplete_fields = ("assignment",)
     actions = ("record_payment", "open_rights_case")
@@ -533,6 +554,71 @@ class WageSettlementAdmin(ScopedAdminMixin, admin.ModelAdmin):
                 done += 1
             except ValidationError as exc:
                 failed.append(f"{_worker(st.assignment)}：{'；'.join(exc.messages)}")
+        _report(self, request, done, "已转维权咨询", failed)
+
+
+@admin.register(UnpaidWageEmployer)
+class UnpaidWageEmployerAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Employers owing workers overdue wages, flagged to every market's operators (the figures only:
+    who is owed stays with the market that settled the gig); each market opens rights cases for
+    its own workers from here."""
+
+    # Every market sees the flag (an employer unpaid at one market hires at the next); rows change only by services.
+    site_field = None
+    operator_actions = frozenset({VIEW})
+    list_display = ("name", "credit_code", "unpaid_workers", "owed", "oldest_due", "follow_up")
+    search_fields = ("name", "credit_code")
+    actions = ("open_rights_cases",)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return self.scope_queryset(request, employers_unpaid())
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description="欠薪人数")
+    def unpaid_workers(self, obj: Any) -> int:
+        return int(obj.unpaid_workers)
+
+    @admin.display(description="欠薪金额(元)")
+    def owed(self, obj: Any) -> Any:
+        return obj.owed
+
+    @admin.display(description="最早应付日期")
+    def oldest_due(self, obj: Any) -> Any:
+        return obj.oldest_due
+
+    @admin.display(description="跟进")
+    def follow_up(self, obj: Any) -> str:
+        url = (
+            reverse("admin:markets_wagesettlement_changelist")
+            + "?"
+            + urlencode({"follow_up": "overdue", "q": obj.name})
+        )
+        return format_html('<a href="{}">逾期未付的结算</a>', url)
+
+    @admin.action(description="转维权咨询（本市场的欠薪零工，自动填写情况）", permissions=("view",))
+    def open_rights_cases(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        role = staff_role(request.user)
+        if role not in (StaffRole.OPERATOR, StaffRole.SUPERUSER):
+            raise PermissionDenied  # the bureau reads
+        owed = scoped_queryset(
+            request,
+            settlements_overdue().filter(assignment__day_gig__posting__employer__in=queryset.values("pk")),
+            site_field="assignment__day_gig__market",
+        ).select_related("assignment__seeker")
+        done, failed = 0, []
+        for st in owed:
+            try:
+                services.rights_case_from_settlement(settlement=st, actor=acting_user(request))
+                done += 1
+            except ValidationError as exc:
+                failed.append(f"{_worker(st.assignment)}：{'；'.join(exc.messages)}")
+        if not done and not failed:
+            self.message_user(request, "本市场没有这些单位的逾期未付工资。", messages.INFO)
         _report(self, request, done, "已转维权咨询", failed)
 
 

@@ -8,13 +8,25 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, cast
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 from django.utils import timezone
 
 from matching.enums import MatchStatus
 from matching.models import Match
 from xiangtan_jobs.core.enums import PostingStatus, SeekerStatus, ServicePointStatus
-from xiangtan_jobs.core.models import SeekerRegistration, ServiceRecord
+from xiangtan_jobs.core.models import Employer, SeekerRegistration, ServiceRecord
 from xiangtan_jobs.core.selectors.geo import KM_PER_DEGREE, km_between
 
 from .enums import HOLDING_STATUSES, AssignmentSource, DayGigStatus, SettlementStatus
@@ -237,3 +249,63 @@ def day_gig_candidates(*, day_gig: DayGig, limit: int = 50) -> list[Candidate]:
     return [Candidate(m, AssignmentSource.APPLICANT) for m in applicants] + [
         Candidate(m, AssignmentSource.RECOMMENDATION) for m in recommended
     ]
+
+
+# --- employers with unpaid wages (欠薪): flagged to every market's operators --------------------
+
+
+@dataclass(frozen=True)
+class UnpaidFlag:
+    """An employer's overdue wages, as operators see them before taking a new order (no personal data)."""
+
+    employer_id: int
+    workers: int
+    owed: Decimal
+    oldest_due: dt.date
+    markets: tuple[str, ...]
+
+
+def _overdue_of_employer(today: dt.date) -> QuerySet[WageSettlement]:
+    return settlements_overdue(today=today).filter(assignment__day_gig__posting__employer_id=OuterRef("pk"))
+
+
+def employers_unpaid(*, today: dt.date | None = None) -> QuerySet[Employer]:
+    """Employers with a wage unpaid the day after its agreed date, with how many workers, how much
+    is owed and since when (each figure one subquery: no row multiplied by a join)."""
+    today = today or timezone.localdate()
+    overdue = _overdue_of_employer(today)
+    owed = ExpressionWrapper(F("agreed_amount") - F("paid_amount"), output_field=DecimalField())
+
+    def agg(expr: Any) -> Subquery:
+        return Subquery(
+            overdue.order_by().values("assignment__day_gig__posting__employer_id").annotate(v=expr).values("v")
+        )
+
+    return (
+        Employer.objects.filter(Exists(overdue))
+        .annotate(
+            unpaid_workers=agg(Count("pk")),
+            owed=agg(Sum(owed)),
+            oldest_due=agg(Min("due_on")),
+        )
+        .order_by("oldest_due", "name")
+    )
+
+
+def employer_unpaid_flag(*, employer_id: int, today: dt.date | None = None) -> UnpaidFlag | None:
+    """The unpaid-wage flag of one employer, or None when it owes nothing overdue."""
+    today = today or timezone.localdate()
+    rows = list(
+        settlements_overdue(today=today)
+        .filter(assignment__day_gig__posting__employer_id=employer_id)
+        .values_list("agreed_amount", "paid_amount", "due_on", "assignment__day_gig__market__name")
+    )
+    if not rows:
+        return None
+    return UnpaidFlag(
+        employer_id=employer_id,
+        workers=len(rows),
+        owed=sum((max(a - p, Decimal("0")) for a, p, _d, _m in rows), Decimal("0")),
+        oldest_due=min(d for _a, _p, d, _m in rows),
+        markets=tuple(sorted({m for *_x, m in rows})),
+    )

@@ -18,6 +18,7 @@ from markets.enums import (
     MarketFocus,
 )
 from markets.models import DayGig, GigAssignment, GigMarket
+from markets.selectors import employer_unpaid_flag
 from matching.enums import MatchStatus
 from matching.models import Match
 from matching.services import match_set_status
@@ -39,8 +40,11 @@ def day_gig_check(
     starts_at: dt.time,
     headcount: int,
     day_wage: Decimal,
+    unpaid_acknowledged: bool = False,
 ) -> None:
-    """The rules a new day gig meets (the admin's form shows them beside its fields)."""
+    """The rules a new day gig meets (the admin's form shows them beside its fields). An employer
+    that owes workers overdue wages gets a new order only once the operator has seen the flag
+    and says so (``unpaid_acknowledged``): the market should follow the debt up first."""
     errors: dict[str, str] = {}
     if posting.work_type != WorkType.DAY:
         errors["posting"] = _("只有日结零工岗位可以发零工订单。")
@@ -58,6 +62,21 @@ def day_gig_check(
         errors["day_wage"] = _("日薪应大于 0 元。")
     if errors:
         raise ValidationError(errors)
+    flag = None if unpaid_acknowledged else employer_unpaid_flag(employer_id=posting.employer_id)
+    if flag is not None:
+        raise ValidationError(
+            _(
+                "「%(employer)s」还欠 %(n)s 位零工的工资（共 %(owed)s 元，最早应在 %(due)s 付清）。"
+                "请先跟进欠薪；确需登记这个订单，请勾选「已知欠薪，仍要登记」。"
+            )
+            % {
+                "employer": posting.employer.name,
+                "n": flag.workers,
+                "owed": flag.owed,
+                "due": flag.oldest_due.isoformat(),
+            },
+            code="unpaid",
+        )
     if DayGig.objects.filter(posting=posting, work_date=work_date, starts_at=starts_at).exists():
         raise ValidationError(_("这个岗位在这一天的这个时间已经有零工订单了。"), code="duplicate")
 
@@ -73,10 +92,17 @@ def day_gig_create(
     day_wage: Decimal,
     actor: User | None,
     place: str = "",
+    unpaid_acknowledged: bool = False,
 ) -> DayGig:
     """Put one day of a day-gig posting on the market's board (an employer's order for that day)."""
     day_gig_check(
-        market=market, posting=posting, work_date=work_date, starts_at=starts_at, headcount=headcount, day_wage=day_wage
+        market=market,
+        posting=posting,
+        work_date=work_date,
+        starts_at=starts_at,
+        headcount=headcount,
+        day_wage=day_wage,
+        unpaid_acknowledged=unpaid_acknowledged,
     )
     return DayGig.objects.create(
         market=market,

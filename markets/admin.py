@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 from typing import Any
 from urllib.parse import urlencode
 
@@ -18,10 +19,20 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from openpyxl import Workbook
 
 from xiangtan_jobs.common.parsing import parse_int
+from xiangtan_jobs.common.spreadsheet import neutralise_row
 from xiangtan_jobs.core.admin import ServicePointAdminBase
-from xiangtan_jobs.core.admin_scope import NO_DELETE, VIEW, ScopedAdminMixin, StaffRole, scoped_queryset, staff_role
+from xiangtan_jobs.core.admin_scope import (
+    NO_DELETE,
+    VIEW,
+    ScopedAdminMixin,
+    StaffRole,
+    operator_site_ids,
+    scoped_queryset,
+    staff_role,
+)
 from xiangtan_jobs.core.auth import acting_user
 
 from . import services
@@ -36,7 +47,14 @@ from .models import (
     UnpaidWageEmployer,
     WageSettlement,
 )
-from .selectors import day_gig_candidates, employer_unpaid_flag, employers_unpaid, settlements_overdue
+from .selectors import (
+    INSURANCE_EXPORT_HEADERS,
+    day_gig_candidates,
+    employer_unpaid_flag,
+    employers_unpaid,
+    insurance_export_rows,
+    settlements_overdue,
+)
 
 # The market's records are corrected by the services' actions, never deleted: the KPIs count them.
 
@@ -718,11 +736,41 @@ class InsuranceForm(_ServiceChecked, forms.ModelForm):
         services.insurance_enrol_check(assignment=data["assignment"], insurer=data["insurer"], premium=data["premium"])
 
 
-# The day's list for the insurer: names and phones masked like every list.
-EXPORT_HEADERS = [
-    *("用工日期", "开工时间", "零工市场", "岗位", "用工单位"),
-    *("姓名", "手机号", "保险公司", "保单号", "保费(元)"),
-]
+class InsuranceExportForm(forms.Form):
+    fmt = forms.ChoiceField(
+        label="格式", choices=[("xlsx", "Excel（.xlsx）"), ("csv", "CSV（Excel、WPS 可直接打开）")], initial="xlsx"
+    )
+    full = forms.BooleanField(
+        label="含完整的姓名、手机号和身份证号（保险公司投保要用；每人记入个人信息访问记录）", required=False
+    )
+
+
+def _insurance_file(rows: list[list[Any]], fmt: str, day: str) -> HttpResponse:
+    """The insurer's list as a file: CSV with a BOM (Excel reads it as UTF-8) or XLSX; cells made inert."""
+    header = list(INSURANCE_EXPORT_HEADERS)
+    if fmt == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="insurance-{day}.csv"'
+        response.write("\ufeff")
+        writer = csv.writer(response)
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow(neutralise_row(str(v) for v in row))
+        return response
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None  # a new workbook has its sheet  # nosec B101
+    sheet.title = "参保名单"
+    sheet.append(header)
+    for row in rows:
+        sheet.append(neutralise_row(row))
+    out = io.BytesIO()
+    book.save(out)
+    response = HttpResponse(
+        out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="insurance-{day}.xlsx"'
+    return response
 
 
 @admin.register(InsuranceEnrolment)
@@ -737,7 +785,7 @@ class InsuranceEnrolmentAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_filter = ("assignment__day_gig__work_date", "insurer")
     list_select_related = ("assignment__day_gig__posting__employer", "assignment__seeker")
     autocomplete_fields = ("assignment",)
-    actions = ("export_csv",)
+    actions = ("export_list",)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return [] if obj is None else ["assignment", "insurer", "policy_ref", "premium"]
@@ -767,30 +815,39 @@ class InsuranceEnrolmentAdmin(ScopedAdminMixin, admin.ModelAdmin):
         )
         obj.pk = created.pk
 
-    @admin.action(description="导出参保名单（CSV，发给保险公司）", permissions=("view",))
-    def export_csv(self, request: HttpRequest, queryset: QuerySet[InsuranceEnrolment]) -> HttpResponse:
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="insurance.csv"'
-        response.write("\ufeff")  # Excel opens UTF-8 with a BOM
-        writer = csv.writer(response)
-        writer.writerow(EXPORT_HEADERS)
-        rows = queryset.select_related(
-            "assignment__day_gig__market", "assignment__day_gig__posting__employer", "assignment__seeker"
-        ).order_by("assignment__day_gig__work_date", "id")
-        for e in rows:
-            gig, seeker = e.assignment.day_gig, e.assignment.seeker
-            writer.writerow(
-                [
-                    gig.work_date.isoformat(),
-                    gig.starts_at.strftime("%H:%M"),
-                    gig.market.name,
-                    gig.posting.title,
-                    gig.posting.employer.name,
-                    seeker.masked_name,
-                    seeker.masked_phone,
-                    e.insurer,
-                    e.policy_ref,
-                    str(e.premium),
-                ]
+    @admin.action(description="导出参保名单（发保险公司，Excel 或 CSV）", permissions=("view",))
+    def export_list(self, request: HttpRequest, queryset: QuerySet[InsuranceEnrolment]) -> HttpResponse:
+        """The selected (usually: the day's) insured workers for the insurer. Masked unless the
+        exporter asks for the full list and may see it: the gig's own market's operators (and
+        superusers); the bureau's copy stays masked. Every full row is in the access log."""
+        role = staff_role(request.user)
+        may_full = role in (StaffRole.OPERATOR, StaffRole.SUPERUSER)
+        form = InsuranceExportForm(request.POST if "apply" in request.POST else None)
+        if not may_full:
+            del form.fields["full"]
+        if "apply" in request.POST and form.is_valid():
+            full = may_full and bool(form.cleaned_data.get("full"))
+            sites: frozenset[int] | None = frozenset()
+            if full:
+                sites = None if role is StaffRole.SUPERUSER else operator_site_ids(request)
+            rows = insurance_export_rows(queryset, full_sites=sites)
+            services.insurance_export_logged(
+                actor=acting_user(request),
+                seekers=[e.assignment.seeker for e, shown, _r in rows if shown],
+                path=request.path,
             )
-        return response
+            day = rows[0][2][0] if rows else timezone.localdate().isoformat()
+            return _insurance_file([r for _e, _s, r in rows], form.cleaned_data["fmt"], str(day))
+        return render(
+            request,
+            "admin/markets/action_form.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "导出参保名单",
+                "opts": self.model._meta,
+                "queryset": queryset,
+                "form": form,
+                "action": "export_list",
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )

@@ -30,7 +30,7 @@ from xiangtan_jobs.core.models import Employer, SeekerRegistration, ServiceRecor
 from xiangtan_jobs.core.selectors.geo import KM_PER_DEGREE, km_between
 
 from .enums import HOLDING_STATUSES, AssignmentSource, DayGigStatus, SettlementStatus
-from .models import DayGig, GigAssignment, GigMarket, WageSettlement
+from .models import DayGig, GigAssignment, GigMarket, InsuranceEnrolment, WageSettlement
 
 
 def _open_postings() -> Q:
@@ -309,3 +309,44 @@ def employer_unpaid_flag(*, employer_id: int, today: dt.date | None = None) -> U
         oldest_due=min(d for _a, _p, d, _m in rows),
         markets=tuple(sorted({m for *_x, m in rows})),
     )
+
+
+# --- the day's insured workers, for the insurer -----------------------------------------------
+
+INSURANCE_EXPORT_HEADERS = (
+    *("用工日期", "开工时间", "零工市场", "岗位", "用工单位"),
+    *("姓名", "手机号", "身份证号", "保险公司", "保单号", "保费(元)"),
+)
+
+
+def insurance_export_rows(
+    enrolments: QuerySet[InsuranceEnrolment], *, full_sites: frozenset[int] | None
+) -> list[tuple[InsuranceEnrolment, bool, list[object]]]:
+    """Each enrolment as an export row (docs/markets.md): name, phone and ID number in full only
+    where the gig's market is one of ``full_sites`` (None: every market, for a superuser),
+    masked otherwise; returns (enrolment, shown in full, row)."""
+    rows = []
+    qs = enrolments.select_related(
+        "assignment__day_gig__market", "assignment__day_gig__posting__employer", "assignment__seeker"
+    ).order_by("assignment__day_gig__work_date", "assignment__day_gig__starts_at", "id")
+    for e in qs:
+        gig, seeker = e.assignment.day_gig, e.assignment.seeker
+        full = full_sites is None or gig.market_id in full_sites
+        person = (
+            [seeker.name, seeker.phone, seeker.id_number or ""]
+            if full
+            else [seeker.masked_name, seeker.masked_phone, seeker.masked_id_number or ""]
+        )
+        row: list[object] = [
+            gig.work_date.isoformat(),
+            gig.starts_at.strftime("%H:%M"),
+            gig.market.name,
+            gig.posting.title,
+            gig.posting.employer.name,
+            *person,
+            e.insurer,
+            e.policy_ref,
+            e.premium,
+        ]
+        rows.append((e, full, row))
+    return rows

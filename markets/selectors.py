@@ -350,3 +350,48 @@ def insurance_export_rows(
         ]
         rows.append((e, full, row))
     return rows
+
+
+# --- 今日零工 near the seeker (the home page's button) -------------------------------------------
+
+# How far "near" reaches when the seeker has not said how far they travel.
+NEAR_DEFAULT_KM = 10
+NEAR_MAX_KM = 30
+
+
+def gigs_near(
+    *, lat: float, lng: float, km: float = NEAR_DEFAULT_KM, today: dt.date | None = None, limit: int = 60
+) -> list[GigRow]:
+    """Today's and tomorrow's open day gigs whose workplace is within ``km`` of a point, today's
+    first, then the nearest (a bounding box on the indexed coordinates, then the exact circle)."""
+    today = today or timezone.localdate()
+    box = km / KM_PER_DEGREE
+    lng_box = box / max(math.cos(math.radians(lat)), 0.1)
+    gigs = _current_gigs(today).filter(
+        posting__lat__range=(lat - box, lat + box), posting__lng__range=(lng - lng_box, lng + lng_box)
+    )
+    rows = []
+    for g in gigs:
+        d = km_between(lat, lng, g.posting.lat, g.posting.lng)
+        if d <= km:
+            rows.append(_row(g, round(d, 1)))
+    rows.sort(key=lambda r: (r.work_date, r.km or 0, r.starts_at))
+    return rows[:limit]
+
+
+@dataclass(frozen=True)
+class MarketToday:
+    market: GigMarket
+    gigs: int
+    left: int
+
+
+def markets_today(*, today: dt.date | None = None) -> list[MarketToday]:
+    """Each operating market with its count of current day gigs and places left (for a seeker who
+    has not said where they are: pick a market, or a district)."""
+    today = today or timezone.localdate()
+    counts: dict[int, tuple[int, int]] = {}
+    for g in _current_gigs(today):
+        n, left = counts.get(g.market_id, (0, 0))
+        counts[g.market_id] = (n + 1, left + max(g.headcount - cast(Any, g).held, 0))
+    return [MarketToday(m, *counts.get(m.pk, (0, 0))) for m in market_list()]

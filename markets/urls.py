@@ -9,6 +9,7 @@ from . import views
 app_name = "markets"
 urlpatterns = [
     path("", views.market_list_view, name="gigmarket-list"),
+    path("today/", views.gigs_near_view, name="gigs-near"),
     path("<int:pk>/", views.market_detail_view, name="gigmarket-detail"),
     path("<int:pk>/today/", views.market_today_view, name="gigmarket-today"),
     path("<int:pk>/screen/", views.market_screen_view, name="gigmarket-screen"),

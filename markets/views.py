@@ -21,13 +21,25 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from xiangtan_jobs.common.parsing import parse_int
 from xiangtan_jobs.common.ratelimits import post_rate_limit
+from xiangtan_jobs.core.models import Area
 from xiangtan_jobs.core.presenters import place_text, service_point_context, wage_text
 from xiangtan_jobs.core.selectors import posting_detail, reference_data, seeker_current
 
 from .enums import CheckinPurpose
 from .forms import CheckinForm
 from .models import GigMarket
-from .selectors import GigRow, market_board, market_day_figures, market_get, market_list, posting_day_gigs
+from .selectors import (
+    NEAR_DEFAULT_KM,
+    NEAR_MAX_KM,
+    GigRow,
+    gigs_near,
+    market_board,
+    market_day_figures,
+    market_get,
+    market_list,
+    markets_today,
+    posting_day_gigs,
+)
 from .services import market_check_in
 
 # The big screen: rows per page, seconds a page stays, seconds between data polls (settings
@@ -78,6 +90,41 @@ def market_today_view(request: HttpRequest, pk: int) -> HttpResponse:
         "here": here,
     }
     return render(request, "markets/gigmarket_today.html", context)
+
+
+@require_GET
+def gigs_near_view(request: HttpRequest) -> HttpResponse:
+    """今日零工 near the seeker (the home page's button): today's and tomorrow's day gigs around
+    their home (within the distance they travel), or around a district they pick; a seeker who
+    has said nothing picks a district or a market, and is not shown the whole city's gigs."""
+    ref = reference_data()
+    today = timezone.localdate()
+    near = parse_int(request.GET.get("near"))
+    district = dict(ref.districts).get(near) if near is not None else None
+    point: tuple[float, float] | None = None
+    where, km = "", float(NEAR_DEFAULT_KM)
+    if district is not None:
+        area = Area.objects.filter(pk=near or 0, parent__isnull=True).values_list("lat", "lng").first()
+        if area is not None:
+            point, where = (area[0], area[1]), _("%(name)s附近") % {"name": district}
+    else:
+        registration = seeker_current(user=request.user)
+        if registration is not None and registration.home_lat is not None and registration.home_lng is not None:
+            point, where = (registration.home_lat, registration.home_lng), _("您家附近")
+            km = float(min(max(registration.travel_km, 3), NEAR_MAX_KM))
+    rows = gigs_near(lat=point[0], lng=point[1], km=km, today=today) if point is not None else []
+    context = {
+        "today": today,
+        "where": where,
+        "km": int(km),
+        "located": point is not None,
+        "rows": [{"gig": r, "day": _day_label(r, today)} for r in rows],
+        "districts": ref.districts,
+        "near": near if district is not None else None,
+        "markets": [] if rows else markets_today(today=today),
+        "here": request.get_full_path(),
+    }
+    return render(request, "markets/gigs_near.html", context)
 
 
 def _screen_rows(site: GigMarket) -> list[GigRow]:

@@ -128,7 +128,7 @@ def gigs_near_view(request: HttpRequest) -> HttpResponse:
 
 
 def _screen_rows(site: GigMarket) -> list[GigRow]:
-    return market_board(market=site).own
+    return market_board(market=site, with_nearby=False).own
 
 
 @require_GET

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
@@ -602,8 +603,9 @@ class UnpaidWageEmployerAdmin(ScopedAdminMixin, admin.ModelAdmin):
         return int(obj.unpaid_workers)
 
     @admin.display(description="欠薪金额(元)")
-    def owed(self, obj: Any) -> Any:
-        return obj.owed
+    def owed(self, obj: Any) -> Decimal:
+        # SQLite sums decimals as numbers: money is shown with its two decimals either way.
+        return Decimal(str(obj.owed)).quantize(Decimal("0.01"))
 
     @admin.display(description="最早应付日期")
     def oldest_due(self, obj: Any) -> Any:

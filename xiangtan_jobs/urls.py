@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
+from markets import urls as markets_urls
 from xiangtan_jobs.common.api_docs import ApiDocsView
 from xiangtan_jobs.common.health import HealthView, ReadyView
 from xiangtan_jobs.common.metrics import metrics_view
@@ -31,6 +32,7 @@ urlpatterns = [
     path("metrics", metrics_view, name="metrics"),
     # The seekers' portal: home, jobs, registration, /me/ (xiangtan_jobs/portal/).
     path("", include("xiangtan_jobs.portal.urls")),
+    path("jobs/", include(markets_urls.posting_urlpatterns)),  # /jobs/<id>/poster/
     path("accounts/", include(portal_urls.account_urlpatterns)),
     path("markets/", include("markets.urls")),
     path("stations/", include("stations.urls")),

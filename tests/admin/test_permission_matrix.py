@@ -61,6 +61,8 @@ CASES = [
     case("markets_insuranceenrolment", "insurance", "abc", "ac", "a", "ab", ""),
     case("markets_rightscase", "rightscase", "abc", "ac", "a", "ab", ""),
     case("markets_marketcheckin", "record", "abc", "ac"),
+    # Employers owing overdue wages: every market's operators see the flag (figures only), nobody edits it.
+    case("markets_unpaidwageemployer", "unpaid_employer", "abc", "abc"),
     case("stations_youthstation", "station", "abc", "c"),
     # A station's (or market's) own work: courses, enrolments, slots, bookings, consultations.
     case("stations_course", "course", "abc", "ac", "a", "ab", "a", "place"),
@@ -104,7 +106,7 @@ def _object(key: str, site_a: dict[str, Any], users: dict[str, Any]) -> Any:
         )
     if key in ("course", "enrolment", "slot", "booking", "consultation"):
         return _station_record(key, site_a, users)
-    if key in ("daygig", "assignment", "settlement", "insurance", "rightscase"):
+    if key in ("daygig", "assignment", "settlement", "insurance", "rightscase", "unpaid_employer"):
         return _market_record(key, site_a, users["alice"])
     if key == "area":
         return Area.objects.get(name="雨湖路街道")
@@ -212,6 +214,13 @@ def _market_record(key: str, site_a: dict[str, Any], alice: Any) -> Any:
     settlement = gig.settlement_open(assignment=a, due_on=timezone.localdate(), actor=alice)
     if key == "settlement":
         return settlement
+    if key == "unpaid_employer":  # the wage was due yesterday and is still unpaid
+        from markets.models import UnpaidWageEmployer, WageSettlement
+
+        yesterday = timezone.localdate() - dt.timedelta(days=1)
+        type(day_gig).objects.filter(pk=day_gig.pk).update(work_date=yesterday)
+        WageSettlement.objects.filter(pk=settlement.pk).update(due_on=yesterday)
+        return UnpaidWageEmployer.objects.get(pk=site_a["published"].employer_id)
     return gig.rights_case_from_settlement(settlement=settlement, actor=alice)
 
 

@@ -8,15 +8,25 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from xiangtan_jobs.common.masking import mask_name
 from xiangtan_jobs.core.admin import ServicePointAdminBase
-from xiangtan_jobs.core.admin_scope import NO_DELETE, ScopedAdminMixin
+from xiangtan_jobs.core.admin_scope import NO_DELETE, ParentScopedInlineMixin, ScopedAdminMixin
 
-from .models import Consultation, ConsultationBooking, ConsultationSlot, Course, CourseEnrolment, YouthStation
+from .models import (
+    Consultation,
+    ConsultationBooking,
+    ConsultationSlot,
+    Course,
+    CourseEnrolment,
+    CourseSession,
+    YouthStation,
+)
 from .services import consultation_check, consultation_record, enrolment_complete, slot_check, slot_create
 
 
@@ -125,6 +135,7 @@ class CourseForm(forms.ModelForm):
             "place",
             "funding",
             "certificate",
+            "attendance_required",
         )
 
     def clean(self) -> dict[str, Any]:
@@ -134,15 +145,29 @@ class CourseForm(forms.ModelForm):
             self.add_error("starts_on", _("开课日期已经过去了。"))
         if starts is not None and ends is not None and ends < starts:
             self.add_error("ends_on", _("结课日期不能早于开课日期。"))
+        sessions, required = data.get("sessions"), data.get("attendance_required")
+        if sessions is not None and required is not None and required > sessions:
+            self.add_error("attendance_required", _("结业需出勤次数不能多于课时数。"))
         return data
+
+
+class CourseSessionInline(ParentScopedInlineMixin, admin.TabularInline):
+    model = CourseSession
+    extra = 1
+    fields = ("number", "date", "topic")
 
 
 class CourseAdmin(ScopedAdminMixin, admin.ModelAdmin):
     """Courses of the operator's own sites (a station or a gig market)."""
 
     form = CourseForm
-    list_display = ("title", "skill", "starts_on", "seats", "service_point", "funding")
+    inlines = (CourseSessionInline,)
+    list_display = ("title", "skill", "starts_on", "seats", "service_point", "funding", "roll_link")
     list_filter = ("funding",)
+
+    @admin.display(description=gettext_lazy("点名"))
+    def roll_link(self, obj: Course) -> str:
+        return format_html('<a href="{}">{}</a>', reverse("stations:course-roll", args=[obj.pk]), _("点名与结业"))
 
 
 class CourseEnrolmentAdmin(ScopedAdminMixin, admin.ModelAdmin):

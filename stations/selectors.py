@@ -8,10 +8,23 @@ from typing import Any, cast
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from xiangtan_jobs.core.admin_scope import StaffRole, operator_site_ids, staff_role
 from xiangtan_jobs.core.enums import PostingStatus, ServicePointStatus
+from xiangtan_jobs.core.models import SeekerRegistration
 
-from .enums import BookingStatus, EnrolmentStatus
-from .models import ConsultationBooking, ConsultationSlot, Course, YouthStation
+from .enums import BookingStatus, EnrolmentStatus, EventSignupStatus, ProjectStatus, StationEventStatus
+from .models import (
+    ConsultationBooking,
+    ConsultationSlot,
+    Course,
+    CourseEnrolment,
+    CourseSession,
+    SessionAttendance,
+    StartupProject,
+    StationEvent,
+    StationEventSignup,
+    YouthStation,
+)
 
 
 def _open_postings() -> Q:
@@ -86,3 +99,112 @@ def course_open_list(
     if district_id:
         qs = qs.filter(Q(service_point__area_id=district_id) | Q(service_point__area__parent_id=district_id))
     return qs
+
+
+# --- staff pages: the roll of a course, the attendance of an event -------------------------
+
+
+def staff_may_run(*, site_id: int, request: Any) -> bool:
+    """Who takes a roll or marks attendance: operators of the site, and superusers."""
+    role = staff_role(request.user)
+    if role is StaffRole.SUPERUSER:
+        return True
+    return role is StaffRole.OPERATOR and site_id in operator_site_ids(request)
+
+
+def course_get(*, pk: int) -> Course | None:
+    if not 0 < pk < 2**62:
+        return None
+    return Course.objects.select_related("service_point", "skill").filter(pk=pk).first()
+
+
+def course_trainees(*, course: Course) -> list[CourseEnrolment]:
+    """The course's trainees (enrolled or completed), each with ``attended`` sessions, in enrolment order."""
+    return list(
+        CourseEnrolment.objects.filter(course=course, status__in=(EnrolmentStatus.ENROLLED, EnrolmentStatus.COMPLETED))
+        .select_related("seeker")
+        .annotate(attended=Count("attendance"))
+        .order_by("created_at", "id")
+    )
+
+
+def course_sessions(*, course: Course) -> list[CourseSession]:
+    """The course's sessions, each with ``present`` (how many attended)."""
+    return list(course.course_sessions.annotate(present=Count("attendance")).order_by("number"))
+
+
+def session_present_ids(*, session: CourseSession) -> set[int]:
+    return set(SessionAttendance.objects.filter(session=session).values_list("enrolment_id", flat=True))
+
+
+def event_get(*, pk: int) -> StationEvent | None:
+    if not 0 < pk < 2**62:
+        return None
+    return StationEvent.objects.select_related("station").filter(pk=pk).first()
+
+
+def event_signups(*, event: StationEvent) -> list[StationEventSignup]:
+    """Who signed up (not cancelled), in sign-up order."""
+    return list(
+        event.signups.exclude(status=EventSignupStatus.CANCELLED).select_related("seeker").order_by("created_at", "id")
+    )
+
+
+def station_events_upcoming(*, station: YouthStation, now: dt.datetime | None = None) -> list[StationEvent]:
+    """The station's published events still to come, each with ``taken`` places, employers prefetched."""
+    now = now or timezone.now()
+    return list(
+        StationEvent.objects.filter(station=station, status=StationEventStatus.PUBLISHED, ends_at__gt=now)
+        .annotate(taken=Count("signups", filter=Q(signups__status=EventSignupStatus.SIGNED_UP)))
+        .prefetch_related("employers")
+        .order_by("starts_at")[:20]
+    )
+
+
+# --- the seeker's own (/me/) ----------------------------------------------------------------
+
+
+def seeker_enrolments(*, seeker: SeekerRegistration) -> list[CourseEnrolment]:
+    """The seeker's courses: enrolled, waiting or completed (not cancelled), newest course first."""
+    return list(
+        CourseEnrolment.objects.filter(seeker=seeker)
+        .exclude(status=EnrolmentStatus.CANCELLED)
+        .select_related("course", "course__service_point", "course__skill")
+        .order_by("-course__starts_on", "-id")[:20]
+    )
+
+
+def seeker_event_signups(*, seeker: SeekerRegistration, now: dt.datetime | None = None) -> list[StationEventSignup]:
+    """The seeker's sign-ups for station events still to come, or attended."""
+    now = now or timezone.now()
+    return list(
+        StationEventSignup.objects.filter(seeker=seeker)
+        .filter(
+            Q(status=EventSignupStatus.ATTENDED)
+            | Q(status=EventSignupStatus.SIGNED_UP, event__ends_at__gt=now, event__status=StationEventStatus.PUBLISHED)
+        )
+        .select_related("event", "event__station")
+        .order_by("-event__starts_at")[:20]
+    )
+
+
+def seeker_projects(*, seeker: SeekerRegistration) -> list[StartupProject]:
+    """The startup projects the seeker is a founder of."""
+    return list(
+        StartupProject.objects.filter(founders=seeker).select_related("station").prefetch_related("milestones")[:10]
+    )
+
+
+# --- the public showcase of incubated projects --------------------------------------------
+
+
+def showcase_projects() -> QuerySet[StartupProject]:
+    """Projects whose founders agreed to be shown (only name, stage, station and the public text
+    are read from them), not stopped ones."""
+    return (
+        StartupProject.objects.filter(showcase=True, station__is_demo=False)
+        .exclude(status=ProjectStatus.STOPPED)
+        .select_related("station")
+        .only("name", "stage", "status", "showcase_text", "station__name", "created_at")
+        .order_by("-created_at", "id")
+    )

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+from dataclasses import dataclass
 from typing import Any, cast
 
-from django.db.models import Count, Q, QuerySet
+from django.core.cache import cache
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from xiangtan_jobs.core.admin_scope import StaffRole, operator_site_ids, staff_role
 from xiangtan_jobs.core.enums import PostingStatus, ServicePointStatus
-from xiangtan_jobs.core.models import SeekerRegistration
+from xiangtan_jobs.core.models import JobPosting, PostingSkill, SeekerRegistration, SeekerSkill
+from xiangtan_jobs.core.selectors.geo import within_km
 
 from .enums import BookingStatus, EnrolmentStatus, EventSignupStatus, ProjectStatus, StationEventStatus
 from .models import (
@@ -164,6 +168,18 @@ def station_events_upcoming(*, station: YouthStation, now: dt.datetime | None = 
 # --- the seeker's own (/me/) ----------------------------------------------------------------
 
 
+def seeker_upcoming_bookings(
+    *, seeker: SeekerRegistration, now: dt.datetime | None = None
+) -> list[ConsultationBooking]:
+    """The seeker's booked consultations still to come, at every station."""
+    now = now or timezone.now()
+    return list(
+        ConsultationBooking.objects.filter(seeker=seeker, status=BookingStatus.BOOKED, slot__starts_at__gt=now)
+        .select_related("slot", "slot__station")
+        .order_by("slot__starts_at")[:20]
+    )
+
+
 def seeker_enrolments(*, seeker: SeekerRegistration) -> list[CourseEnrolment]:
     """The seeker's courses: enrolled, waiting or completed (not cancelled), newest course first."""
     return list(
@@ -208,3 +224,67 @@ def showcase_projects() -> QuerySet[StartupProject]:
         .only("name", "stage", "status", "showcase_text", "station__name", "created_at")
         .order_by("-created_at", "id")
     )
+
+
+# --- courses as a reason (「完成『养老护理员』培训后可推荐 12 个岗位」) ------------------------------
+
+# /me/ names a course only when its skill stands before this many postings near the seeker.
+COURSE_REASON_MIN_POSTINGS = 3
+COURSE_REASON_CACHE_SECONDS = 24 * 3600
+
+
+@dataclass(frozen=True)
+class CourseReason:
+    """A skill an open course teaches, and how many open postings in the seeker's range it alone
+    stands between them and."""
+
+    skill_id: int
+    skill_name: str
+    postings: int
+
+
+def seeker_course_reasons(
+    *, seeker: SeekerRegistration, minimum: int = COURSE_REASON_MIN_POSTINGS, now: dt.datetime | None = None
+) -> list[CourseReason]:
+    """Skills of open courses the seeker lacks, each with the count of open postings within their
+    travel range that require it and whose other required skills they already have (and of a work
+    type they want), most first. One counting query, cached per seeker, day and skill set."""
+    today = timezone.localdate(now)
+    rows = list(SeekerSkill.objects.filter(registration=seeker).values_list("skill_id", "skill__alias_of_id"))
+    held = sorted({s for pair in rows for s in pair if s is not None})
+    work_types = sorted(w for w in (seeker.work_types or []) if isinstance(w, str))
+    fingerprint = hashlib.sha256(
+        repr((held, work_types, seeker.home_lat, seeker.home_lng, seeker.travel_km)).encode()
+    ).hexdigest()[:16]
+    key = f"stations:course-reasons:{seeker.pk}:{today:%Y%m%d}:{fingerprint}"
+    found: list[tuple[int, str, int]] | None = cache.get(key)
+    if found is None:
+        found = _course_reason_counts(seeker=seeker, held=held, work_types=work_types, today=today)
+        cache.set(key, found, COURSE_REASON_CACHE_SECONDS)
+    return [CourseReason(s, name, n) for s, name, n in found if n >= minimum]
+
+
+def _course_reason_counts(
+    *, seeker: SeekerRegistration, held: list[int], work_types: list[str], today: dt.date
+) -> list[tuple[int, str, int]]:
+    taught = Course.objects.filter(starts_on__gte=today).exclude(skill_id__in=held).values("skill_id")
+    postings: QuerySet[JobPosting] = JobPosting.objects.filter(status=PostingStatus.PUBLISHED).filter(
+        Q(expires_on__isnull=True) | Q(expires_on__gte=today)
+    )
+    if work_types:
+        postings = postings.filter(work_type__in=work_types)
+    postings = within_km(postings, seeker.home_lat, seeker.home_lng, seeker.travel_km)
+    # Another required skill the seeker lacks: then this course alone would not open the posting.
+    other_gap = PostingSkill.objects.filter(posting_id=OuterRef("posting_id"), required=True).exclude(
+        skill_id=OuterRef("skill_id")
+    )
+    if held:
+        other_gap = other_gap.exclude(skill_id__in=held)
+    counted = (
+        PostingSkill.objects.filter(required=True, skill_id__in=taught, posting__in=postings.values("pk"))
+        .filter(~Exists(other_gap))
+        .values("skill_id", "skill__name")
+        .annotate(n=Count("posting_id", distinct=True))
+        .order_by("-n", "skill_id")
+    )
+    return [(r["skill_id"], r["skill__name"], r["n"]) for r in counted[:20]]

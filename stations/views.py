@@ -21,15 +21,20 @@ from xiangtan_jobs.core.presenters import service_point_context
 from xiangtan_jobs.core.selectors import seeker_current
 
 from .enums import EnrolmentStatus
-from .models import ConsultationSlot, Course, CourseEnrolment
+from .models import ConsultationSlot, Course, CourseEnrolment, StationEventSignup
 from .selectors import (
     course_get,
     course_open_list,
     course_sessions,
     course_trainees,
+    event_get,
+    event_signups,
     seeker_bookings,
+    seeker_course_reasons,
     session_present_ids,
+    showcase_projects,
     staff_may_run,
+    station_events_upcoming,
     station_get,
     station_list,
     station_open_slots,
@@ -40,6 +45,9 @@ from .services import (
     course_enrol,
     enrolment_cancel,
     enrolment_complete,
+    event_attendance_mark,
+    event_signup,
+    event_signup_cancel,
     session_attendance_set,
 )
 
@@ -57,6 +65,7 @@ def station_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     context["slots"] = station_open_slots(station=site)
     context["my_bookings"] = list(seeker_bookings(user=request.user, station=site))
     context["courses"] = list(course_open_list(site_id=site.pk)[:20])
+    context["events"] = station_events_upcoming(station=site)
     return render(request, "stations/youthstation_detail.html", context)
 
 
@@ -106,8 +115,15 @@ def booking_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
 def course_list_view(request: HttpRequest) -> HttpResponse:
     """All open courses (技能有人教), filtered by skill and district (bad input is ignored)."""
     skill_id, district_id = parse_id(request.GET.get("skill")), parse_id(request.GET.get("district"))
+    courses = list(course_open_list(skill_id=skill_id, district_id=district_id)[:100])
+    seeker = seeker_current(user=request.user) if request.user.is_authenticated else None
+    if seeker is not None:
+        # 「完成『养老护理员』培训后可推荐 12 个岗位」 on each course whose skill the seeker lacks.
+        opens = {r.skill_id: r.postings for r in seeker_course_reasons(seeker=seeker, minimum=1)}
+        for c in courses:
+            c.opens = opens.get(c.skill_id, 0)  # type: ignore[attr-defined]
     context = {
-        "courses": course_open_list(skill_id=skill_id, district_id=district_id)[:100],
+        "courses": courses,
         "skills": Skill.objects.filter(alias_of__isnull=True).order_by("code"),
         "districts": Area.objects.top_level().order_by("name"),
         "skill_id": skill_id,
@@ -245,3 +261,79 @@ def enrolment_complete_view(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("已记录结业：%(name)s。") % {"name": mask_name(enrolment.seeker.name)})
     return HttpResponseRedirect(reverse("stations:course-roll", args=[course.pk]))
+
+
+# --- recruitment events at a station ---------------------------------------------------------
+
+
+@require_POST
+def event_signup_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Sign up for a station's 宣讲会 or 小型招聘会 (login and a registration needed)."""
+    event = event_get(pk=pk)
+    if event is None:
+        raise Http404(_("没有找到这场活动"))
+    back = reverse("stations:youthstation-detail", args=[event.station_id])
+    if not request.user.is_authenticated:
+        return redirect_to_login(back)
+    seeker = seeker_current(user=request.user)
+    if seeker is None:
+        messages.info(request, _("报名前请先做求职登记，只要几分钟。"))
+        return HttpResponseRedirect(reverse("portal:register"))
+    user: User = request.user
+    try:
+        event_signup(event=event, seeker=seeker, actor=user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("报名成功：%(title)s。") % {"title": event.title})
+    return HttpResponseRedirect(back)
+
+
+@login_required
+@require_POST
+def event_signup_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Cancel one's own event sign-up; someone else's answers 404."""
+    user: User = request.user  # type: ignore[assignment]  # login_required
+    signup = (
+        StationEventSignup.objects.filter(pk=pk, seeker__user=user).select_related("event").first()
+        if 0 < pk < 2**62
+        else None
+    )
+    if signup is None:
+        raise Http404(_("没有找到这个报名"))
+    try:
+        event_signup_cancel(signup=signup, actor=user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("已取消报名：%(title)s。") % {"title": signup.event.title})
+    return HttpResponseRedirect(_next_or(request, reverse("portal:me")))
+
+
+@require_http_methods(["GET", "POST"])
+def event_attendance_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The station's staff tick who came (each one person-time, once)."""
+    event = event_get(pk=pk)
+    if event is None:
+        raise Http404(_("没有找到这场活动"))
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not staff_may_run(site_id=event.station_id, request=request):
+        raise PermissionDenied(_("只有举办驿站的工作人员可以登记到场"))
+    if request.method == "POST":
+        ids = {i for i in (parse_id(v) for v in request.POST.getlist("came")) if i is not None}
+        user: User = request.user
+        try:
+            n = event_attendance_mark(event=event, signup_ids=ids, actor=user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("已登记 %(n)d 人到场。") % {"n": n})
+        return HttpResponseRedirect(request.path)
+    context = {"event": event, "signups": event_signups(event=event)}
+    return render(request, "stations/event_attendance.html", context)
+
+
+def showcase_view(request: HttpRequest) -> HttpResponse:
+    """The public showcase of incubated projects whose founders agreed to be shown."""
+    return render(request, "stations/startup_showcase.html", {"projects": showcase_projects()[:100]})

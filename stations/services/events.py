@@ -39,7 +39,9 @@ def event_check(*, starts_at: dt.datetime, ends_at: dt.datetime, now: dt.datetim
 def event_sync(*, event: StationEvent) -> SiteEvent | None:
     """Keep the event's core.SiteEvent in step: employers, posts (headcount of its postings or
     their number), attendance; none for a cancelled event."""
-    event = StationEvent.objects.select_for_update().select_related("station", "site_event").get(pk=event.pk)
+    event = (
+        StationEvent.objects.select_for_update(of=("self",)).select_related("station", "site_event").get(pk=event.pk)
+    )
     held = event.site_event
     if event.status != StationEventStatus.PUBLISHED:
         if held is not None:

@@ -37,17 +37,18 @@ def event_check(*, starts_at: dt.datetime, ends_at: dt.datetime, now: dt.datetim
 
 @transaction.atomic
 def event_sync(*, event: StationEvent) -> SiteEvent | None:
-    """Keep the event's core.SiteEvent in step: employers, posts (headcount of its postings or
-    their number), attendance; none for a cancelled event."""
-    event = (
-        StationEvent.objects.select_for_update(of=("self",)).select_related("station", "site_event").get(pk=event.pk)
-    )
+    """Keep the event's core.SiteEvent in step: employers, posts (its postings), attendance; none
+    for a cancelled event."""
+    given = event
+    locked = StationEvent.objects.select_for_update(of=("self",)).select_related("station", "site_event")
+    event = locked.get(pk=given.pk)
     held = event.site_event
     if event.status != StationEventStatus.PUBLISHED:
         if held is not None:
             event.site_event = None
             event.save(update_fields=["site_event", "updated_at"])
             held.delete()
+        given.site_event_id = None
         return None
     values = {
         "service_point_id": event.station_id,
@@ -65,6 +66,7 @@ def event_sync(*, event: StationEvent) -> SiteEvent | None:
         held = SiteEvent.objects.create(**values)
         event.site_event = held
         event.save(update_fields=["site_event", "updated_at"])
+        given.site_event_id = held.pk  # a caller saving its instance later keeps the link
         return held
     values["intentions"] = min(held.intentions, values["attendance"])
     for name, value in values.items():

@@ -70,6 +70,9 @@ CASES = [
     case("stations_consultationslot", "slot", "abc", "ac", "a", "ab", "a", "counsellor"),
     case("stations_consultationbooking", "booking", "abc", "ac", "a", "", ""),
     case("stations_consultation", "consultation", "abc", "ac", "", "ab", ""),
+    # A station's recruitment events and incubated projects: cancelled or stopped, never deleted.
+    case("stations_stationevent", "station_event", "abc", "ac", "a", "ab", "", "title"),
+    case("stations_startupproject", "project", "abc", "ac", "a", "ab", "", "mentor"),
     case("fairs_jobfair", "fair", "abc", "ac"),
     case("fairs_fairsession", "session", "abc", "ac"),
     case("fairs_exhibitor", "exhibitor", "abc", "ac", "a", "ab", "", "booth"),
@@ -104,7 +107,7 @@ def _object(key: str, site_a: dict[str, Any], users: dict[str, Any]) -> Any:
             lat=27.87,
             lng=112.91,
         )
-    if key in ("course", "enrolment", "slot", "booking", "consultation"):
+    if key in ("course", "enrolment", "slot", "booking", "consultation", "station_event", "project"):
         return _station_record(key, site_a, users)
     if key in ("daygig", "assignment", "settlement", "insurance", "rightscase", "unpaid_employer"):
         return _market_record(key, site_a, users["alice"])
@@ -172,6 +175,29 @@ def _station_record(key: str, site_a: dict[str, Any], users: dict[str, Any]) -> 
     station = _object("station", site_a, users)
     OperatorMembership.objects.create(user=users["alice"], service_point=station, role=MembershipRole.OPERATOR)
     start = timezone.now() + dt.timedelta(days=2)
+    if key == "station_event":
+        from stations.models import StationEvent
+
+        event = StationEvent.objects.create(
+            station=station,
+            title="驿站宣讲会",
+            starts_at=start,
+            ends_at=start + dt.timedelta(hours=2),
+            place="驿站大厅",
+        )
+        st.event_signup(event=event, seeker=seeker, actor=dora)
+        st.event_sync(event=event)
+        return event
+    if key == "project":
+        from stations.models import ProjectFounder, ProjectMilestone, StartupProject
+
+        project = StartupProject.objects.create(station=station, name="湘潭米粉小店", mentor="周老师")
+        ProjectFounder.objects.create(project=project, seeker=seeker, role="店主")
+        ProjectMilestone.objects.create(project=project, title="完成工商登记")
+        st.project_service_record(
+            project=project, kind="guidance", served_on=timezone.localdate(), actor=users["alice"]
+        )
+        return project
     slot = st.slot_create(station=station, topic="career", starts_at=start, ends_at=start + dt.timedelta(hours=1))
     if key == "slot":
         return slot

@@ -28,6 +28,7 @@ from stations.models import YouthStation
 from tests.admin.test_permission_matrix import CASES as ADMIN_CASES
 from tests.api.conftest import two_sites  # noqa: F401  (a fixture)
 from tests.api.test_scoping import MATRIX as API_MATRIX
+from tests.conftest import DORA_PHONE
 from tests.factories import SeekerFactory, street
 from xiangtan_jobs.core.enums import ServicePointKind
 from xiangtan_jobs.dashboard.kpis import KPIS
@@ -193,7 +194,7 @@ def test_every_url_has_an_entry():
 @pytest.fixture
 def world(two_sites, alice, bob, charlie, dora, django_user_model):  # noqa: F811
     a = two_sites["a"]
-    me = SeekerFactory(user=dora, phone=dora.username)
+    me = SeekerFactory(user=dora, phone=DORA_PHONE)
     match = Match.objects.create(posting=a["posting"], seeker=me, score=80, reasons=[], status=MatchStatus.APPLIED)
     fair = JobFair.objects.create(
         title="雨湖专场招聘会", organiser="雨湖零工市场", venue="雨湖零工市场", address="湘潭汽车站旁",

@@ -212,10 +212,11 @@ def test_the_request_only_queues_the_sms(client, dora, seeker, queued, django_ca
             # The response is made before anything talks to the SMS provider, or even to the broker.
             assert response.status_code == 302 and not ConsoleSmsBackend.sent and not queued
         assert len(callbacks) == len(queued) == len(ConsoleSmsBackend.sent) == expected
-    # The message names the code's row, not the phone (personal data stays out of the broker).
-    [(name, [row_id, code])] = queued
+    # The message names the code's row only: neither the phone nor the code is in the broker.
+    [(name, [row_id])] = queued
     assert name == "core.send_login_code" and row_id == LoginCode.objects.get(phone_digest=pii_digest(KNOWN)).pk
-    assert sms_codes() == [code] and KNOWN not in str(queued)
+    [code] = sms_codes()
+    assert KNOWN not in str(queued) and code not in str(queued)
 
 
 def test_unknown_phone_gets_the_same_answers_and_no_sms(client, dora, seeker, django_user_model, queued):
@@ -370,5 +371,5 @@ def test_the_code_appears_only_in_the_sms(client, dora, seeker, caplog, monkeypa
     row = LoginCode.objects.get()
     assert code not in row.code_hash and len(row.code_hash) == 64
     assert code not in str(dict(client.session))
-    # Besides the SMS, only the task's message holds it, for the minutes until a worker sends it.
-    assert [args[1] for name, args in queued] == [code]
+    # Not even the task's message holds it (only the row's id); the row's copy is erased once sent.
+    assert code not in str(queued) and row.code_sealed is None

@@ -6,8 +6,9 @@ import pytest
 from django.conf import settings
 
 from tests.api.html import find_all, parse, text
+from tests.conftest import DORA_PHONE
 from tests.factories import SeekerFactory, skill, street
-from xiangtan_jobs.core.enums import ConsentMethod, SeekerStatus
+from xiangtan_jobs.core.enums import ConsentMethod, SeekerStatus, UserRole
 from xiangtan_jobs.core.models import SeekerRegistration, User
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +55,9 @@ def test_good_registration_creates_account_registration_and_queues_matching(
         response = register(client)
     assert response["Location"] == "/me/"
     reg = SeekerRegistration.objects.by_phone("13800138111").get()
-    assert reg.user.username == "13800138111" and reg.user.check_password("Xiangtan-2025")
+    # The username is random, never the phone (the login finds the account by the phone's digest).
+    assert reg.user.username.startswith("s_") and "13800138111" not in reg.user.username
+    assert reg.user.check_password("Xiangtan-2025")
     assert reg.name == "李桂英" and reg.birth_year == 1972 and reg.area == street()
     assert (reg.home_lat, reg.home_lng) == (street().lat, street().lng)
     assert reg.consent_version == settings.PRIVACY_NOTICE_VERSION and reg.consent_method == ConsentMethod.ONLINE
@@ -150,17 +153,22 @@ def test_registered_phone_and_registered_id_get_one_and_the_same_answer(client, 
     assert by_phone == by_id
     assert any("这个手机号或身份证号不能用于新的登记" in m for m in by_phone), by_phone
     # Nothing was created for either try, and the answers name neither field.
-    assert not django_user_model.objects.filter(username="13700137000").exists()
+    assert not django_user_model.objects.filter(role=UserRole.SEEKER).exclude(registrations__isnull=False).exists()
     assert SeekerRegistration.objects.count() == 2
     assert not any("已经登记过了" in m for m in by_phone + by_id)
 
 
-def test_logged_in_user_without_registration_skips_the_account(client, ref, dora):
+def test_logged_in_user_without_registration_gives_the_phone_but_keeps_the_password(client, ref, dora):
+    # Her username is not a phone (usernames are random), so she gives her phone; the password
+    # may stay empty (she has one).
     client.force_login(dora)
-    assert client.get("/register/")["Location"] == "/register/person/"
+    assert client.get("/register/")["Location"] == "/register/account/"
+    account = {"phone": DORA_PHONE, "password1": "", "password2": ""}
+    assert post(client, "account", account).status_code == 302
     for step in ["person", "skills", "wishes", "confirm"]:
         assert post(client, step, good(step)).status_code == 302
-    assert SeekerRegistration.objects.get(user=dora).phone == "13800138000"
+    assert SeekerRegistration.objects.get(user=dora).phone == DORA_PHONE
+    assert dora.check_password("pass-12345")
 
 
 def test_registered_user_is_sent_to_my_page(client, ref, dora):
@@ -174,4 +182,6 @@ def test_login_with_phone_in_any_spelling(client, ref):
     client.logout()
     response = client.post("/accounts/login/", {"username": "+86 138-0013-8111", "password": "Xiangtan-2025"})
     assert response.status_code == 302
-    assert User.objects.get(username="13800138111").registrations.get().status == SeekerStatus.ACTIVE
+    user = User.objects.get(pk=client.session["_auth_user_id"])
+    assert user.registrations.get() == SeekerRegistration.objects.by_phone("13800138111").get()
+    assert user.registrations.get().status == SeekerStatus.ACTIVE

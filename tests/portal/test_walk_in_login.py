@@ -72,7 +72,8 @@ def test_first_sms_login_makes_the_account_and_asks_to_confirm(client, yuhu, ali
     [code] = _codes()
     registration.refresh_from_db()
     user = registration.user
-    assert user.username == PHONE and user.role == UserRole.SEEKER and not user.has_usable_password()
+    assert user.username.startswith("s_") and PHONE not in user.username
+    assert user.role == UserRole.SEEKER and not user.has_usable_password()
     assert not user.is_staff
     response = client.post("/accounts/login/sms/code/", {"code": code, "next": f"/me/apply/{posting.pk}/"})
     assert response["Location"] == f"/me/confirm/?next=%2Fme%2Fapply%2F{posting.pk}%2F"
@@ -144,18 +145,26 @@ def test_registering_a_walk_in_phone_again_points_to_the_sms_login(client, yuhu,
     assertContains(response, "这个手机号或身份证号不能用于新的登记")
     assertContains(response, "短信验证码登录")
     registration.refresh_from_db()
-    assert registration.user_id is None and not User.objects.filter(username=PHONE).exists()
+    assert registration.user_id is None and not User.objects.filter(role=UserRole.SEEKER).exists()
 
 
-def test_no_account_is_made_for_an_unknown_phone_or_over_a_staff_account(client, yuhu, alice, django_user_model):
+def test_no_account_is_made_for_an_unknown_phone_and_a_staff_account_is_never_opened(
+    client, yuhu, alice, django_user_model
+):
     with TestCase.captureOnCommitCallbacks(execute=True):
         client.post("/accounts/login/sms/", {"phone": "13700137000"})
-    assert not User.objects.filter(username="13700137000").exists()
-    # A walk-in registration whose phone is an operator's username: the admin account is not opened.
+    assert not User.objects.filter(role=UserRole.SEEKER).exists()
+    # A walk-in registration whose phone is an operator's (old-style) username: the walk-in gets an
+    # account of their own (usernames are never phones), and the code opens that one, not the admin.
     staff = django_user_model.objects.create_user(PHONE, password="pass-12345", role=UserRole.OPERATOR, is_staff=True)
     registration = _walk_in(yuhu, alice)
     with TestCase.captureOnCommitCallbacks(execute=True):
         client.post("/accounts/login/sms/", {"phone": PHONE})
-    assert _codes() == []
+    [code] = _codes()
     registration.refresh_from_db()
-    assert registration.user_id is None and User.objects.filter(username=PHONE).get() == staff
+    assert registration.user_id is not None and registration.user != staff
+    assert registration.user.role == UserRole.SEEKER and not registration.user.is_staff
+    client.post("/accounts/login/sms/code/", {"code": code})
+    assert int(client.session["_auth_user_id"]) == registration.user_id
+    staff.refresh_from_db()
+    assert staff.check_password("pass-12345") and staff.is_staff

@@ -6,8 +6,10 @@ import datetime as dt
 import io
 
 import pytest
+from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.db.models import Count
+from django.test import RequestFactory
 
 from markets.models import DayGig, GigAssignment
 from markets.selectors import market_board, market_day_figures
@@ -24,7 +26,7 @@ from xiangtan_jobs.core.models import (
     ServiceRecord,
     User,
 )
-from xiangtan_jobs.seed.demo import DEMO_LOGINS, demo_seed
+from xiangtan_jobs.seed.demo import DEMO_LOGINS, DEMO_PASSWORD, demo_seed
 
 pytestmark = pytest.mark.usefixtures("ref", "frozen_clock")
 
@@ -68,8 +70,11 @@ def test_demo_is_plausible_and_idempotent():
     tags = {t for row in SeekerRegistration.objects.values_list("tags", flat=True) for t in row}
     assert {"graduate", "rural", "returnee", "migrant", "mother", "older", "disabled"} <= tags
     assert all(e.credit_code and len(e.credit_code) == 18 for e in Employer.objects.filter(is_demo=True))
-    for username, _label in DEMO_LOGINS.values():
-        assert User.objects.filter(username=username).exists()
+    # Every demo login works as the README lists it; the seeker's is the phone, never a username.
+    for login, _label in DEMO_LOGINS.values():
+        request = RequestFactory().post("/accounts/login/")
+        assert authenticate(request, username=login, password=DEMO_PASSWORD) is not None, login
+    assert not User.objects.filter(username=DEMO_LOGINS["seeker"][0]).exists()
     assert OperatorMembership.objects.filter(user__username="yuhu_op", service_point__name="雨湖零工市场").exists()
     again = demo_seed(postings=300, seekers=200, seed=7, today=TODAY)
     assert not again.created and JobPosting.objects.count() == 300

@@ -8,11 +8,20 @@ from django.core.management import call_command
 from django.test import override_settings
 
 from tests.api.html import find, parse, text
+from tests.conftest import DORA_PHONE
+from tests.factories import SeekerFactory
 
 pytestmark = pytest.mark.django_db
 
 SEEKER_LOGIN = "/accounts/login/"
 ADMIN_LOGIN = "/admin/login/"
+
+
+@pytest.fixture
+def dora(dora):
+    """Dora with her registration: seekers log in with its phone (usernames are random)."""
+    SeekerFactory(user=dora, phone=DORA_PHONE)
+    return dora
 
 
 def _seeker_try(client, password, *, phone="138 0013 8000", ip="10.0.0.1"):

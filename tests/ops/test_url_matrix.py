@@ -53,7 +53,9 @@ PAGES: dict[str, str] = {
     "portal:posting-list": ALL,
     "portal:posting-detail": ALL,
     "portal:register": ALL,
-    "portal:register-step": "n",  # a logged-in person does not start a registration: 404
+    # Anyone without a registration answers every screen, the account one included (a logged-in
+    # person gives their phone: usernames are never phones); one with a registration goes to /me/.
+    "portal:register-step": ALL,
     "portal:privacy": ALL,
     "portal:me": "sabcu",  # every /me/ page: any account, its own data only
     "portal:me-edit": "sabcu",  # an account without a registration is sent to /register/

@@ -67,8 +67,8 @@ class FairSession(models.Model):
     ends_at = models.TimeField("结束时间", null=True, blank=True)
     capacity = models.PositiveIntegerField("可报名人数", default=0, help_text="0 表示不限")
     note = models.CharField("说明", max_length=100, blank=True)
-    # The day as a recruitment event held at the organising site (docs/kpis.md: events count
-    # only as core.SiteEvent); empty for the bureau's own fairs, which belong to no site.
+    # The day as a recruitment event held (docs/kpis.md: events count only as core.SiteEvent): at
+    # the organising site, or for the bureau's own fairs at no site, in the fair's district.
     site_event = models.OneToOneField(
         "core.SiteEvent",
         verbose_name="服务点活动记录",
@@ -149,8 +149,8 @@ class FairSignup(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    # The person-time this check-in counts as (docs/kpis.md: `served` counts core.ServiceRecords);
-    # empty for the bureau's own fairs (no site), which count in `fair_checkins` only.
+    # The person-time this check-in counts as (docs/kpis.md: `served` counts core.ServiceRecords):
+    # at the organising site, or for the bureau's own fairs at no site, in the fair's district.
     service_record = models.OneToOneField(
         "core.ServiceRecord",
         verbose_name="服务记录",

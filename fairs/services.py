@@ -164,17 +164,19 @@ def signup_check_in(*, fair: JobFair, code: str, actor: User, now: dt.datetime |
     signup.checked_in_at = now
     signup.checked_in_by = actor
     fields = ["status", "checked_in_at", "checked_in_by", "updated_at"]
-    if fair.service_point_id is not None:
-        signup.service_record = ServiceRecord.objects.create(
-            service_point_id=fair.service_point_id,
-            seeker=signup.seeker,
-            kind=FAIR_SERVICE_KIND,
-            served_at=now,
-            served_by=actor,
-            note=_("招聘会入场：%(title)s") % {"title": fair.title},
-            is_demo=fair.is_demo,
-        )
-        fields.append("service_record")
+    # A person-time served (docs/kpis.md `served`): at the organising site, or for a city fair at
+    # no site, in the fair's district.
+    signup.service_record = ServiceRecord.objects.create(
+        service_point_id=fair.service_point_id,
+        area_id=None if fair.service_point_id else fair.area_id,
+        seeker=signup.seeker,
+        kind=FAIR_SERVICE_KIND,
+        served_at=now,
+        served_by=actor,
+        note=_("招聘会入场：%(title)s") % {"title": fair.title},
+        is_demo=fair.is_demo,
+    )
+    fields.append("service_record")
     signup.save(update_fields=fields)
     session_event_sync(session=session)
     # An invited seeker who came: attended (whether or not they had answered).
@@ -206,11 +208,12 @@ def _session_bounds(session: FairSession) -> tuple[dt.datetime, dt.datetime]:
 @transaction.atomic
 def session_event_sync(*, session: FairSession) -> SiteEvent | None:
     """Keep the day's core.SiteEvent (docs/kpis.md: events held are SiteEvents) in step with the
-    fair: employers, posts, attendance (check-ins); none for a fair without a site or cancelled."""
+    fair: employers, posts, attendance (check-ins); at the organising site, or for a city fair at
+    no site, in the fair's district; none for a fair not published."""
     session = FairSession.objects.select_related("fair", "site_event").get(pk=session.pk)
     fair = session.fair
     event = session.site_event
-    if fair.service_point_id is None or fair.status != FairStatus.PUBLISHED:
+    if fair.status != FairStatus.PUBLISHED:
         if event is not None:
             session.site_event = None
             session.save(update_fields=["site_event"])
@@ -218,8 +221,10 @@ def session_event_sync(*, session: FairSession) -> SiteEvent | None:
         return None
     start, end = _session_bounds(session)
     exhibitors = fair.exhibitors.aggregate(n=Count("id", distinct=True), posts=Count("postings", distinct=True))
-    values = {
+    attendance = session.signups.filter(status=SignupStatus.CHECKED_IN).count()
+    values: dict[str, Any] = {
         "service_point_id": fair.service_point_id,
+        "area_id": None if fair.service_point_id else fair.area_id,
         "title": f"{fair.title} {session.date:%m-%d}",
         "kind": EventKind.RECRUITMENT,
         "starts_at": start,
@@ -227,7 +232,7 @@ def session_event_sync(*, session: FairSession) -> SiteEvent | None:
         "venue": fair.venue,
         "employer_count": exhibitors["n"] or 0,
         "post_count": exhibitors["posts"] or 0,
-        "attendance": session.signups.filter(status=SignupStatus.CHECKED_IN).count(),
+        "attendance": attendance,
         "is_demo": fair.is_demo,
     }
     if event is None:
@@ -235,7 +240,7 @@ def session_event_sync(*, session: FairSession) -> SiteEvent | None:
         session.site_event = event
         session.save(update_fields=["site_event"])
         return event
-    values["intentions"] = min(event.intentions, values["attendance"])
+    values["intentions"] = min(event.intentions, attendance)
     for name, value in values.items():
         setattr(event, name, value)
     event.save()

@@ -26,6 +26,7 @@ os.environ.setdefault("DEBUG", "0")
 os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret-" + "x" * 40)
 os.environ.setdefault("ALLOWED_HOSTS", "testserver")
 os.environ.setdefault("SECURE_COOKIES", "0")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("CHECKIN_RATE_USER", "100000/h")
 os.environ.setdefault("CHECKIN_RATE_IP", "100000/h")
 

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from stations.models import YouthStation
 from tests.admin.helpers import ACTORS, admin_url, client_for, denied, form_data, is_login_redirect
@@ -78,6 +79,7 @@ CASES = [
     case("fairs_exhibitor", "exhibitor", "abc", "ac", "a", "ab", "", "booth"),
     case("fairs_fairsignup", "signup", "abc", "ac"),
     case("fairs_fairinvitation", "invitation", "abc", "ac"),
+    case("fairs_boothoutcome", "booth_outcome", "abc", "ac"),
     # Reference data: every staff role may look (forms pick from it), only superusers change it.
     case("core_area", "area", "abc", "abc"),
     case("core_skill", "skill", "abc", "abc"),
@@ -111,6 +113,12 @@ def _object(key: str, site_a: dict[str, Any], users: dict[str, Any]) -> Any:
         return _station_record(key, site_a, users)
     if key in ("daygig", "assignment", "settlement", "insurance", "rightscase", "unpaid_employer"):
         return _market_record(key, site_a, users["alice"])
+    if key == "booth_outcome":
+        from fairs.models import BoothOutcome
+
+        return BoothOutcome.objects.create(
+            signup=site_a["signup"], exhibitor=site_a["exhibitor"], met_at=timezone.now()
+        )
     if key == "area":
         return Area.objects.get(name="雨湖路街道")
     if key == "skill":

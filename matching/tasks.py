@@ -1,36 +1,59 @@
 """Celery glue of the matching: ids in, one service call, idempotent, retried, time-limited.
 
-Queued with ``transaction.on_commit`` (``xiangtan_jobs.common.tasks.enqueue``) by the services
-that publish postings and save registrations. Every task can run twice without harm: the
-services recompute from the database and upsert.
+A posting's or seeker's matching is owed work (``xiangtan_jobs.common.owed``): the services that
+publish postings and save registrations write its row in their transaction and queue the task on
+commit as a wake-up; the task runs inside ``owed_run``, and the sweeper runs what a lost message or
+a dead worker left. Every task can run twice without harm: the services recompute from the
+database and upsert.
 """
 
 from __future__ import annotations
 
 from celery import shared_task
 from django.db import DatabaseError
+from kombu.exceptions import OperationalError as BrokerError
+
+from xiangtan_jobs.common.owed import owed_pending, owed_run
 
 from . import services
 
-RETRY = {"autoretry_for": (DatabaseError,), "retry_backoff": True, "retry_backoff_max": 300, "max_retries": 5}
+# Retries outlast a blip of the database or the broker: 10, 20, 40, 80, 160, 300, 300, 300 s
+# (about 20 minutes in all; the first three alone cover a 30 s outage twice over). No jitter: with
+# it Celery draws each delay between 0 and the above, and five retries were spent in 14-22 s.
+RETRY = {
+    "autoretry_for": (DatabaseError, BrokerError),
+    "retry_backoff": 10,
+    "retry_backoff_max": 300,
+    "retry_jitter": False,
+    "max_retries": 8,
+}
+MATCH_POSTING = "matching.match_posting"
+MATCH_SEEKER = "matching.match_seeker"
 
 
 @shared_task(name="matching.match_posting", soft_time_limit=60, time_limit=90, **RETRY)
 def match_posting(posting_id: int) -> int:
     """A posting was published, changed, closed or expired: its recommended seekers."""
-    return services.matching_run_posting(posting_id=posting_id).kept
+    with owed_run(MATCH_POSTING, posting_id):
+        return services.matching_run_posting(posting_id=posting_id).kept
 
 
 @shared_task(name="matching.match_seeker", soft_time_limit=60, time_limit=90, **RETRY)
 def match_seeker(seeker_id: int) -> int:
     """A registration was created or changed: the postings recommended to this seeker."""
-    return services.matching_run_seeker(seeker_id=seeker_id).kept
+    with owed_run(MATCH_SEEKER, seeker_id):
+        return services.matching_run_seeker(seeker_id=seeker_id).kept
 
 
 @shared_task(name="matching.match_postings", soft_time_limit=240, time_limit=300, **RETRY)
 def match_postings(posting_ids: list[int]) -> int:
-    """Many postings changed at once (the nightly expiry): each is matched again, in turn."""
-    return sum(services.matching_run_posting(posting_id=pk).kept for pk in posting_ids)
+    """Many postings changed at once (the nightly expiry): each is matched again, in turn (each one's
+    row is owed on its own, so a retry or the sweeper redoes only what is left)."""
+    kept = 0
+    for pk in sorted(owed_pending(MATCH_POSTING, posting_ids)):  # a retry skips those already done
+        with owed_run(MATCH_POSTING, pk):
+            kept += services.matching_run_posting(posting_id=pk).kept
+    return kept
 
 
 @shared_task(name="matching.rematch_all", soft_time_limit=60, time_limit=90, **RETRY)

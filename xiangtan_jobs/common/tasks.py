@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 
-from celery import current_app
+from celery import current_app, shared_task
 from django.db import transaction
 from kombu.exceptions import OperationalError
 
@@ -33,3 +33,11 @@ def enqueue(task_name: str, *args: object, secret: bool = False) -> None:
             logger.error("Could not queue %s (%s): broker unavailable", task_name, type(exc).__name__)
 
     transaction.on_commit(send)
+
+
+@shared_task(name="common.owed_sweep", soft_time_limit=120, time_limit=150)
+def owed_sweep() -> int:
+    """Every minute (beat): run the owed work whose message was lost or whose worker died."""
+    from xiangtan_jobs.common.owed import owed_sweep as sweep  # owed.py queues through this module
+
+    return sweep()

@@ -59,6 +59,13 @@ def _owe(task_name: str, object_ids: Iterable[int], now: dt.datetime) -> None:
     )
 
 
+def owed_mark(task_name: str, object_ids: list[int], *, now: dt.datetime | None = None) -> None:
+    """Mark work owed in the current transaction without a wake-up: the caller runs it next, and the
+    sweeper if the caller dies first."""
+    if object_ids:
+        _owe(task_name, object_ids, now or timezone.now())
+
+
 def enqueue_owed(task_name: str, object_id: int, *, now: dt.datetime | None = None) -> None:
     """Mark ``task_name(object_id)`` as owed in the current transaction and wake a worker on commit."""
     _owe(task_name, [object_id], now or timezone.now())

@@ -182,12 +182,22 @@ def owed_sweep(*, now: dt.datetime | None = None, seconds: float = OWED_SWEEP_SE
     return ran
 
 
+def _ids_only(args: object) -> str:
+    """The arguments if they are ids (numbers or lists of numbers), else "(hidden)": a login code or
+    any other secret never reaches the log or the dead letter."""
+    values = list(args) if isinstance(args, list | tuple) else []
+    flat = [v for a in values for v in (a if isinstance(a, list) else [a])]
+    if all(isinstance(v, int) and not isinstance(v, bool) for v in flat):
+        return repr(tuple(values))
+    return "(hidden)"
+
+
 def task_failed_for_good(sender: object = None, task_id: str = "", exception: BaseException | None = None,
                          args: object = None, **_kwargs: object) -> None:  # fmt: skip
     """Celery's task_failure signal: a task failed after its last retry (or was not retried)."""
     name = str(getattr(sender, "name", sender))
     request = getattr(sender, "request", None)
-    shown = getattr(request, "argsrepr", None) or repr(args if args is not None else ())
+    shown = getattr(request, "argsrepr", None) or _ids_only(args)
     retries = int(getattr(request, "retries", 0) or 0)
     dead_letter_record(
         task=name, args=str(shown), error=_error_text(exception or RuntimeError("?")), retries=retries,

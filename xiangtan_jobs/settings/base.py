@@ -154,7 +154,7 @@ if REDIS_URL:
         # delivered a second time: it must exceed every task's hard time limit and retry delay
         # (tests/common/test_owed_work.py checks). A killed worker's work does not wait for it: its
         # rows are run by the sweepers within minutes (common/owed.py, rematch_sweep).
-        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=1800),
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
     }
 else:
     # The embedded default needs no server: Kombu's file-system transport (docs/architecture.md).

@@ -10,6 +10,7 @@ database and upsert.
 from __future__ import annotations
 
 from celery import shared_task
+from django.conf import settings
 from django.db import DatabaseError
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
@@ -65,7 +66,8 @@ def match_postings(posting_ids: list[int]) -> int:
 def rematch_all() -> int:
     """Nightly: split the full rematch into chunks of postings that the workers share. One run per
     night: a second beat or a redelivered message joins tonight's run (queues what is left of it)."""
-    run, chunks = services.rematch_plan(night=timezone.localdate())
+    run, chunks = services.rematch_plan(night=timezone.localdate(), chunk_size=settings.REMATCH_CHUNK_POSTINGS)
+    fault_point("rematch.planned")
     if not chunks and services.rematch_run_complete(run.pk):
         rematch_finish.delay(run.pk)
     for chunk in chunks:

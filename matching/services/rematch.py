@@ -57,7 +57,6 @@ def rematch_plan(
                 RematchChunk(run=run, number=n, posting_ids=ids[i : i + chunk_size], queued_at=now)
                 for n, i in enumerate(range(0, len(ids), chunk_size))
             )
-            fault_point("rematch.planned")
     except IntegrityError:  # another beat planned this night at the same moment: join it
         joined = _rematch_join(night, now) if night is not None else None
         if joined is None:

@@ -181,6 +181,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=900)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=840)
 CELERY_TASK_ALWAYS_EAGER = False
+# Postings per chunk of the nightly rematch (the workers share the chunks); smaller in the fault tests.
+REMATCH_CHUNK_POSTINGS = env.int("REMATCH_CHUNK_POSTINGS", default=5000)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "expire-postings-nightly": {"task": "core.expire_postings", "schedule": crontab(hour=0, minute=5)},

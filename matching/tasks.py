@@ -100,7 +100,10 @@ def rematch_sweep() -> int:
     untold = services.rematch_unnotified()
     for run_id in untold:
         rematch_notify.delay(run_id)
-    return len(lost) + len(unfinished) + len(untold)
+    missing = services.rematch_night_missing()
+    if missing:  # the beat's message was lost: tonight's run starts anyway
+        rematch_all.delay()
+    return len(lost) + len(unfinished) + len(untold) + missing
 
 
 @shared_task(name="matching.rematch_finish", soft_time_limit=600, time_limit=660, **RETRY)

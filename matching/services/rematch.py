@@ -226,6 +226,18 @@ def _finish_busy(run: RematchRun, now: dt.datetime) -> bool:
     return held if held is not None else run.finish_started_at >= now - REMATCH_STALE
 
 
+# The nightly beat starts the run at 02:00; if its message was lost (Redis away at that minute), the
+# sweeper starts tonight's run itself, from 02:10 until 06:00 (after that, the next night's).
+NIGHTLY_CATCH_UP = (dt.time(2, 10), dt.time(6, 0))
+
+
+def rematch_night_missing(*, now: dt.datetime | None = None) -> bool:
+    """Whether tonight's run should have started and has not (the sweeper then starts it)."""
+    local = timezone.localtime(now or timezone.now())
+    start, end = NIGHTLY_CATCH_UP
+    return start <= local.time() < end and not RematchRun.objects.filter(night=local.date()).exists()
+
+
 def rematch_unnotified(*, now: dt.datetime | None = None) -> list[int]:
     """Finished runs of the last day whose notifications were cut off (a finish killed while
     notifying): the sweeper notifies again; the outbox's keys keep anyone from a second SMS."""

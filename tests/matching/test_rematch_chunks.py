@@ -240,3 +240,14 @@ def test_two_beats_for_one_night_make_one_run_and_text_each_seeker_once(city, se
     assert texts and len(texts) == len(set(texts))
     told = Match.objects.filter(notified_at__isnull=False).values("seeker_id").distinct().count()
     assert len(texts) == told
+
+
+def test_the_sweeper_starts_tonights_run_if_the_beats_message_was_lost(city):
+    from matching.services import rematch_night_missing
+
+    night = NOON.replace(hour=2, minute=30)
+    assert rematch_night_missing(now=night)
+    assert not rematch_night_missing(now=NOON.replace(hour=2, minute=5))  # the beat's own minute
+    assert not rematch_night_missing(now=NOON)  # the day: the next night's run
+    rematch_plan(chunk_size=1000, night=TODAY)
+    assert not rematch_night_missing(now=night)

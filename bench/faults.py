@@ -200,10 +200,9 @@ def scenario(name: str, log_dir: Path, redis: Redis) -> dict[str, object]:
                 posting_publish(posting=posting, actor=None)
             if name == "redis-outage":
                 outage.join()
-            took = wait(
-                lambda: not OwedTask.objects.exists() and all(Match.objects.filter(posting=p).exists() for p in drafts),
-                started,
-            )
+            # Done when nothing is owed (a posting may rightly keep nobody); right or not, the comparison
+            # with a clean pass below tells.
+            took = wait(lambda: not OwedTask.objects.exists(), started)
         result["completed_s"] = None if took is None else round(took)
         result["killed"] = cluster.killed() if point else None
     finally:

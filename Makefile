@@ -103,6 +103,9 @@ e2e: $(VENV)/.installed ## Run the browser tests in Debian's chromium (installed
 	scripts/install-browser
 	E2E_REQUIRED=1 $(PY) -m pytest -m browser tests/browser $(E2E_ARGS)
 
+faults: $(VENV)/.installed ## Fault tests, not in CI: SIGKILL a real worker at each step of the nightly run and in a posting's matching, a database blip, a Redis outage (needs DATABASE_URL of an own PostgreSQL database, which is emptied; bench/README.md)
+	$(PY) bench/faults.py $(FAULTS)
+
 screenshots: $(VENV)/.installed ## Remake the README's screenshots from the demo data in Debian's chromium (docs/screenshots/)
 	scripts/install-browser
 	$(PY) scripts/screenshots.py

@@ -92,6 +92,9 @@ CASES = [
     case("auth_group", "group", "", ""),
     # Login lockouts (django-axes): superusers only (common/admin.py).
     case("axes_accessattempt", "attempt", "", ""),
+    # The workers' records of failed and owed tasks: superusers only, read-only (common/admin.py).
+    case("common_deadletter", "deadletter", "", ""),
+    case("common_owedtask", "owed", "", ""),
 ]
 
 
@@ -131,6 +134,15 @@ def _object(key: str, site_a: dict[str, Any], users: dict[str, Any]) -> Any:
         return Group.objects.create(name="测试组")
     if key == "user":
         return users["alice"]
+    if key in ("deadletter", "owed"):
+        from xiangtan_jobs.common.models import DeadLetter, OwedTask
+
+        if key == "owed":
+            now = timezone.now()
+            return OwedTask.objects.create(
+                task="matching.match_posting", object_id=1, token="t", owed_at=now, run_after=now
+            )
+        return DeadLetter.objects.create(task="matching.match_posting", args="(1)", error="E", failed_at=timezone.now())
     if key == "attempt":
         from axes.models import AccessAttempt
 

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from xiangtan_jobs.common.tasks import enqueue
+from xiangtan_jobs.common.owed import enqueue_owed, enqueue_owed_many
 from xiangtan_jobs.common.validators import normalize_credit_code
 from xiangtan_jobs.core.enums import MembershipRole, PostingStatus
 from xiangtan_jobs.core.models import Employer, JobPosting, OperatorMembership, PostingSkill, User
@@ -36,7 +36,7 @@ def posting_expire_overdue() -> int:
     now = timezone.now()
     JobPosting.objects.filter(pk__in=ids).update(status=PostingStatus.EXPIRED, closed_at=now, updated_at=now)
     for start in range(0, len(ids), MATCH_POSTINGS_BATCH):
-        enqueue(MATCH_POSTINGS_TASK, ids[start : start + MATCH_POSTINGS_BATCH])
+        enqueue_owed_many(MATCH_POSTING_TASK, ids[start : start + MATCH_POSTINGS_BATCH], wake=MATCH_POSTINGS_TASK)
     return len(ids)
 
 
@@ -80,7 +80,7 @@ def posting_content_changed(*, posting: JobPosting) -> None:
     shifts must not stay recommended as "上班时间合适" until the nightly run)."""
     posting_refresh_search_text(posting=posting)
     if posting.status == PostingStatus.PUBLISHED:
-        enqueue(MATCH_POSTING_TASK, posting.pk)
+        enqueue_owed(MATCH_POSTING_TASK, posting.pk)
 
 
 def posting_refresh_search_text(*, posting: JobPosting) -> None:
@@ -99,7 +99,7 @@ def _go_public(posting: JobPosting, actor: User | None) -> None:
         posting.status = PostingStatus.PUBLISHED
         posting.published_at = timezone.now()
         posting.review_note = ""
-        enqueue(MATCH_POSTING_TASK, posting.pk)
+        enqueue_owed(MATCH_POSTING_TASK, posting.pk)
     else:
         # Management measures: an unverified employer's posting is checked before it goes public.
         posting.status = PostingStatus.PENDING_REVIEW
@@ -139,7 +139,7 @@ def posting_approve(*, posting: JobPosting, actor: User) -> JobPosting:
     posting.status = PostingStatus.PUBLISHED
     posting.published_at = timezone.now()
     posting.review_note = ""
-    enqueue(MATCH_POSTING_TASK, posting.pk)
+    enqueue_owed(MATCH_POSTING_TASK, posting.pk)
     _save_posting(posting, actor, ["status", "published_at", "review_note"], "审核通过")
     return posting
 
@@ -171,7 +171,7 @@ def posting_close(*, posting: JobPosting, actor: User | None) -> JobPosting:
     posting.closed_at = timezone.now()
     _save_posting(posting, actor, ["status", "closed_at"], "结束招聘")
     if was_public:
-        enqueue(MATCH_POSTING_TASK, posting.pk)  # its recommendations go, seekers get others
+        enqueue_owed(MATCH_POSTING_TASK, posting.pk)  # its recommendations go, seekers get others
     return posting
 
 
@@ -184,7 +184,7 @@ def posting_mark_filled(*, posting: JobPosting, actor: User | None) -> JobPostin
     posting.status = PostingStatus.FILLED
     posting.closed_at = timezone.now()
     _save_posting(posting, actor, ["status", "closed_at"], "已招满")
-    enqueue(MATCH_POSTING_TASK, posting.pk)  # its recommendations go, seekers get others
+    enqueue_owed(MATCH_POSTING_TASK, posting.pk)  # its recommendations go, seekers get others
     return posting
 
 

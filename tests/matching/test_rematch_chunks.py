@@ -147,7 +147,7 @@ def test_the_sweeper_finishes_a_complete_run_at_once(city):
     """The last chunk's worker died after storing, before queuing the finish: the next sweep (a
     minute later, not 15) queues it; a finish being run by a live worker is left to it."""
     run, chunks = rematch_plan(chunk_size=1000)
-    _chunk_store(_chunk_claim(chunks[0].pk), [])
+    _chunk_store(_chunk_claim(chunks[0].pk), ([], []))
     assert rematch_stale_chunks(now=timezone.now() + dt.timedelta(minutes=1)) == ([], [run.pk])
     RematchRun.objects.filter(pk=run.pk).update(finish_started_at=timezone.now())  # a finish began …
     if connection.vendor == "postgresql":

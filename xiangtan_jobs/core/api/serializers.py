@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -115,8 +116,8 @@ class SitePostingSerializer(serializers.ModelSerializer):
     employer = StrictPrimaryKeyRelatedField(queryset=Employer.objects.all())
     service_point = StrictPrimaryKeyRelatedField(queryset=ServicePoint.objects.all())
     area = StrictPrimaryKeyRelatedField(queryset=Area.objects.all())
-    wage_min = StrictDecimalField(min_value=0, max_value=1_000_000)
-    wage_max = StrictDecimalField(min_value=0, max_value=1_000_000)
+    wage_min = StrictDecimalField(min_value=Decimal(0), max_value=Decimal(1_000_000))
+    wage_max = StrictDecimalField(min_value=Decimal(0), max_value=Decimal(1_000_000))
     wage_text = serializers.CharField(source="wage_display", read_only=True, help_text="「180–220 元/天」「0.5 元/件」")
     headcount = StrictIntegerField(min_value=1, max_value=10_000, default=1)
     lat = serializers.FloatField(required=False, help_text="留空取所在街道/乡镇的中心")

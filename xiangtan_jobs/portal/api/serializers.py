@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -18,7 +19,9 @@ from xiangtan_jobs.core.presenters import wage_text
 
 def wage_number_field() -> serializers.DecimalField:
     """A wage as a JSON number with up to two decimals (0.5, 210)."""
-    return serializers.DecimalField(max_digits=9, decimal_places=2, coerce_to_string=False)
+    return serializers.DecimalField(
+        max_digits=9, decimal_places=2, coerce_to_string=False, min_value=Decimal(0), max_value=Decimal(1_000_000)
+    )
 
 
 # --- jobs ------------------------------------------------------------------------------------

@@ -72,6 +72,7 @@ JOB_EXAMPLE = {
             "work_type": "day",
             "wage_min": 180,
             "wage_max": 220,
+            "wage_text": "180–220 元/天",
             "wage_unit": "day",
             "wage_daily": 220.0,
             "shifts": ["weekday_morning"],

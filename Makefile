@@ -9,7 +9,7 @@ DEMO_POSTINGS ?= 2000
 DEMO_SEEKERS ?= 1500
 
 .DEFAULT_GOAL := help
-.PHONY: help run test test-clock e2e lint audit typecheck fix lock bench-engine bench-pages bench-matching bench-dashboard screenshots clean
+.PHONY: help run test test-clock e2e lint audit typecheck fix lock backup restore bench-engine bench-pages bench-matching bench-dashboard bench-markets screenshots clean
 
 help: ## List the commands
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -64,6 +64,19 @@ lock: ## Re-pin the dependencies with hashes after editing requirements*.in
 	$(PYTHON) -m uv pip compile --quiet --generate-hashes --python-version 3.11 requirements.in -o requirements.lock
 	$(PYTHON) -m uv pip compile --quiet --generate-hashes --python-version 3.11 requirements-dev.in -o requirements-dev.lock
 
+# PostgreSQL only: pg_dump/pg_restore from Debian's postgresql-client (scripts/pgbackup.py).
+BACKUP_FILE ?= var/backup.dump
+backup: ## Dump DATABASE_URL's PostgreSQL database to BACKUP_FILE (pg_dump -Fc; default var/backup.dump)
+	@test -n "$$DATABASE_URL" || { echo "DATABASE_URL (PostgreSQL) must be set"; exit 2; }
+	@mkdir -p "$$(dirname "$(BACKUP_FILE)")"
+	$(PYTHON) scripts/pgbackup.py backup --database-url "$$DATABASE_URL" --out "$(BACKUP_FILE)"
+
+restore: ## Restore BACKUP_FILE into a NEW database RESTORE_DATABASE_URL (never over an existing one)
+	@test -n "$(RESTORE_DATABASE_URL)" || { echo "RESTORE_DATABASE_URL (a database that does not exist yet) must be set"; exit 2; }
+	$(PYTHON) scripts/pgbackup.py restore --database-url "$(RESTORE_DATABASE_URL)" --file "$(BACKUP_FILE)"
+	@test -z "$$DATABASE_URL" || $(PYTHON) scripts/pgbackup.py compare --database-url "$$DATABASE_URL" --other-url "$(RESTORE_DATABASE_URL)" \
+	  || echo "(tables differ from DATABASE_URL: expected if it changed since the backup)"
+
 bench-engine: $(VENV)/.installed ## Benchmark the pure matching engine (synthetic 50,000 × 35,000)
 	OPENBLAS_NUM_THREADS=1 $(PY) bench/bench_engine.py
 
@@ -77,6 +90,9 @@ bench-matching: $(VENV)/.installed ## Benchmark the matching on the database (ne
 
 bench-dashboard: $(VENV)/.installed ## Benchmark the dashboard against the job list (needs DATABASE_URL with full demo data)
 	$(PY) bench/bench_dashboard.py
+
+bench-markets: $(VENV)/.installed ## Benchmark the gig markets' pages against the job list (needs DATABASE_URL with full demo data)
+	$(PY) bench/bench_markets.py
 
 # Extra pytest arguments for the browser tests, e.g. `make e2e E2E_ARGS="-k smoke -x"`.
 E2E_ARGS ?=

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
+from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import admin, messages
@@ -13,18 +16,46 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import reverse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from openpyxl import Workbook
 
+from xiangtan_jobs.common.parsing import parse_int
+from xiangtan_jobs.common.spreadsheet import neutralise_row
 from xiangtan_jobs.core.admin import ServicePointAdminBase
-from xiangtan_jobs.core.admin_scope import NO_DELETE, VIEW, ScopedAdminMixin
+from xiangtan_jobs.core.admin_scope import (
+    NO_DELETE,
+    VIEW,
+    ScopedAdminMixin,
+    StaffRole,
+    operator_site_ids,
+    scoped_queryset,
+    staff_role,
+)
 from xiangtan_jobs.core.auth import acting_user
 
 from . import services
 from .enums import PaymentMethod, RightsCaseStatus, SettlementStatus
-from .models import DayGig, GigAssignment, GigMarket, InsuranceEnrolment, MarketCheckIn, RightsCase, WageSettlement
-from .selectors import settlements_overdue
+from .models import (
+    DayGig,
+    GigAssignment,
+    GigMarket,
+    InsuranceEnrolment,
+    MarketCheckIn,
+    RightsCase,
+    UnpaidWageEmployer,
+    WageSettlement,
+)
+from .selectors import (
+    INSURANCE_EXPORT_HEADERS,
+    day_gig_candidates,
+    employer_unpaid_flag,
+    employers_unpaid,
+    insurance_export_rows,
+    settlements_overdue,
+)
 
 # The market's records are corrected by the services' actions, never deleted: the KPIs count them.
 
@@ -69,6 +100,12 @@ class _ServiceChecked:
 
 
 class DayGigForm(_ServiceChecked, forms.ModelForm):
+    unpaid_acknowledged = forms.BooleanField(
+        label="已知欠薪，仍要登记",
+        required=False,
+        help_text="用工单位有逾期未付的零工工资时，要先看到欠薪情况、勾选这一项才能登记新订单",
+    )
+
     class Meta:
         model = DayGig
         fields = ("market", "posting", "work_date", "starts_at", "place", "headcount", "day_wage")
@@ -81,6 +118,7 @@ class DayGigForm(_ServiceChecked, forms.ModelForm):
             starts_at=data["starts_at"],
             headcount=data["headcount"],
             day_wage=data["day_wage"],
+            unpaid_acknowledged=bool(data.get("unpaid_acknowledged")),
         )
 
     def validate_unique(self) -> None:
@@ -118,7 +156,10 @@ class DayGigAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     site_field = "market"
     form = DayGigForm
-    list_display = ("work_date", "starts_at", "posting", "market", "headcount", "left", "day_wage", "status")
+    list_display = (
+        *("work_date", "starts_at", "posting", "market", "headcount", "left", "day_wage", "status"),
+        *("assign_link", "poster"),
+    )
     list_filter = ("work_date", "status")
     list_select_related = ("posting", "market")
     search_fields = ("posting__title", "posting__employer__name")
@@ -134,7 +175,68 @@ class DayGigAdmin(ScopedAdminMixin, admin.ModelAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         if obj is None:
             return []
-        return ["market", "posting", "work_date", "starts_at", "place", "headcount", "day_wage", "status"]
+        return [
+            *("market", "posting", "work_date", "starts_at", "place", "headcount", "day_wage", "status"),
+            "assign_link",
+        ]
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = list(super().get_fields(request, obj))
+        return fields if obj is None else [*[f for f in fields if f != "assign_link"], "assign_link"]
+
+    @admin.display(description="派工")
+    def assign_link(self, obj: DayGig) -> str:
+        """The gig order's candidates (applicants, recommendations), one tap each."""
+        url = reverse("admin:markets_daygig_assign", args=[obj.pk])
+        return format_html('<a href="{}">派工（还差 {} 人）</a>', url, services.day_gig_left(obj))
+
+    def get_urls(self) -> list[Any]:
+        own = [
+            path(
+                "<path:object_id>/assign/",
+                self.admin_site.admin_view(self.assign_view),
+                name="markets_daygig_assign",
+            )
+        ]
+        return own + super().get_urls()
+
+    def assign_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Fill a gig order from its online applicants and the posting's recommendations (the
+        source follows from the candidate, never from the form); walk-ins and the board through
+        the add form, with the order chosen."""
+        gig = self.get_object(request, object_id)  # another market's order: 404
+        if not self.has_view_permission(request, gig):
+            raise PermissionDenied
+        here = reverse("admin:markets_daygig_assign", args=[gig.pk])
+        if request.method == "POST":
+            if not self.has_change_permission(request, gig):
+                raise PermissionDenied
+            seeker_id = parse_int(request.POST.get("seeker"))
+            chosen = next((c for c in day_gig_candidates(day_gig=gig) if c.seeker.pk == seeker_id), None)
+            if chosen is None:
+                self.message_user(request, "这位求职者不在这个订单的候选名单里（可能已经派工）。", messages.ERROR)
+                return HttpResponseRedirect(here)
+            try:
+                services.gig_assign(day_gig=gig, seeker=chosen.seeker, source=chosen.source, actor=acting_user(request))
+            except ValidationError as exc:
+                self.message_user(request, "；".join(exc.messages), messages.ERROR)
+            else:
+                self.message_user(
+                    request, f"已派工：{chosen.seeker.masked_name}，已发站内信和短信通知。", messages.SUCCESS
+                )
+            return HttpResponseRedirect(here)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"派工：{gig}",
+            "opts": self.model._meta,
+            "gig": gig,
+            "left": services.day_gig_left(gig),
+            "candidates": day_gig_candidates(day_gig=gig),
+            "flag": employer_unpaid_flag(employer_id=gig.posting.employer_id),
+            "may_assign": self.has_change_permission(request, gig),
+            "add_url": reverse("admin:markets_gigassignment_add") + f"?day_gig={gig.pk}",
+        }
+        return TemplateResponse(request, "admin/markets/daygig_assign.html", context)
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
         initial: dict[str, Any] = dict(super().get_changeform_initial_data(request))
@@ -147,6 +249,12 @@ class DayGigAdmin(ScopedAdminMixin, admin.ModelAdmin):
     @admin.display(description="还差")
     def left(self, obj: DayGig) -> int:
         return services.day_gig_left(obj)
+
+    @admin.display(description="海报")
+    def poster(self, obj: DayGig) -> str:
+        """The posting's A4 sheet for the market's notice wall (the way gig markets work today)."""
+        url = reverse("posters:posting-poster", args=[obj.posting_id])
+        return format_html('<a href="{}" target="_blank" rel="noopener">打印</a>', url)
 
     def save_model(self, request: HttpRequest, obj: DayGig, form: Any, change: bool) -> None:
         if change:
@@ -161,6 +269,7 @@ class DayGigAdmin(ScopedAdminMixin, admin.ModelAdmin):
             day_wage=data["day_wage"],
             place=data.get("place", ""),
             actor=acting_user(request),
+            unpaid_acknowledged=bool(data.get("unpaid_acknowledged")),
         )
         obj.pk = created.pk
 
@@ -380,6 +489,8 @@ class WageSettlementAdmin(ScopedAdminMixin, admin.ModelAdmin):
     form = SettlementForm
     list_display = ("work_day", "gig", "worker", "agreed_amount", "paid_amount", "due_on", "status", "overdue")
     list_filter = (FollowUpFilter, "status", "due_on")
+    search_fields = ("assignment__day_gig__posting__employer__name",)
+    search_help_text = "按用工单位名称查找"
     list_select_related = ("assignment__day_gig__posting__employer", "assignment__seeker")
     autocomplete_fields = ("assignment",)
     actions = ("record_payment", "open_rights_case")
@@ -462,6 +573,72 @@ class WageSettlementAdmin(ScopedAdminMixin, admin.ModelAdmin):
                 done += 1
             except ValidationError as exc:
                 failed.append(f"{_worker(st.assignment)}：{'；'.join(exc.messages)}")
+        _report(self, request, done, "已转维权咨询", failed)
+
+
+@admin.register(UnpaidWageEmployer)
+class UnpaidWageEmployerAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Employers owing workers overdue wages, flagged to every market's operators (the figures only:
+    who is owed stays with the market that settled the gig); each market opens rights cases for
+    its own workers from here."""
+
+    # Every market sees the flag (an employer unpaid at one market hires at the next); rows change only by services.
+    site_field = None
+    operator_actions = frozenset({VIEW})
+    list_display = ("name", "credit_code", "unpaid_workers", "owed", "oldest_due", "follow_up")
+    search_fields = ("name", "credit_code")
+    actions = ("open_rights_cases",)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return self.scope_queryset(request, employers_unpaid())
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description="欠薪人数")
+    def unpaid_workers(self, obj: Any) -> int:
+        return int(obj.unpaid_workers)
+
+    @admin.display(description="欠薪金额(元)")
+    def owed(self, obj: Any) -> Decimal:
+        # SQLite sums decimals as numbers: money is shown with its two decimals either way.
+        return Decimal(str(obj.owed)).quantize(Decimal("0.01"))
+
+    @admin.display(description="最早应付日期")
+    def oldest_due(self, obj: Any) -> Any:
+        return obj.oldest_due
+
+    @admin.display(description="跟进")
+    def follow_up(self, obj: Any) -> str:
+        url = (
+            reverse("admin:markets_wagesettlement_changelist")
+            + "?"
+            + urlencode({"follow_up": "overdue", "q": obj.name})
+        )
+        return format_html('<a href="{}">逾期未付的结算</a>', url)
+
+    @admin.action(description="转维权咨询（本市场的欠薪零工，自动填写情况）", permissions=("view",))
+    def open_rights_cases(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        role = staff_role(request.user)
+        if role not in (StaffRole.OPERATOR, StaffRole.SUPERUSER):
+            raise PermissionDenied  # the bureau reads
+        owed = scoped_queryset(
+            request,
+            settlements_overdue().filter(assignment__day_gig__posting__employer__in=queryset.values("pk")),
+            site_field="assignment__day_gig__market",
+        ).select_related("assignment__seeker")
+        done, failed = 0, []
+        for st in owed:
+            try:
+                services.rights_case_from_settlement(settlement=st, actor=acting_user(request))
+                done += 1
+            except ValidationError as exc:
+                failed.append(f"{_worker(st.assignment)}：{'；'.join(exc.messages)}")
+        if not done and not failed:
+            self.message_user(request, "本市场没有这些单位的逾期未付工资。", messages.INFO)
         _report(self, request, done, "已转维权咨询", failed)
 
 
@@ -561,11 +738,41 @@ class InsuranceForm(_ServiceChecked, forms.ModelForm):
         services.insurance_enrol_check(assignment=data["assignment"], insurer=data["insurer"], premium=data["premium"])
 
 
-# The day's list for the insurer: names and phones masked like every list.
-EXPORT_HEADERS = [
-    *("用工日期", "开工时间", "零工市场", "岗位", "用工单位"),
-    *("姓名", "手机号", "保险公司", "保单号", "保费(元)"),
-]
+class InsuranceExportForm(forms.Form):
+    fmt = forms.ChoiceField(
+        label="格式", choices=[("xlsx", "Excel（.xlsx）"), ("csv", "CSV（Excel、WPS 可直接打开）")], initial="xlsx"
+    )
+    full = forms.BooleanField(
+        label="含完整的姓名、手机号和身份证号（保险公司投保要用；每人记入个人信息访问记录）", required=False
+    )
+
+
+def _insurance_file(rows: list[list[Any]], fmt: str, day: str) -> HttpResponse:
+    """The insurer's list as a file: CSV with a BOM (Excel reads it as UTF-8) or XLSX; cells made inert."""
+    header = list(INSURANCE_EXPORT_HEADERS)
+    if fmt == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="insurance-{day}.csv"'
+        response.write("\ufeff")
+        writer = csv.writer(response)
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow(neutralise_row(str(v) for v in row))
+        return response
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None  # a new workbook has its sheet  # nosec B101
+    sheet.title = "参保名单"
+    sheet.append(header)
+    for row in rows:
+        sheet.append(neutralise_row(row))
+    out = io.BytesIO()
+    book.save(out)
+    response = HttpResponse(
+        out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="insurance-{day}.xlsx"'
+    return response
 
 
 @admin.register(InsuranceEnrolment)
@@ -580,7 +787,7 @@ class InsuranceEnrolmentAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_filter = ("assignment__day_gig__work_date", "insurer")
     list_select_related = ("assignment__day_gig__posting__employer", "assignment__seeker")
     autocomplete_fields = ("assignment",)
-    actions = ("export_csv",)
+    actions = ("export_list",)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return [] if obj is None else ["assignment", "insurer", "policy_ref", "premium"]
@@ -610,30 +817,39 @@ class InsuranceEnrolmentAdmin(ScopedAdminMixin, admin.ModelAdmin):
         )
         obj.pk = created.pk
 
-    @admin.action(description="导出参保名单（CSV，发给保险公司）", permissions=("view",))
-    def export_csv(self, request: HttpRequest, queryset: QuerySet[InsuranceEnrolment]) -> HttpResponse:
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="insurance.csv"'
-        response.write("\ufeff")  # Excel opens UTF-8 with a BOM
-        writer = csv.writer(response)
-        writer.writerow(EXPORT_HEADERS)
-        rows = queryset.select_related(
-            "assignment__day_gig__market", "assignment__day_gig__posting__employer", "assignment__seeker"
-        ).order_by("assignment__day_gig__work_date", "id")
-        for e in rows:
-            gig, seeker = e.assignment.day_gig, e.assignment.seeker
-            writer.writerow(
-                [
-                    gig.work_date.isoformat(),
-                    gig.starts_at.strftime("%H:%M"),
-                    gig.market.name,
-                    gig.posting.title,
-                    gig.posting.employer.name,
-                    seeker.masked_name,
-                    seeker.masked_phone,
-                    e.insurer,
-                    e.policy_ref,
-                    str(e.premium),
-                ]
+    @admin.action(description="导出参保名单（发保险公司，Excel 或 CSV）", permissions=("view",))
+    def export_list(self, request: HttpRequest, queryset: QuerySet[InsuranceEnrolment]) -> HttpResponse:
+        """The selected (usually: the day's) insured workers for the insurer. Masked unless the
+        exporter asks for the full list and may see it: the gig's own market's operators (and
+        superusers); the bureau's copy stays masked. Every full row is in the access log."""
+        role = staff_role(request.user)
+        may_full = role in (StaffRole.OPERATOR, StaffRole.SUPERUSER)
+        form = InsuranceExportForm(request.POST if "apply" in request.POST else None)
+        if not may_full:
+            del form.fields["full"]
+        if "apply" in request.POST and form.is_valid():
+            full = may_full and bool(form.cleaned_data.get("full"))
+            sites: frozenset[int] | None = frozenset()
+            if full:
+                sites = None if role is StaffRole.SUPERUSER else operator_site_ids(request)
+            rows = insurance_export_rows(queryset, full_sites=sites)
+            services.insurance_export_logged(
+                actor=acting_user(request),
+                seekers=[e.assignment.seeker for e, shown, _r in rows if shown],
+                path=request.path,
             )
-        return response
+            day = rows[0][2][0] if rows else timezone.localdate().isoformat()
+            return _insurance_file([r for _e, _s, r in rows], form.cleaned_data["fmt"], str(day))
+        return render(
+            request,
+            "admin/markets/action_form.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "导出参保名单",
+                "opts": self.model._meta,
+                "queryset": queryset,
+                "form": form,
+                "action": "export_list",
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )

@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from xiangtan_jobs.common.models import TimeStampedModel, choices_constraint
-from xiangtan_jobs.core.models import ServicePoint, ServiceRecord
+from xiangtan_jobs.core.models import Employer, ServicePoint, ServiceRecord
 
 from .enums import (
     AssignmentSource,
@@ -225,3 +225,13 @@ class MarketCheckIn(ServiceRecord):
         proxy = True
         verbose_name = "签到与服务记录"
         verbose_name_plural = "签到与服务记录"
+
+
+class UnpaidWageEmployer(Employer):
+    """Employers owing workers overdue wages (欠薪单位), as every market's operators see them
+    (a view of core.Employer)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "欠薪单位"
+        verbose_name_plural = "欠薪单位"

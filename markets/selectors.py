@@ -8,15 +8,29 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, cast
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 from django.utils import timezone
 
-from xiangtan_jobs.core.enums import PostingStatus, ServicePointStatus
-from xiangtan_jobs.core.models import ServiceRecord
+from matching.enums import MatchStatus
+from matching.models import Match
+from xiangtan_jobs.core.enums import PostingStatus, SeekerStatus, ServicePointStatus
+from xiangtan_jobs.core.models import Employer, SeekerRegistration, ServiceRecord
 from xiangtan_jobs.core.selectors.geo import KM_PER_DEGREE, km_between
 
-from .enums import HOLDING_STATUSES, DayGigStatus, SettlementStatus
-from .models import DayGig, GigAssignment, GigMarket, WageSettlement
+from .enums import HOLDING_STATUSES, AssignmentSource, DayGigStatus, SettlementStatus
+from .models import DayGig, GigAssignment, GigMarket, InsuranceEnrolment, WageSettlement
 
 
 def _open_postings() -> Q:
@@ -130,11 +144,13 @@ def _row(gig: Any, km: float | None = None) -> GigRow:
     )
 
 
-def market_board(*, market: GigMarket, today: dt.date | None = None) -> Board:
-    """Today's and tomorrow's day gigs at a market, and those of other sites within NEARBY_KM."""
+def market_board(*, market: GigMarket, today: dt.date | None = None, with_nearby: bool = True) -> Board:
+    """Today's and tomorrow's day gigs at a market, and (``with_nearby``) other sites' within NEARBY_KM."""
     today = today or timezone.localdate()
     gigs = _current_gigs(today)
     own = [_row(g) for g in gigs.filter(market=market)]
+    if not with_nearby:  # the big screen shows the market's own gigs only
+        return Board(today=today, own=own, nearby=[])
     box = NEARBY_KM / KM_PER_DEGREE
     lng_box = box / max(math.cos(math.radians(market.lat)), 0.1)
     others = gigs.exclude(market=market).filter(
@@ -180,3 +196,206 @@ def settlements_overdue(*, today: dt.date | None = None) -> QuerySet[WageSettlem
     """Wages not paid by the day after the agreed date: the operators' follow-up list."""
     today = today or timezone.localdate()
     return WageSettlement.objects.exclude(status=SettlementStatus.PAID).filter(due_on__lt=today)
+
+
+def posting_day_gigs(*, posting_id: int, today: dt.date | None = None, limit: int = 5) -> list[GigRow]:
+    """A posting's coming open day gigs (date, start, place, headcount left): its poster lists them."""
+    today = today or timezone.localdate()
+    gigs = (
+        DayGig.objects.filter(posting_id=posting_id, status=DayGigStatus.OPEN, work_date__gte=today)
+        .select_related("posting__employer", "posting__area", "market")
+        .annotate(held=Count("assignments", filter=Q(assignments__status__in=HOLDING_STATUSES)))
+        .order_by("work_date", "starts_at", "id")[:limit]
+    )
+    return [_row(g) for g in gigs]
+
+
+# --- who may fill a gig order: its posting's applicants and recommendations ---------------------
+
+# Applicants: the seeker asked for the work (apply = consent to be contacted by the site).
+APPLICANT_STATUSES = (
+    MatchStatus.APPLIED,
+    MatchStatus.CONTACTED,
+    MatchStatus.INTERVIEW,
+    MatchStatus.INTENTION,
+    MatchStatus.HIRED,
+)
+# Recommendations the engine keeps for the posting and nobody has closed.
+RECOMMENDED_STATUSES = (MatchStatus.RECOMMENDED, MatchStatus.VIEWED, MatchStatus.INVITED)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A seeker who could take a place of a gig order, and where they come from (派工来源)."""
+
+    match: Match
+    source: str
+
+    @property
+    def seeker(self) -> SeekerRegistration:
+        return self.match.seeker
+
+
+def day_gig_candidates(*, day_gig: DayGig, limit: int = 50) -> list[Candidate]:
+    """The gig order's online applicants (oldest application first), then its posting's
+    recommendations (best score first); active seekers without a place on it yet."""
+    holding = GigAssignment.objects.filter(day_gig=day_gig, seeker=OuterRef("seeker"), status__in=HOLDING_STATUSES)
+    base = (
+        Match.objects.filter(posting_id=day_gig.posting_id, seeker__status=SeekerStatus.ACTIVE)
+        .filter(~Exists(holding))
+        .select_related("seeker")
+    )
+    applicants = list(base.filter(status__in=APPLICANT_STATUSES).order_by("applied_at", "id")[:limit])
+    room = max(limit - len(applicants), 0)
+    recommended = list(base.filter(status__in=RECOMMENDED_STATUSES, kept=True).order_by("-score", "id")[:room])
+    return [Candidate(m, AssignmentSource.APPLICANT) for m in applicants] + [
+        Candidate(m, AssignmentSource.RECOMMENDATION) for m in recommended
+    ]
+
+
+# --- employers with unpaid wages (欠薪): flagged to every market's operators --------------------
+
+
+@dataclass(frozen=True)
+class UnpaidFlag:
+    """An employer's overdue wages, as operators see them before taking a new order (no personal data)."""
+
+    employer_id: int
+    workers: int
+    owed: Decimal
+    oldest_due: dt.date
+    markets: tuple[str, ...]
+
+
+def _overdue_of_employer(today: dt.date) -> QuerySet[WageSettlement]:
+    return settlements_overdue(today=today).filter(assignment__day_gig__posting__employer_id=OuterRef("pk"))
+
+
+def employers_unpaid(*, today: dt.date | None = None) -> QuerySet[Employer]:
+    """Employers with a wage unpaid the day after its agreed date, with how many workers, how much
+    is owed and since when (each figure one subquery: no row multiplied by a join)."""
+    today = today or timezone.localdate()
+    overdue = _overdue_of_employer(today)
+    owed = ExpressionWrapper(F("agreed_amount") - F("paid_amount"), output_field=DecimalField())
+
+    def agg(expr: Any) -> Subquery:
+        return Subquery(
+            overdue.order_by().values("assignment__day_gig__posting__employer_id").annotate(v=expr).values("v")
+        )
+
+    return (
+        Employer.objects.filter(Exists(overdue))
+        .annotate(
+            unpaid_workers=agg(Count("pk")),
+            owed=agg(Sum(owed)),
+            oldest_due=agg(Min("due_on")),
+        )
+        .order_by("oldest_due", "name")
+    )
+
+
+def employer_unpaid_flag(*, employer_id: int, today: dt.date | None = None) -> UnpaidFlag | None:
+    """The unpaid-wage flag of one employer, or None when it owes nothing overdue."""
+    today = today or timezone.localdate()
+    rows = list(
+        settlements_overdue(today=today)
+        .filter(assignment__day_gig__posting__employer_id=employer_id)
+        .values_list("agreed_amount", "paid_amount", "due_on", "assignment__day_gig__market__name")
+    )
+    if not rows:
+        return None
+    return UnpaidFlag(
+        employer_id=employer_id,
+        workers=len(rows),
+        owed=sum((max(a - p, Decimal("0")) for a, p, _d, _m in rows), Decimal("0")),
+        oldest_due=min(d for _a, _p, d, _m in rows),
+        markets=tuple(sorted({m for *_x, m in rows})),
+    )
+
+
+# --- the day's insured workers, for the insurer -----------------------------------------------
+
+INSURANCE_EXPORT_HEADERS = (
+    *("用工日期", "开工时间", "零工市场", "岗位", "用工单位"),
+    *("姓名", "手机号", "身份证号", "保险公司", "保单号", "保费(元)"),
+)
+
+
+def insurance_export_rows(
+    enrolments: QuerySet[InsuranceEnrolment], *, full_sites: frozenset[int] | None
+) -> list[tuple[InsuranceEnrolment, bool, list[object]]]:
+    """Each enrolment as an export row (docs/markets.md): name, phone and ID number in full only
+    where the gig's market is one of ``full_sites`` (None: every market, for a superuser),
+    masked otherwise; returns (enrolment, shown in full, row)."""
+    rows = []
+    qs = enrolments.select_related(
+        "assignment__day_gig__market", "assignment__day_gig__posting__employer", "assignment__seeker"
+    ).order_by("assignment__day_gig__work_date", "assignment__day_gig__starts_at", "id")
+    for e in qs:
+        gig, seeker = e.assignment.day_gig, e.assignment.seeker
+        full = full_sites is None or gig.market_id in full_sites
+        person = (
+            [seeker.name, seeker.phone, seeker.id_number or ""]
+            if full
+            else [seeker.masked_name, seeker.masked_phone, seeker.masked_id_number or ""]
+        )
+        row: list[object] = [
+            gig.work_date.isoformat(),
+            gig.starts_at.strftime("%H:%M"),
+            gig.market.name,
+            gig.posting.title,
+            gig.posting.employer.name,
+            *person,
+            e.insurer,
+            e.policy_ref,
+            e.premium,
+        ]
+        rows.append((e, full, row))
+    return rows
+
+
+# --- 今日零工 near the seeker (the home page's button) -------------------------------------------
+
+# How far "near" reaches when the seeker has not said how far they travel.
+NEAR_DEFAULT_KM = 10
+NEAR_MAX_KM = 30
+
+
+def gigs_near(
+    *, lat: float, lng: float, km: float = NEAR_DEFAULT_KM, today: dt.date | None = None, limit: int = 60
+) -> list[GigRow]:
+    """Today's and tomorrow's open day gigs whose workplace is within ``km`` of a point, today's
+    first, then the nearest (a bounding box on the indexed coordinates, then the exact circle)."""
+    today = today or timezone.localdate()
+    box = km / KM_PER_DEGREE
+    lng_box = box / max(math.cos(math.radians(lat)), 0.1)
+    gigs = _current_gigs(today).filter(
+        posting__lat__range=(lat - box, lat + box), posting__lng__range=(lng - lng_box, lng + lng_box)
+    )
+    rows = []
+    for g in gigs:
+        d = km_between(lat, lng, g.posting.lat, g.posting.lng)
+        if d <= km:
+            rows.append(_row(g, round(d, 1)))
+    rows.sort(key=lambda r: (r.work_date, r.km or 0, r.starts_at))
+    return rows[:limit]
+
+
+@dataclass(frozen=True)
+class MarketToday:
+    market: GigMarket
+    gigs: int
+    left: int
+
+
+def markets_today(*, today: dt.date | None = None) -> list[MarketToday]:
+    """Each operating market with its count of current day gigs and places left (for a seeker who
+    has not said where they are: pick a market, or a district)."""
+    today = today or timezone.localdate()
+    counts: dict[int, tuple[int, int]] = {}
+    for g in _current_gigs(today):
+        n, left = counts.get(g.market_id, (0, 0))
+        counts[g.market_id] = (n + 1, left + max(g.headcount - cast(Any, g).held, 0))
+    # Not market_list(): its count of open postings over the whole table cost 0.4 s (bench_markets).
+    markets = GigMarket.objects.exclude(status=ServicePointStatus.CLOSED).order_by("is_demo", "name")
+    return [MarketToday(cast(GigMarket, m), *counts.get(m.pk, (0, 0))) for m in markets]

@@ -9,6 +9,7 @@ from . import views
 app_name = "markets"
 urlpatterns = [
     path("", views.market_list_view, name="gigmarket-list"),
+    path("today/", views.gigs_near_view, name="gigs-near"),
     path("<int:pk>/", views.market_detail_view, name="gigmarket-detail"),
     path("<int:pk>/today/", views.market_today_view, name="gigmarket-today"),
     path("<int:pk>/screen/", views.market_screen_view, name="gigmarket-screen"),
@@ -16,3 +17,9 @@ urlpatterns = [
     path("<int:pk>/checkin/", views.market_checkin_view, name="gigmarket-checkin"),
     path("<int:pk>/poster/", views.market_poster_view, name="gigmarket-poster"),
 ]
+
+# /jobs/<id>/poster/ (a posting's printable sheet): included by the project's urls under "jobs/".
+posting_urlpatterns = (
+    [path("<int:pk>/poster/", views.posting_poster_view, name="posting-poster")],
+    "posters",
+)

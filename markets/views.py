@@ -21,13 +21,25 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from xiangtan_jobs.common.parsing import parse_int
 from xiangtan_jobs.common.ratelimits import post_rate_limit
-from xiangtan_jobs.core.presenters import service_point_context
-from xiangtan_jobs.core.selectors import seeker_current
+from xiangtan_jobs.core.models import Area
+from xiangtan_jobs.core.presenters import place_text, service_point_context, wage_text
+from xiangtan_jobs.core.selectors import posting_detail, reference_data, seeker_current
 
 from .enums import CheckinPurpose
 from .forms import CheckinForm
 from .models import GigMarket
-from .selectors import GigRow, market_board, market_day_figures, market_get, market_list
+from .selectors import (
+    NEAR_DEFAULT_KM,
+    NEAR_MAX_KM,
+    GigRow,
+    gigs_near,
+    market_board,
+    market_day_figures,
+    market_get,
+    market_list,
+    markets_today,
+    posting_day_gigs,
+)
 from .services import market_check_in
 
 # The big screen: rows per page, seconds a page stays, seconds between data polls (settings
@@ -80,8 +92,43 @@ def market_today_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "markets/gigmarket_today.html", context)
 
 
+@require_GET
+def gigs_near_view(request: HttpRequest) -> HttpResponse:
+    """今日零工 near the seeker (the home page's button): today's and tomorrow's day gigs around
+    their home (within the distance they travel), or around a district they pick; a seeker who
+    has said nothing picks a district or a market, and is not shown the whole city's gigs."""
+    ref = reference_data()
+    today = timezone.localdate()
+    near = parse_int(request.GET.get("near"))
+    district = dict(ref.districts).get(near) if near is not None else None
+    point: tuple[float, float] | None = None
+    where, km = "", float(NEAR_DEFAULT_KM)
+    if district is not None:
+        area = Area.objects.filter(pk=near or 0, parent__isnull=True).values_list("lat", "lng").first()
+        if area is not None:
+            point, where = (area[0], area[1]), _("%(name)s附近") % {"name": district}
+    else:
+        registration = seeker_current(user=request.user)
+        if registration is not None and registration.home_lat is not None and registration.home_lng is not None:
+            point, where = (registration.home_lat, registration.home_lng), _("您家附近")
+            km = float(min(max(registration.travel_km, 3), NEAR_MAX_KM))
+    rows = gigs_near(lat=point[0], lng=point[1], km=km, today=today) if point is not None else []
+    context = {
+        "today": today,
+        "where": where,
+        "km": int(km),
+        "located": point is not None,
+        "rows": [{"gig": r, "day": _day_label(r, today)} for r in rows],
+        "districts": ref.districts,
+        "near": near if district is not None else None,
+        "markets": [] if rows else markets_today(today=today),
+        "here": request.get_full_path(),
+    }
+    return render(request, "markets/gigs_near.html", context)
+
+
 def _screen_rows(site: GigMarket) -> list[GigRow]:
-    return market_board(market=site).own
+    return market_board(market=site, with_nearby=False).own
 
 
 @require_GET
@@ -171,13 +218,47 @@ def market_checkin_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "markets/gigmarket_checkin.html", context, status=400 if form.errors else 200)
 
 
+def qr_svg(url: str) -> str:
+    """The QR code of ``url`` as inline SVG (segno: presentation attributes only, no style
+    attribute, so CSP allows it; A4 size comes from the print stylesheet)."""
+    svg: str = segno.make(url, error="m").svg_inline(scale=12, border=2, dark="#000", light="#fff", omitsize=True)
+    return svg
+
+
 @require_GET
 def market_poster_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The A4 poster for the market's door: a QR code to the check-in page (print from the browser)."""
     site = _market_or_404(pk)
     url = checkin_url(site)
-    # segno writes plain SVG with presentation attributes only (no style attribute: CSP-safe).
-    svg = segno.make(url, error="m").svg_inline(scale=12, border=2, dark="#000", light="#fff", omitsize=True)
     # segno's own SVG of the check-in address: no user input in it.
-    context = {"site": site, "url": url, "qr": mark_safe(svg)}  # noqa: S308  # nosec B308 B703
+    context = {"site": site, "url": url, "qr": mark_safe(qr_svg(url))}  # noqa: S308  # nosec B308 B703
     return render(request, "markets/gigmarket_poster.html", context)
+
+
+def posting_url(posting_id: int) -> str:
+    """The public address of a posting's page (what its poster's QR code encodes)."""
+    return settings.PUBLIC_URL.rstrip("/") + reverse("portal:posting-detail", args=[posting_id])
+
+
+@require_GET
+def posting_poster_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Any open posting as an A4 sheet for a market's notice wall: what, how much, where, when,
+    who to call, and a QR code to its page (where a seeker applies from the phone)."""
+    posting = posting_detail(pk=pk)
+    if posting is None or not posting.is_open:
+        # A closed posting's sheet on a wall would send people to a job they cannot apply for.
+        raise Http404(_("这个岗位已停止招聘，不能打印海报"))
+    url = posting_url(posting.pk)
+    site = posting.service_point
+    context = {
+        "posting": posting,
+        "wage": wage_text(posting.wage_min, posting.wage_max, posting.wage_unit),
+        "place": place_text(reference_data().area_label(posting.area_id), posting.address),
+        "skills": sorted(posting.posting_skills.all(), key=lambda ps: (not ps.required, ps.skill.code)),
+        "gigs": posting_day_gigs(posting_id=posting.pk),
+        "site": site,
+        "url": url,
+        # segno's own SVG of the posting's address: no user input in it.
+        "qr": mark_safe(qr_svg(url)),  # noqa: S308  # nosec B308 B703
+    }
+    return render(request, "markets/jobposting_poster.html", context)

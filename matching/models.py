@@ -34,6 +34,9 @@ class Match(TimeStampedModel):
     # best ceil(5 × headcount) seekers, and each seeker is *shown* (is_current) the best 20 of the
     # postings that keep them. Acted-on matches outlive both flags.
     kept = models.BooleanField("岗位推荐名单内", default=True)
+    # The reach guarantee (matching/engine/reach.py): kept as the claim of a seeker no posting kept
+    # on merit, under the posting's hard cap, rather than on merit (its soft list).
+    claimed = models.BooleanField("兜底推荐", default=False, db_default=False)
     is_current = models.BooleanField("向求职者推荐", default=True)
     status_changed_at = models.DateTimeField("状态变更时间", null=True, blank=True)
     status_changed_by = models.ForeignKey(
@@ -54,7 +57,7 @@ class Match(TimeStampedModel):
     # A database default too: the matching pipeline inserts rows in bulk with raw SQL.
     interview_place = models.CharField("面试地点", max_length=200, blank=True, default="", db_default="")
 
-    history = HistoricalRecords(excluded_fields=["updated_at", "reasons"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "reasons", "claimed"])
 
     class Meta:
         verbose_name = "人岗匹配"
@@ -94,6 +97,50 @@ class Match(TimeStampedModel):
     def contact_allowed(self) -> bool:
         """Whether the seeker has applied (and not withdrawn): only then may the site see their contact."""
         return self.applied_at is not None and self.status in CONTACT_STATUSES
+
+
+class MatchClaim(models.Model):
+    """A claim of a seeker whom no posting keeps on merit, on one of their best suitable postings.
+
+    The reach guarantee (matching/engine/reach.py): a posting admits its best claimants under its
+    hard cap; a claim waiting for room stays here and is admitted when room opens. Only seekers
+    kept by no soft list have claims (a few thousand rows).
+    """
+
+    seeker = models.ForeignKey(
+        "core.SeekerRegistration", verbose_name="求职者", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    posting = models.ForeignKey("core.JobPosting", verbose_name="岗位", on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField("匹配分")
+
+    class Meta:
+        verbose_name = "兜底推荐候选"
+        verbose_name_plural = "兜底推荐候选"
+        constraints = [models.UniqueConstraint(fields=["seeker", "posting"], name="match_claim_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.seeker_id} → {self.posting_id} ({self.score:.0f})"
+
+
+class RematchCandidate(models.Model):
+    """During a full rematch: one chunk's best postings for a seeker, among that chunk's postings.
+
+    A seeker's best postings overall are the best of these over every chunk; the run's finish takes
+    the claims of the seekers no soft list keeps from them. Plain ids (no foreign keys), written with
+    COPY, dropped when the run finishes.
+    """
+
+    run = models.ForeignKey("RematchRun", verbose_name="全量重新匹配", on_delete=models.CASCADE, related_name="+")
+    seeker_id = models.BigIntegerField("求职者")
+    posting_id = models.BigIntegerField("岗位")
+    score = models.FloatField("匹配分")
+
+    class Meta:
+        verbose_name = "重新匹配候选"
+        verbose_name_plural = "重新匹配候选"
+
+    def __str__(self) -> str:
+        return f"{self.run_id}: {self.seeker_id} → {self.posting_id}"
 
 
 class RematchRun(TimeStampedModel):

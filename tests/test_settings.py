@@ -32,13 +32,18 @@ def test_production_with_secret_key_starts():
 
 def test_embedded_default_is_sqlite_and_file_broker():
     result = settings_of({}, "s.DATABASES['default']['ENGINE'], s.CELERY_BROKER_URL, s.CELERY_TASK_ALWAYS_EAGER")
-    assert result.stdout.split() == ["django.db.backends.sqlite3", "filesystem://", "False"], result.stderr
+    assert result.stdout.split() == ["django_prometheus.db.backends.sqlite3", "filesystem://", "False"], result.stderr
 
 
 def test_urls_switch_to_postgres_and_redis():
     env = {"DATABASE_URL": "postgres://u@db:5432/x", "REDIS_URL": "redis://r:6379/1", "ALLOWED_HOSTS": "a.cn,b.cn"}
     result = settings_of(env, "s.DATABASES['default']['ENGINE'], s.CELERY_BROKER_URL, s.ALLOWED_HOSTS")
-    assert result.stdout.split() == ["django.db.backends.postgresql", "redis://r:6379/1", "['a.cn',", "'b.cn']"]
+    assert result.stdout.split() == [
+        "django_prometheus.db.backends.postgresql",
+        "redis://r:6379/1",
+        "['a.cn',",
+        "'b.cn']",
+    ]
 
 
 def test_locale_and_time_zone():

@@ -6,7 +6,10 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
+from markets import urls as markets_urls
 from xiangtan_jobs.common.api_docs import ApiDocsView
+from xiangtan_jobs.common.health import HealthView, ReadyView
+from xiangtan_jobs.common.metrics import metrics_view
 from xiangtan_jobs.common.views import healthz
 from xiangtan_jobs.portal import urls as portal_urls
 
@@ -23,8 +26,13 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
     path("healthz/", healthz, name="healthz"),
+    path("health/", HealthView.as_view(), name="health"),
+    path("health/ready/", ReadyView.as_view(), name="health-ready"),
+    # Prometheus scrapes it; allowed addresses or a token only (settings.METRICS_*).
+    path("metrics", metrics_view, name="metrics"),
     # The seekers' portal: home, jobs, registration, /me/ (xiangtan_jobs/portal/).
     path("", include("xiangtan_jobs.portal.urls")),
+    path("jobs/", include(markets_urls.posting_urlpatterns)),  # /jobs/<id>/poster/
     path("accounts/", include(portal_urls.account_urlpatterns)),
     path("markets/", include("markets.urls")),
     path("stations/", include("stations.urls")),

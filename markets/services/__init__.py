@@ -23,6 +23,7 @@ from markets.services.orders import (
 from markets.services.settlement import (
     insurance_enrol,
     insurance_enrol_check,
+    insurance_export_logged,
     rights_case_from_settlement,
     rights_case_open,
     rights_case_set_status,
@@ -44,6 +45,7 @@ __all__ = [
     "gig_assignment_finish",
     "insurance_enrol",
     "insurance_enrol_check",
+    "insurance_export_logged",
     "market_check_in",
     "rights_case_from_settlement",
     "rights_case_open",

@@ -18,8 +18,16 @@ from markets.enums import (
     MarketFocus,
 )
 from markets.models import DayGig, GigAssignment, GigMarket
+from markets.selectors import employer_unpaid_flag
+from matching.enums import MatchStatus
+from matching.models import Match
+from matching.services import match_set_status
 from xiangtan_jobs.core.enums import PostingStatus, SeekerStatus, WorkType
-from xiangtan_jobs.core.models import JobPosting, SeekerRegistration, SeekerSkill, User
+from xiangtan_jobs.core.models import InboxMessage, JobPosting, SeekerRegistration, SeekerSkill, User
+from xiangtan_jobs.core.services import sms_queue
+
+# Seekers registered at a counter have no password yet: the SMS says how they log in.
+WALK_IN_LOGIN_HINT = "第一次登录请在网站选“用短信验证码登录”，填这个手机号。"
 
 # --- day gigs and gig orders ------------------------------------------------------------------------
 
@@ -32,8 +40,11 @@ def day_gig_check(
     starts_at: dt.time,
     headcount: int,
     day_wage: Decimal,
+    unpaid_acknowledged: bool = False,
 ) -> None:
-    """The rules a new day gig meets (the admin's form shows them beside its fields)."""
+    """The rules a new day gig meets (the admin's form shows them beside its fields). An employer
+    that owes workers overdue wages gets a new order only once the operator has seen the flag
+    and says so (``unpaid_acknowledged``): the market should follow the debt up first."""
     errors: dict[str, str] = {}
     if posting.work_type != WorkType.DAY:
         errors["posting"] = _("只有日结零工岗位可以发零工订单。")
@@ -51,6 +62,21 @@ def day_gig_check(
         errors["day_wage"] = _("日薪应大于 0 元。")
     if errors:
         raise ValidationError(errors)
+    flag = None if unpaid_acknowledged else employer_unpaid_flag(employer_id=posting.employer_id)
+    if flag is not None:
+        raise ValidationError(
+            _(
+                "「%(employer)s」还欠 %(n)s 位零工的工资（共 %(owed)s 元，最早应在 %(due)s 付清）。"
+                "请先跟进欠薪；确需登记这个订单，请勾选「已知欠薪，仍要登记」。"
+            )
+            % {
+                "employer": posting.employer.name,
+                "n": flag.workers,
+                "owed": flag.owed,
+                "due": flag.oldest_due.isoformat(),
+            },
+            code="unpaid",
+        )
     if DayGig.objects.filter(posting=posting, work_date=work_date, starts_at=starts_at).exists():
         raise ValidationError(_("这个岗位在这一天的这个时间已经有零工订单了。"), code="duplicate")
 
@@ -66,10 +92,17 @@ def day_gig_create(
     day_wage: Decimal,
     actor: User | None,
     place: str = "",
+    unpaid_acknowledged: bool = False,
 ) -> DayGig:
     """Put one day of a day-gig posting on the market's board (an employer's order for that day)."""
     day_gig_check(
-        market=market, posting=posting, work_date=work_date, starts_at=starts_at, headcount=headcount, day_wage=day_wage
+        market=market,
+        posting=posting,
+        work_date=work_date,
+        starts_at=starts_at,
+        headcount=headcount,
+        day_wage=day_wage,
+        unpaid_acknowledged=unpaid_acknowledged,
     )
     return DayGig.objects.create(
         market=market,
@@ -150,10 +183,13 @@ def gig_assign(
     source: str,
     actor: User,
     agreed_wage: Decimal | None = None,
+    now: dt.datetime | None = None,
 ) -> GigAssignment:
-    """Assign a worker to a day gig; the headcount is never exceeded, even by two operators at
-    once (the day gig's row is locked while its places are counted)."""
-    day_gig = DayGig.objects.select_for_update().get(pk=day_gig.pk)
+    """Assign a worker to a day gig and tell them (inbox and SMS); the headcount is never
+    exceeded, even by two operators at once (the day gig's row is locked while its places are
+    counted). An online application it answers moves on to 已联系 (it must not wait for 未获回复)."""
+    now = now or timezone.now()
+    day_gig = DayGig.objects.select_for_update(of=("self",)).select_related("market", "posting").get(pk=day_gig.pk)
     gig_assign_check(day_gig=day_gig, seeker=seeker, source=source, agreed_wage=agreed_wage)
     wage = agreed_wage if agreed_wage is not None else day_gig.day_wage
     existing = GigAssignment.objects.filter(day_gig=day_gig, seeker=seeker).first()
@@ -161,10 +197,66 @@ def gig_assign(
         existing.status, existing.source, existing.agreed_wage = AssignmentStatus.ASSIGNED, source, wage
         existing.assigned_by, existing.finished_at = actor, None
         existing.save()
-        return existing
-    return GigAssignment.objects.create(
-        day_gig=day_gig, seeker=seeker, source=source, agreed_wage=wage, assigned_by=actor
+        assignment = existing
+    else:
+        assignment = GigAssignment.objects.create(
+            day_gig=day_gig, seeker=seeker, source=source, agreed_wage=wage, assigned_by=actor
+        )
+    answered = _answer_application(day_gig=day_gig, seeker=seeker, actor=actor, now=now)
+    gig_assignment_tell(assignment=assignment, answered=answered, now=now)
+    return assignment
+
+
+def _answer_application(*, day_gig: DayGig, seeker: SeekerRegistration, actor: User, now: dt.datetime) -> Match | None:
+    """The seeker's waiting application for the gig's posting, moved to 已联系; None if none waits."""
+    match = Match.objects.filter(posting_id=day_gig.posting_id, seeker=seeker, status=MatchStatus.APPLIED).first()
+    if match is None:
+        return None
+    return match_set_status(match=match, status=MatchStatus.CONTACTED, actor=actor, now=now)
+
+
+def gig_assignment_text(assignment: GigAssignment) -> str:
+    """What the worker is told of their gig: when, where, the wage, who to call if they cannot go."""
+    gig = assignment.day_gig
+    market = gig.market
+    phone = f"（电话 {market.phone}）" if market.phone else ""
+    place = gig.place or gig.posting.address or market.address
+    return (
+        f"{market.name}给您派了零工「{gig.posting.title}」：{gig.work_date.month}月{gig.work_date.day}日 "
+        f"{gig.starts_at:%H:%M} 开工，地点：{place}，约定工资 {assignment.agreed_wage.normalize():f} 元。"
+        f"请准时到岗；去不了请尽早告诉{market.name}{phone}。"
     )
+
+
+def gig_assignment_tell(*, assignment: GigAssignment, answered: Match | None = None, now: dt.datetime) -> None:
+    """Tell the worker of their assignment once: an inbox message and one SMS (through the outbox,
+    held back during the quiet hours). An application answered in the same step had its
+    已联系 SMS queued a moment ago: this text replaces it, so the seeker gets one message."""
+    seeker = assignment.seeker
+    text = gig_assignment_text(assignment)
+    # A worker assigned again after a no-show hears of it again: the key names this assignment.
+    key = f"gig-assign:{assignment.pk}:{int(now.timestamp())}"
+    link = f"/jobs/{assignment.day_gig.posting_id}/"
+    if seeker.user_id:
+        InboxMessage.objects.get_or_create(
+            user_id=seeker.user_id, dedupe_key=key, defaults={"title": "派工通知", "body": text, "link": link}
+        )
+    sms = f"【湘潭就业】{text}"
+    if not seeker.user_id:
+        sms += WALK_IN_LOGIN_HINT
+    replaced = None
+    if answered is not None:
+        replaced = sms_queue(
+            phone=seeker.phone,
+            text=sms,
+            purpose="application",
+            dedupe_key=f"match:{answered.pk}",
+            per_day=True,
+            replace=True,
+            now=now,
+        )
+    if replaced is None:
+        sms_queue(phone=seeker.phone, text=sms, purpose="gig_assignment", dedupe_key=key, now=now)
 
 
 @transaction.atomic

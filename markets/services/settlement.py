@@ -19,7 +19,7 @@ from markets.enums import (
 )
 from markets.models import GigAssignment, GigMarket, InsuranceEnrolment, RightsCase, WageSettlement
 from xiangtan_jobs.core.enums import ServiceKind
-from xiangtan_jobs.core.models import SeekerRegistration, User
+from xiangtan_jobs.core.models import AccessLog, SeekerRegistration, User
 from xiangtan_jobs.core.services import service_record_create
 
 # --- wage settlement, rights help, day insurance -----------------------------------------------------
@@ -236,3 +236,11 @@ def insurance_enrol(
         note="零工意外险参保",
     )
     return enrolment
+
+
+def insurance_export_logged(*, actor: User, seekers: list[SeekerRegistration], path: str) -> None:
+    """Put each worker whose full name, phone and ID number went to the insurer in the access log
+    (PIPL accountability: who took whose personal data out of the portal, and when)."""
+    AccessLog.objects.bulk_create(
+        [AccessLog(user=actor, seeker=s, action="export_insurance", path=path[:200]) for s in seekers]
+    )

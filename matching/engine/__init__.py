@@ -6,7 +6,9 @@ Public API (see README.md for the design):
 - one entity: rank_for_posting, rank_for_seeker, kept_for_posting, recommend
 - full runs: rank_capacity_aware (the stored ranking), rank_topk and rank_deferred_acceptance (for
   comparison), rank_all (all three from one sweep)
-- incremental: update_for_posting, update_for_seeker over a KeptStore, returning an Update
+- incremental: update_for_posting, update_for_seeker over a KeptStore, returning an Update; for the
+  reach guarantee, update_for_posting_reaching, update_for_seeker_reaching over a ReachStore and a
+  ReachWorld, returning a ReachUpdate
 - explanations: explain, explain_many; metrics: summarize, gini
 """
 
@@ -28,6 +30,14 @@ from .ranking import (
     recommend,
 )
 from .reach import DEFAULT_REACH, ReachParams, ReachResult, rank_reaching, reach_allocate
+from .reach_incremental import (
+    ReachMemoryStore,
+    ReachStore,
+    ReachUpdate,
+    ReachWorld,
+    update_for_posting_reaching,
+    update_for_seeker_reaching,
+)
 from .results import CapacityResult, PairTable
 from .skills import SkillTable
 from .types import (
@@ -58,8 +68,12 @@ __all__ = [
     "PostingIn",
     "PostingIndex",
     "Rankings",
+    "ReachMemoryStore",
     "ReachParams",
     "ReachResult",
+    "ReachStore",
+    "ReachUpdate",
+    "ReachWorld",
     "ScoredPair",
     "SeekerIn",
     "SeekerIndex",
@@ -82,5 +96,7 @@ __all__ = [
     "recommend",
     "summarize",
     "update_for_posting",
+    "update_for_posting_reaching",
     "update_for_seeker",
+    "update_for_seeker_reaching",
 ]

@@ -60,10 +60,13 @@ DEFAULT_REACH = ReachParams()
 
 @dataclass(frozen=True, slots=True, eq=False)
 class ReachResult:
-    """The kept pairs (soft and claimed), which of them were claimed, and the recommendations."""
+    """The kept pairs (soft and claimed), which of them were claimed (admitted claims), every claim
+    (admitted or not: what an incremental update needs to know who waits for room), and the
+    recommendations."""
 
     kept: PairTable
     claimed: PairTable
+    claims: PairTable
     recommended: PairTable
 
     def as_capacity(self) -> CapacityResult:
@@ -81,11 +84,11 @@ def reach_allocate(
     hard_caps: Ints,
     claims: int,
     n_seekers: int,
-) -> tuple[tuple[Ints, Ints, Ints], tuple[Ints, Ints, Ints]]:
+) -> tuple[tuple[Ints, Ints, Ints], tuple[Ints, Ints, Ints], tuple[Ints, Ints, Ints]]:
     """Steps 2–3 over positions. ``soft``: (posting, seeker, units) of the soft lists; ``best``:
     (seeker, posting, units), each seeker's best suitable postings by seeker then rank (at least
-    ``claims`` of them where they exist). Returns the kept pairs and, among them, the claimed ones,
-    both as (posting, seeker, units)."""
+    ``claims`` of them where they exist). Returns the kept pairs, among them the claimed (admitted)
+    ones, and every claim made, all as (posting, seeker, units)."""
     sp, ss, su = soft
     bs, bp, bu = best
     served = np.bincount(ss, minlength=n_seekers)
@@ -97,7 +100,29 @@ def reach_allocate(
     room = np.maximum(0, hard_caps - np.bincount(sp, minlength=len(hard_caps)))
     cp, cs, cu = top_per_group(bp[wanted], bu[wanted], bs[wanted], room)
     kept = (np.concatenate([sp, cp]), np.concatenate([ss, cs]), np.concatenate([su, cu]))
-    return kept, (cp, cs, cu)
+    return kept, (cp, cs, cu), (bp[wanted], bs[wanted], bu[wanted])
+
+
+def reach_pass(
+    postings: PostingIndex,
+    seekers: SeekerIndex,
+    params: Params = DEFAULT_PARAMS,
+    weights: Weights = DEFAULT_WEIGHTS,
+    reach: ReachParams = DEFAULT_REACH,
+) -> tuple[PairTable, PairTable]:
+    """Step 1 and the input of step 2 over some of the postings (a chunk of the full run): their soft
+    lists, and each seeker's best ``claims`` pairs among them. Soft lists are local to a posting, and
+    a seeker's best over all postings are the best of the union of such lists, so chunks can be
+    ranked apart and settled together."""
+    soft_top = PostingTop(_caps(postings, reach.soft_cap))
+    best_top = SeekerTop(max(1, reach.claims))
+    sweep(postings, seekers, weights, to_units(params.min_score), best_top, soft_top)
+    sp, ss, su = soft_top.result()
+    bs, bp, bu = best_top.result()
+    return (
+        PairTable.of(postings.ids[sp], seekers.ids[ss], su),
+        PairTable.of(postings.ids[bp], seekers.ids[bs], bu),
+    )
 
 
 def rank_reaching(
@@ -112,7 +137,7 @@ def rank_reaching(
     soft_top = PostingTop(_caps(postings, reach.soft_cap))
     best_top = SeekerTop(max(1, reach.claims))
     sweep(postings, seekers, weights, to_units(params.min_score), best_top, soft_top)
-    kept, claimed = reach_allocate(
+    kept, claimed, claims = reach_allocate(
         soft_top.result(), best_top.result(), _caps(postings, reach.hard_cap), reach.claims, len(seekers)
     )
     kp, ks, ku = kept
@@ -121,4 +146,4 @@ def rank_reaching(
     def table(p: Ints, s: Ints, u: Ints) -> PairTable:
         return PairTable.of(postings.ids[p], seekers.ids[s], u)
 
-    return ReachResult(kept=table(*kept), claimed=table(*claimed), recommended=table(rp, rs, ru))
+    return ReachResult(kept=table(*kept), claimed=table(*claimed), claims=table(*claims), recommended=table(rp, rs, ru))

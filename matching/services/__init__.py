@@ -13,7 +13,8 @@ from matching.services.notify import (
 from matching.services.pipeline import (
     ENGINE_PARAMS,
     KM_PER_DEGREE,
-    DbKeptStore,
+    DbReachStore,
+    DbWorld,
     MatchingOutcome,
     matches_fill_reasons,
     matching_run_posting,
@@ -44,6 +45,7 @@ from matching.services.statuses import (
     match_withdraw,
     seeker_erase,
 )
+from matching.services.widen import WidenHints, seeker_widen_hints
 
 __all__ = [
     "ENGINE_PARAMS",
@@ -55,8 +57,10 @@ __all__ = [
     "REMATCH_MAX_ATTEMPTS",
     "REMATCH_STALE",
     "TOLD_STATUSES",
-    "DbKeptStore",
+    "DbReachStore",
+    "DbWorld",
     "MatchingOutcome",
+    "WidenHints",
     "application_deadline",
     "applications_close_unanswered",
     "match_allowed_statuses",
@@ -76,6 +80,7 @@ __all__ = [
     "rematch_run_of",
     "rematch_stale_chunks",
     "seeker_erase",
+    "seeker_widen_hints",
     "seekers_notify",
     "similar_open_postings",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,24 +13,30 @@ from django.db.models import Max, QuerySet
 from django.utils import timezone
 
 from matching.engine.explain import explain_many
-from matching.engine.incremental import Update, update_for_posting, update_for_seeker
 from matching.engine.index import PostingIndex, SeekerIndex
+from matching.engine.ranking import rank_for_seeker
+from matching.engine.reach import DEFAULT_REACH
+from matching.engine.reach_incremental import ReachUpdate, update_for_posting_reaching, update_for_seeker_reaching
 from matching.engine.skills import SkillTable
 from matching.engine.types import DEFAULT_WEIGHTS, Explanation, Params, PostingIn, ScoredPair, SeekerIn
 from matching.enums import UNTOUCHED_STATUSES, MatchStatus
-from matching.models import Match, RematchReplay, RematchRun, ReplayKind
+from matching.models import Match, MatchClaim, RematchReplay, RematchRun, ReplayKind
 from matching.selectors import engine_postings, engine_seekers, engine_skills, matchable_postings, matchable_seekers
 from xiangtan_jobs.core.models import JobPosting, PostingSkill, SeekerRegistration, SeekerSkill, Skill
 
 from .notify import seekers_notify
 
 # --- The engine's glue: rank, store, notify ------------------------------------------------
-# Capacity-aware ranking in two local passes (matching/engine/README.md): a posting keeps its
-# best ceil(cap_factor × headcount) seekers; a seeker is shown the best top_k of the postings that
-# keep them. Both passes are local, so updating one posting or one seeker reproduces exactly
-# what a full rematch would store.
+# The reach guarantee over capacity-aware ranking (matching/engine/reach.py): a posting keeps its
+# best ceil(2 × headcount) seekers on merit (its soft list); a seeker kept by no soft list claims
+# their best 3 suitable postings, each admitting its best claimants up to ceil(20 × headcount); a
+# seeker is shown the best top_k of the postings that keep them. Updating one posting or one seeker
+# (reach_incremental.py) reproduces exactly what a full rematch would store.
 
 ENGINE_PARAMS = Params()
+# The reach guarantee (issue 18, bench/README.md "Reach"): a posting keeps its best 2 × headcount on
+# merit; a seeker kept by none claims their best 3, admitted up to 20 × headcount.
+ENGINE_REACH = DEFAULT_REACH
 _MATCHING_LOCK = 7_314_001  # PostgreSQL advisory lock: one matching write at a time
 
 
@@ -131,26 +137,35 @@ def _scratch(cursor: Any, name: str, columns: Sequence[tuple[str, str]], rows: S
 
 
 def _store_kept(
-    *, posting_ids: Sequence[int], pairs: Sequence[ScoredPair | tuple[int, int, float]], changed: bool = True
+    *,
+    posting_ids: Sequence[int],
+    pairs: Sequence[ScoredPair | tuple[int, int, float]],
+    changed: bool = True,
+    claimed: Collection[tuple[int, int]] = frozenset(),
 ) -> set[int]:
     """Make ``pairs`` the kept lists of ``posting_ids``; returns the seekers whose kept rows changed.
+    ``claimed``: the (posting, seeker) pairs among them kept as a claim (the reach guarantee).
 
     Set-based SQL over two scratch tables, so a chunk of 100,000 pairs costs a few seconds, not a
     minute of ORM objects. Acted-on matches keep their status, score and reasons: only their
-    "kept" flag follows the engine. An untouched match keeps its reasons while its score stands.
+    "kept" and "claimed" flags follow the engine. An untouched match keeps its reasons while its
+    score stands.
     """
+    claimed = set(claimed)
     rows = [
-        (p.posting_id, p.seeker_id, round(p.score, 4)) if isinstance(p, ScoredPair) else (p[0], p[1], round(p[2], 4))
-        for p in pairs
+        (*key, round(score, 4), key in claimed)
+        for key, score in (
+            ((p.posting_id, p.seeker_id), p.score) if isinstance(p, ScoredPair) else ((p[0], p[1]), p[2]) for p in pairs
+        )
     ]
     table = Match._meta.db_table
     statuses = [str(x) for x in UNTOUCHED_STATUSES]
     marks = ", ".join(["%s"] * len(statuses))
     jsonb = "::jsonb" if connection.vendor == "postgresql" else ""
     in_scope = "posting_id IN (SELECT posting_id FROM scope_postings)"
-    is_kept = (
-        f"EXISTS (SELECT 1 FROM kept_in k WHERE k.posting_id = {table}.posting_id AND k.seeker_id = {table}.seeker_id)"  # nosec B608
-    )
+    same_pair = f"k.posting_id = {table}.posting_id AND k.seeker_id = {table}.seeker_id"
+    is_kept = f"EXISTS (SELECT 1 FROM kept_in k WHERE {same_pair})"  # nosec B608
+    is_claimed = f"EXISTS (SELECT 1 FROM kept_in k WHERE {same_pair} AND k.claimed)"  # nosec B608
     before: set[tuple[int, int]] = set()
     now = timezone.now()
     with connection.cursor() as cursor:
@@ -158,28 +173,34 @@ def _store_kept(
         _scratch(
             cursor,
             "kept_in",
-            [("posting_id", "bigint"), ("seeker_id", "bigint"), ("score", "double precision")],
+            [("posting_id", "bigint"), ("seeker_id", "bigint"), ("score", "double precision"), ("claimed", "boolean")],
             rows,
         )
         if changed:
             cursor.execute(f"SELECT posting_id, seeker_id FROM {table} WHERE kept = %s AND {in_scope}", [True])  # nosec B608
             before = set(cursor.fetchall())
-        # Acted-on matches (a small, separately indexed set) only follow the engine's "kept".
-        cursor.execute(f"UPDATE {table} SET kept = {is_kept} WHERE status NOT IN ({marks}) AND {in_scope}", [*statuses])  # nosec B608
+        # Acted-on matches (a small, separately indexed set) only follow the engine's flags.
+        cursor.execute(
+            f"UPDATE {table} SET kept = {is_kept}, claimed = {is_claimed} WHERE status NOT IN ({marks}) AND {in_scope}",  # nosec B608
+            [*statuses],
+        )
         # Untouched matches the engine no longer keeps go; the rest are upserted below.
         cursor.execute(f"DELETE FROM {table} WHERE status IN ({marks}) AND {in_scope} AND NOT {is_kept}", statuses)  # nosec B608
         cursor.execute(
-            f"INSERT INTO {table} (posting_id, seeker_id, score, kept, is_current, status, reasons, created_at, "  # nosec B608
-            f"updated_at) SELECT posting_id, seeker_id, score, %s, %s, %s, '[]'{jsonb}, %s, %s FROM kept_in WHERE %s "
+            f"INSERT INTO {table} (posting_id, seeker_id, score, kept, claimed, is_current, status, reasons, "  # nosec B608
+            f"created_at, updated_at) SELECT posting_id, seeker_id, score, %s, claimed, %s, %s, '[]'{jsonb}, %s, %s "
+            f"FROM kept_in WHERE %s "
             f"ON CONFLICT (posting_id, seeker_id) DO UPDATE SET score = excluded.score, kept = excluded.kept, "
+            f"claimed = excluded.claimed, "
             f"reasons = CASE WHEN {table}.score = excluded.score THEN {table}.reasons ELSE '[]'{jsonb} END, "
             f"updated_at = excluded.updated_at "
-            f"WHERE {table}.status IN ({marks}) AND ({table}.score <> excluded.score OR {table}.kept = %s)",
+            f"WHERE {table}.status IN ({marks}) AND ({table}.score <> excluded.score OR {table}.kept = %s "
+            f"OR {table}.claimed <> excluded.claimed)",
             [True, False, MatchStatus.RECOMMENDED.value, now, now, True, *statuses, False],
         )
     if not changed:
         return set()
-    after = {(p, s) for p, s, _score in rows}
+    after = {(p, s) for p, s, _score, _claimed in rows}
     return {s for _p, s in before ^ after}
 
 
@@ -214,25 +235,87 @@ def _refresh_shown(seeker_ids: set[int] | None) -> int:
     return Match.objects.filter(is_current=True, status__in=UNTOUCHED_STATUSES).count() if seeker_ids is None else 0
 
 
-class DbKeptStore:
-    """The engine's view of the stored kept relation (matching.engine.incremental.KeptStore)."""
+def _pairs_by(rows: Sequence[tuple[int, int, float]], key: int) -> dict[int, list[ScoredPair]]:
+    """Rows of (posting, seeker, score) grouped by posting (key 0) or seeker (key 1)."""
+    out: dict[int, list[ScoredPair]] = {}
+    for p, s, score in rows:
+        out.setdefault(p if key == 0 else s, []).append(ScoredPair(p, s, score))
+    order = (lambda x: (-x.score, x.seeker_id)) if key == 0 else (lambda x: (-x.score, x.posting_id))
+    for pairs in out.values():
+        pairs.sort(key=order)
+    return out
 
-    def _read(self, **lookup: object) -> list[tuple[int, int, float]]:
+
+class DbReachStore:
+    """The engine's view of the stored state (matching.engine.ReachStore): soft and admitted kept
+    rows of Match (``claimed`` tells them apart) and the waiting claims of MatchClaim."""
+
+    @staticmethod
+    def _kept(**lookup: object) -> list[tuple[int, int, float]]:
         return list(Match.objects.filter(kept=True, **lookup).values_list("posting_id", "seeker_id", "score"))
 
-    def kept_for_postings(self, posting_ids: Collection[int]) -> dict[int, list[ScoredPair]]:
-        out: dict[int, list[ScoredPair]] = {}
-        for p, s, score in self._read(posting_id__in=list(posting_ids)):
-            out.setdefault(p, []).append(ScoredPair(p, s, score))
-        for pairs in out.values():
-            pairs.sort(key=lambda x: (-x.score, x.seeker_id))
-        return out
+    @staticmethod
+    def _claims(**lookup: object) -> list[tuple[int, int, float]]:
+        return list(MatchClaim.objects.filter(**lookup).values_list("posting_id", "seeker_id", "score"))
+
+    def soft_for_postings(self, posting_ids: Collection[int]) -> dict[int, list[ScoredPair]]:
+        return _pairs_by(self._kept(claimed=False, posting_id__in=list(posting_ids)), 0)
+
+    def soft_for_seekers(self, seeker_ids: Collection[int]) -> dict[int, list[ScoredPair]]:
+        return _pairs_by(self._kept(claimed=False, seeker_id__in=list(seeker_ids)), 1)
+
+    def admitted_for_postings(self, posting_ids: Collection[int]) -> dict[int, list[ScoredPair]]:
+        return _pairs_by(self._kept(claimed=True, posting_id__in=list(posting_ids)), 0)
 
     def kept_for_seekers(self, seeker_ids: Collection[int]) -> dict[int, list[ScoredPair]]:
-        out: dict[int, list[ScoredPair]] = {}
-        for p, s, score in self._read(seeker_id__in=list(seeker_ids)):
-            out.setdefault(s, []).append(ScoredPair(p, s, score))
+        return _pairs_by(self._kept(seeker_id__in=list(seeker_ids)), 1)
+
+    def claims_for_seekers(self, seeker_ids: Collection[int]) -> dict[int, list[ScoredPair]]:
+        return _pairs_by(self._claims(seeker_id__in=list(seeker_ids)), 1)
+
+    def claims_for_postings(self, posting_ids: Collection[int]) -> dict[int, list[ScoredPair]]:
+        return _pairs_by(self._claims(posting_id__in=list(posting_ids)), 0)
+
+    def served_among(self, seeker_ids: Collection[int]) -> set[int]:
+        if not seeker_ids:
+            return set()
+        return set(
+            Match.objects.filter(kept=True, claimed=False, seeker_id__in=list(seeker_ids))
+            .values_list("seeker_id", flat=True)
+            .distinct()
+        )
+
+
+class DbWorld:
+    """What the engine needs beyond the indexes an update loads (matching.engine.ReachWorld)."""
+
+    def __init__(self, now: dt.datetime | None) -> None:
+        self.now = now
+
+    def headcounts(self, posting_ids: Collection[int]) -> dict[int, int]:
+        found = engine_postings(JobPosting.objects.filter(pk__in=list(posting_ids)), now=self.now)
+        return {p.id: p.headcount for p in found}
+
+    def best_postings(self, seeker_ids: Collection[int], limit: int) -> dict[int, tuple[ScoredPair, ...]]:
+        found = engine_seekers(SeekerRegistration.objects.filter(pk__in=list(seeker_ids)))
+        table = SkillTable.build(engine_skills().values())
+        out: dict[int, tuple[ScoredPair, ...]] = {}
+        for seeker in found:  # rare: seekers who just lost their only place on merit
+            index = PostingIndex.build(_postings_near_skills(seeker, self.now), table)
+            out[seeker.id] = rank_for_seeker(seeker, index, ENGINE_PARAMS, DEFAULT_WEIGHTS, limit=limit)
         return out
+
+
+def _store_claims(claims: Mapping[int, Sequence[ScoredPair]]) -> None:
+    """Make these the seekers' claims (an empty list deletes)."""
+    if not claims:
+        return
+    MatchClaim.objects.filter(seeker_id__in=list(claims)).delete()
+    MatchClaim.objects.bulk_create(
+        MatchClaim(seeker_id=x.seeker_id, posting_id=x.posting_id, score=round(x.score, 4))
+        for pairs in claims.values()
+        for x in pairs
+    )
 
 
 def _reasons(expl: Explanation, names: dict[int, str]) -> list[dict[str, object]]:
@@ -297,17 +380,20 @@ def _store_reasons(pairs: list[tuple[int, int]], postings: PostingIndex, seekers
     Match.objects.bulk_update(rows, ["reasons"], batch_size=100)
 
 
-def _apply(update: Update, postings: PostingIndex, seekers: SeekerIndex) -> MatchingOutcome:
-    kept_pairs = [pair for pairs in update.kept.values() for pair in pairs]
+def _apply(update: ReachUpdate, postings: PostingIndex, seekers: SeekerIndex) -> MatchingOutcome:
+    kept = update.kept()
+    kept_pairs = [pair for pairs in kept.values() for pair in pairs]
+    claimed = {(x.posting_id, x.seeker_id) for pairs in update.admitted.values() for x in pairs}
     # One set-based store for every kept list the update replaces.
-    changed_seekers = set(update.recommended) | _store_kept(posting_ids=list(update.kept), pairs=kept_pairs)
+    changed_seekers = set(update.recommended) | _store_kept(posting_ids=list(kept), pairs=kept_pairs, claimed=claimed)
+    _store_claims(update.claims)
     _refresh_shown(changed_seekers)
     _store_reasons(
         [(p.posting_id, p.seeker_id) for p in kept_pairs if postings.get(p.posting_id) and seekers.get(p.seeker_id)],
         postings,
         seekers,
     )
-    return MatchingOutcome(postings=len(update.kept), kept=len(kept_pairs), seekers_refreshed=len(changed_seekers))
+    return MatchingOutcome(postings=len(kept), kept=len(kept_pairs), seekers_refreshed=len(changed_seekers))
 
 
 def _running_rematches() -> QuerySet[RematchRun]:
@@ -333,10 +419,12 @@ def matching_run_posting(*, posting_id: int, now: dt.datetime | None = None) -> 
         table = SkillTable.build(engine_skills().values())
         seekers = SeekerIndex.build(_seekers_near_skills(found), table)
         postings = PostingIndex.build(found, table)
-        update = update_for_posting(posting_id, posting, seekers, DbKeptStore(), ENGINE_PARAMS, DEFAULT_WEIGHTS)
+        update = update_for_posting_reaching(
+            posting_id, posting, seekers, DbReachStore(), DbWorld(now), ENGINE_PARAMS, DEFAULT_WEIGHTS, ENGINE_REACH
+        )
         outcome = _apply(update, postings, seekers)
         _note_for_running_rematch(ReplayKind.POSTING, posting_id)
-        seekers_notify(seeker_ids={p.seeker_id for p in update.kept.get(posting_id, ())})
+        seekers_notify(seeker_ids={p.seeker_id for p in update.kept().get(posting_id, ())})
         return outcome
 
 
@@ -355,7 +443,17 @@ def matching_run_seeker(*, seeker_id: int, now: dt.datetime | None = None) -> Ma
         # Seekers who compete for the postings whose kept lists may be recomputed.
         competing = _seekers_near_skills([p for p in all_postings if p.id in was_kept_by])
         seekers = SeekerIndex.build({s.id: s for s in [*competing, *found]}.values(), table)
-        update = update_for_seeker(seeker_id, seeker, postings, seekers, DbKeptStore(), ENGINE_PARAMS, DEFAULT_WEIGHTS)
+        update = update_for_seeker_reaching(
+            seeker_id,
+            seeker,
+            postings,
+            seekers,
+            DbReachStore(),
+            DbWorld(now),
+            ENGINE_PARAMS,
+            DEFAULT_WEIGHTS,
+            ENGINE_REACH,
+        )
         outcome = _apply(update, postings, seekers)
         _note_for_running_rematch(ReplayKind.SEEKER, seeker_id)
         seekers_notify(seeker_ids={seeker_id})

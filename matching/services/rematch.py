@@ -6,22 +6,28 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from matching.engine.index import PostingIndex, SeekerIndex
-from matching.engine.ranking import rank_kept
+from matching.engine.reach import reach_pass
+from matching.engine.results import PairTable
+from matching.engine.scoring import SCORE_SCALE
 from matching.engine.skills import SkillTable
 from matching.engine.types import DEFAULT_WEIGHTS, PostingIn
 from matching.enums import UNTOUCHED_STATUSES
-from matching.models import Match, RematchChunk, RematchReplay, RematchRun, ReplayKind
+from matching.models import Match, MatchClaim, RematchCandidate, RematchChunk, RematchReplay, RematchRun, ReplayKind
 from matching.selectors import engine_postings, engine_seekers, engine_skills, matchable_postings, matchable_seekers
+from xiangtan_jobs.core.enums import PostingStatus
 from xiangtan_jobs.core.models import JobPosting
 
 from .notify import seekers_notify
 from .pipeline import (  # the package's own helpers, shared by the incremental and the full run
     ENGINE_PARAMS,
+    ENGINE_REACH,
+    DbReachStore,
+    DbWorld,
     _lock_matching,
     _raw_delete,
     _refresh_shown,
@@ -64,26 +70,99 @@ def _chunk_postings(posting_ids: Sequence[int], now: dt.datetime | None) -> list
     return engine_postings(JobPosting.objects.filter(pk__in=list(posting_ids)), now=now)
 
 
-def _chunk_pairs(postings: list[PostingIn], seekers: SeekerIndex) -> list[tuple[int, int, float]]:
-    """The kept pairs of these postings: pure computation, no database (safe in a helper thread)."""
-    kept = rank_kept(PostingIndex.build(postings, seekers.skills), seekers, ENGINE_PARAMS, DEFAULT_WEIGHTS)
+Triples = list[tuple[int, int, float]]
+
+
+def _columns(table: PairTable) -> Triples:
     # Columns straight from the engine's table: no Python object per pair on the full run.
-    return list(zip(kept.posting_ids.tolist(), kept.seeker_ids.tolist(), (kept.units / 10000).tolist(), strict=True))
+    return list(
+        zip(table.posting_ids.tolist(), table.seeker_ids.tolist(), (table.units / SCORE_SCALE).tolist(), strict=True)
+    )
 
 
-def _chunk_store(chunk: RematchChunk, pairs: Sequence[tuple[int, int, float]]) -> bool:
+def _chunk_pairs(postings: list[PostingIn], seekers: SeekerIndex) -> tuple[Triples, Triples]:
+    """The soft lists of these postings and each seeker's best among them (the candidates for their
+    claims): pure computation, no database (safe in a helper thread)."""
+    soft, best = reach_pass(
+        PostingIndex.build(postings, seekers.skills), seekers, ENGINE_PARAMS, DEFAULT_WEIGHTS, ENGINE_REACH
+    )
+    return _columns(soft), _columns(best)
+
+
+def _chunk_store(chunk: RematchChunk, ranked: tuple[Triples, Triples]) -> bool:
     """Store a chunk's results, mark it done and count it, in one transaction; True if it was the last."""
+    pairs, candidates = ranked
     with transaction.atomic():
         _lock_matching()
         # Done in the same transaction as the results: a chunk is either stored and counted, or neither.
         if not RematchChunk.objects.filter(pk=chunk.pk, done_at__isnull=True).update(done_at=timezone.now()):
             return False  # another worker finished it meanwhile; its results stand
         _store_kept(posting_ids=chunk.posting_ids, pairs=pairs, changed=False)
+        _store_candidates(chunk.run_id, candidates)
         RematchRun.objects.filter(pk=chunk.run_id).update(
             chunks_done=F("chunks_done") + 1, pairs_kept=F("pairs_kept") + len(pairs)
         )
         run = RematchRun.objects.get(pk=chunk.run_id)
     return run.chunks_done == run.chunks_total
+
+
+def _store_candidates(run_id: int, rows: Triples) -> None:
+    """A chunk's best postings per seeker, for the run's finish (COPY on PostgreSQL)."""
+    table = RematchCandidate._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} (run_id, posting_id, seeker_id, score) FROM STDIN") as copy:
+                for p, s, score in rows:
+                    copy.write_row((run_id, p, s, round(score, 4)))
+        elif rows:
+            cursor.executemany(
+                f"INSERT INTO {table} (run_id, posting_id, seeker_id, score) VALUES (%s, %s, %s, %s)",  # nosec B608
+                [(run_id, p, s, round(score, 4)) for p, s, score in rows],
+            )
+
+
+def _settle_claims(run_id: int) -> None:
+    """The reach guarantee's steps 2–3 once every chunk stored its soft lists: each seeker kept by
+    no soft list claims their best suitable postings (the best of every chunk's candidates), and
+    each posting admits its best claimants while its list is under the hard cap."""
+    candidates, claims_table = RematchCandidate._meta.db_table, MatchClaim._meta.db_table
+    match, posting = Match._meta.db_table, JobPosting._meta.db_table
+    MatchClaim.objects.all().delete()
+    with connection.cursor() as cursor:
+        # Ranked per seeker by score, then the smaller posting id (the engine's order), among the
+        # seekers no soft list keeps and the postings still matchable.
+        cursor.execute(
+            f"INSERT INTO {claims_table} (seeker_id, posting_id, score) SELECT seeker_id, posting_id, score FROM ("  # nosec B608
+            f"SELECT c.seeker_id, c.posting_id, c.score, ROW_NUMBER() OVER (PARTITION BY c.seeker_id "
+            f"ORDER BY c.score DESC, c.posting_id) AS rn FROM {candidates} c WHERE c.run_id = %s "
+            f"AND NOT EXISTS (SELECT 1 FROM {match} m WHERE m.seeker_id = c.seeker_id AND m.kept = %s "
+            f"AND m.claimed = %s) AND EXISTS (SELECT 1 FROM {posting} j WHERE j.id = c.posting_id "
+            f"AND j.status = %s)) AS ranked WHERE rn <= %s",
+            [run_id, True, False, PostingStatus.PUBLISHED.value, ENGINE_REACH.claims],
+        )
+    RematchCandidate.objects.filter(run_id=run_id).delete()
+    waiting = list(MatchClaim.objects.values_list("posting_id", "seeker_id", "score"))
+    if not waiting:
+        return
+    posting_ids = sorted({p for p, _s, _score in waiting})
+    heads = DbWorld(None).headcounts(posting_ids)
+    soft = DbReachStore().soft_for_postings(posting_ids)
+    by_posting: dict[int, list[tuple[int, int, float]]] = {}
+    for row in waiting:
+        by_posting.setdefault(row[0], []).append(row)
+    kept: list[tuple[int, int, float]] = []
+    claimed: set[tuple[int, int]] = set()
+    for p in posting_ids:
+        mine = soft.get(p, [])
+        kept.extend((x.posting_id, x.seeker_id, x.score) for x in mine)
+        if p not in heads:
+            continue
+        room = max(0, ENGINE_REACH.hard_cap(heads[p]) - len(mine))
+        for row in sorted(by_posting[p], key=lambda r: (-r[2], r[1]))[:room]:
+            kept.append(row)
+            claimed.add((row[0], row[1]))
+    _store_kept(posting_ids=posting_ids, pairs=kept, changed=False, claimed=claimed)
+    RematchRun.objects.filter(pk=run_id).update(pairs_kept=F("pairs_kept") + len(claimed))
 
 
 def rematch_chunk(*, chunk_id: int, now: dt.datetime | None = None, seekers: SeekerIndex | None = None) -> bool:
@@ -145,7 +224,8 @@ def rematch_finish(*, run_id: int, now: dt.datetime | None = None) -> int:
             | ~Exists(matchable_seekers().filter(pk=OuterRef("seeker_id")))
         )
         _raw_delete(gone.filter(status__in=UNTOUCHED_STATUSES))
-        gone.filter(kept=True).update(kept=False)
+        gone.filter(kept=True).update(kept=False, claimed=False)
+        _settle_claims(run_id)
         shown = _refresh_shown(None)
         RematchRun.objects.filter(pk=run_id, finished_at__isnull=True).update(finished_at=timezone.now())
         replays = list(RematchReplay.objects.filter(run_id=run_id).order_by("pk").values_list("kind", "object_id"))
@@ -154,6 +234,7 @@ def rematch_finish(*, run_id: int, now: dt.datetime | None = None) -> int:
         week_ago = timezone.now() - REMATCH_KEEP_DETAILS
         RematchChunk.objects.filter(run__created_at__lt=week_ago).delete()
         RematchReplay.objects.filter(run__created_at__lt=week_ago).delete()
+        RematchCandidate.objects.filter(run__created_at__lt=week_ago).delete()  # of runs that never finished
     # Each in its own transaction, after the run is marked finished (so these are not noted again).
     for kind, object_id in replays:
         if kind == ReplayKind.POSTING:
@@ -178,7 +259,7 @@ def rematch_inline(
     run, chunks = rematch_plan(chunk_size=chunk_size)
     now = now or timezone.now()
     seekers = SeekerIndex.build(engine_seekers(), SkillTable.build(engine_skills().values()))
-    Ranked = tuple[RematchChunk, Future[list[tuple[int, int, float]]]]
+    Ranked = tuple[RematchChunk, Future[tuple[Triples, Triples]]]
 
     def store(ranked: Ranked) -> None:
         chunk, pairs = ranked

@@ -61,6 +61,8 @@ CASES = [
     case("markets_insuranceenrolment", "insurance", "abc", "ac", "a", "ab", ""),
     case("markets_rightscase", "rightscase", "abc", "ac", "a", "ab", ""),
     case("markets_marketcheckin", "record", "abc", "ac"),
+    # Employers owing overdue wages: every market's operators see the flag (figures only), nobody edits it.
+    case("markets_unpaidwageemployer", "unpaid_employer", "abc", "abc"),
     case("stations_youthstation", "station", "abc", "c"),
     # A station's (or market's) own work: courses, enrolments, slots, bookings, consultations.
     case("stations_course", "course", "abc", "ac", "a", "ab", "a", "place"),
@@ -68,6 +70,9 @@ CASES = [
     case("stations_consultationslot", "slot", "abc", "ac", "a", "ab", "a", "counsellor"),
     case("stations_consultationbooking", "booking", "abc", "ac", "a", "", ""),
     case("stations_consultation", "consultation", "abc", "ac", "", "ab", ""),
+    # A station's recruitment events and incubated projects: cancelled or stopped, never deleted.
+    case("stations_stationevent", "station_event", "abc", "ac", "a", "ab", "", "title"),
+    case("stations_startupproject", "project", "abc", "ac", "a", "ab", "", "mentor"),
     case("fairs_jobfair", "fair", "abc", "ac"),
     case("fairs_fairsession", "session", "abc", "ac"),
     case("fairs_exhibitor", "exhibitor", "abc", "ac", "a", "ab", "", "booth"),
@@ -102,9 +107,9 @@ def _object(key: str, site_a: dict[str, Any], users: dict[str, Any]) -> Any:
             lat=27.87,
             lng=112.91,
         )
-    if key in ("course", "enrolment", "slot", "booking", "consultation"):
+    if key in ("course", "enrolment", "slot", "booking", "consultation", "station_event", "project"):
         return _station_record(key, site_a, users)
-    if key in ("daygig", "assignment", "settlement", "insurance", "rightscase"):
+    if key in ("daygig", "assignment", "settlement", "insurance", "rightscase", "unpaid_employer"):
         return _market_record(key, site_a, users["alice"])
     if key == "area":
         return Area.objects.get(name="雨湖路街道")
@@ -170,6 +175,29 @@ def _station_record(key: str, site_a: dict[str, Any], users: dict[str, Any]) -> 
     station = _object("station", site_a, users)
     OperatorMembership.objects.create(user=users["alice"], service_point=station, role=MembershipRole.OPERATOR)
     start = timezone.now() + dt.timedelta(days=2)
+    if key == "station_event":
+        from stations.models import StationEvent
+
+        event = StationEvent.objects.create(
+            station=station,
+            title="驿站宣讲会",
+            starts_at=start,
+            ends_at=start + dt.timedelta(hours=2),
+            place="驿站大厅",
+        )
+        st.event_signup(event=event, seeker=seeker, actor=dora)
+        st.event_sync(event=event)
+        return event
+    if key == "project":
+        from stations.models import ProjectFounder, ProjectMilestone, StartupProject
+
+        project = StartupProject.objects.create(station=station, name="湘潭米粉小店", mentor="周老师")
+        ProjectFounder.objects.create(project=project, seeker=seeker, role="店主")
+        ProjectMilestone.objects.create(project=project, title="完成工商登记")
+        st.project_service_record(
+            project=project, kind="guidance", served_on=timezone.localdate(), actor=users["alice"]
+        )
+        return project
     slot = st.slot_create(station=station, topic="career", starts_at=start, ends_at=start + dt.timedelta(hours=1))
     if key == "slot":
         return slot
@@ -212,6 +240,13 @@ def _market_record(key: str, site_a: dict[str, Any], alice: Any) -> Any:
     settlement = gig.settlement_open(assignment=a, due_on=timezone.localdate(), actor=alice)
     if key == "settlement":
         return settlement
+    if key == "unpaid_employer":  # the wage was due yesterday and is still unpaid
+        from markets.models import UnpaidWageEmployer, WageSettlement
+
+        yesterday = timezone.localdate() - dt.timedelta(days=1)
+        type(day_gig).objects.filter(pk=day_gig.pk).update(work_date=yesterday)
+        WageSettlement.objects.filter(pk=settlement.pk).update(due_on=yesterday)
+        return UnpaidWageEmployer.objects.get(pk=site_a["published"].employer_id)
     return gig.rights_case_from_settlement(settlement=settlement, actor=alice)
 
 

@@ -56,6 +56,7 @@ def make_gig(alice):
         lng: float | None = None,
         place: str = "雨湖区湘潭汽车站北广场",
         posting=None,
+        unpaid_acknowledged: bool = False,
         **posting_fields,
     ) -> DayGig:
         if posting is None:
@@ -75,6 +76,7 @@ def make_gig(alice):
             day_wage=Decimal(wage),
             place=place,
             actor=alice,
+            unpaid_acknowledged=unpaid_acknowledged,
         )
 
     return make

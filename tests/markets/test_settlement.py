@@ -3,9 +3,7 @@ and that each service counts as one person-time of its kind at its market."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from decimal import Decimal
 
 import pytest
@@ -16,7 +14,7 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
 from markets.enums import AssignmentStatus, PaymentMethod, RightsCaseStatus, SettlementStatus
-from markets.models import InsuranceEnrolment, RightsCase
+from markets.models import RightsCase
 from markets.selectors import settlements_overdue
 from markets.services import (
     gig_assign,
@@ -184,30 +182,3 @@ def test_payment_in_the_admin_says_what_is_wrong(done_gig, client, alice):
     assert (st.status, st.paid_amount) == (SettlementStatus.PAID, Decimal("200"))
     twice = _act(client, "wagesettlement", "record_payment", [st.pk], apply="1", amount="200", method="wechat")
     assertContains(twice, "这笔工资已经结清，不能重复支付。")
-
-
-def test_insurance_list_of_the_day_exports_masked(done_gig, client, alice):
-    insurer = "人保财险湘潭分公司"
-    insurance_enrol(assignment=done_gig, insurer=insurer, policy_ref="PICC-1", premium=Decimal("3"), actor=alice)
-    client.force_login(alice)
-
-    response = client.post(
-        reverse("admin:markets_insuranceenrolment_changelist"),
-        {"action": "export_csv", ACTION_CHECKBOX_NAME: [e.pk for e in InsuranceEnrolment.objects.all()]},
-    )
-
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    gig = done_gig.day_gig
-    assert rows[1] == [
-        TODAY.isoformat(),
-        "07:30",
-        "雨湖零工市场",
-        "搬运装卸（日结）",
-        gig.posting.employer.name,
-        "张**",
-        "139****2222",
-        "人保财险湘潭分公司",
-        "PICC-1",
-        "3.00",
-    ]
-    assert len(rows) == 2

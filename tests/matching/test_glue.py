@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from matching.enums import MatchStatus
-from matching.models import Match
+from matching.models import Match, MatchClaim
 from matching.services import (
     match_apply,
     matches_fill_reasons,
@@ -79,12 +79,25 @@ def test_paused_seeker_and_closed_posting_get_nothing_but_applications_stay(dora
     assert Match.objects.get(pk=applied.pk).status == MatchStatus.APPLIED
 
 
-def test_capacity_limits_a_posting_to_five_times_its_headcount():
+def test_a_posting_keeps_twice_its_headcount_on_merit_and_claimants_up_to_twenty_times():
+    """The reach guarantee: 2 × headcount on merit; the seekers no posting keeps claim it, up to 20 ×."""
     posting = PostingFactory(headcount=1)
-    seekers = [SeekerFactory() for _ in range(8)]
+    seekers = [SeekerFactory() for _ in range(24)]
     matching_run_posting(posting_id=posting.pk)
-    assert Match.objects.filter(posting=posting, kept=True).count() == 5
-    assert sum(bool(current(s)) for s in seekers) == 5
+    kept = Match.objects.filter(posting=posting, kept=True)
+    assert kept.count() == 20 and kept.filter(claimed=False).count() == 2
+    assert MatchClaim.objects.filter(posting=posting).count() == 22  # 4 wait for room
+    assert sum(bool(current(s)) for s in seekers) == 20
+    # A second job for two takes four of them on merit: their claims go, and room opens for two waiting.
+    PostingFactory(headcount=2)
+    rematch_inline(now=NOON)
+    by_full = sorted(Match.objects.filter(kept=True).values_list("posting_id", "seeker_id", "claimed"))
+    assert sum(bool(current(s)) for s in seekers) == 24  # everyone reached
+    Match.objects.all().delete()
+    MatchClaim.objects.all().delete()
+    for other in JobPosting.objects.order_by("id"):
+        matching_run_posting(posting_id=other.pk, now=NOON)
+    assert sorted(Match.objects.filter(kept=True).values_list("posting_id", "seeker_id", "claimed")) == by_full
 
 
 def test_reasons_emptied_by_full_rematch_are_filled_on_display():
@@ -99,9 +112,10 @@ def test_reasons_emptied_by_full_rematch_are_filled_on_display():
 
 def snapshot() -> list[tuple]:
     rows = Match.objects.filter(status__in=["recommended", "viewed"]).values_list(
-        "posting_id", "seeker_id", "score", "kept", "is_current"
+        "posting_id", "seeker_id", "score", "kept", "claimed", "is_current"
     )
-    return sorted(rows)
+    claims = MatchClaim.objects.values_list("posting_id", "seeker_id", "score")
+    return sorted(rows) + sorted(claims)
 
 
 def test_incremental_updates_leave_what_a_full_rematch_would():

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from matching import tasks
 from matching.engine import SeekerIndex, SkillTable
-from matching.models import Match, RematchChunk, RematchReplay, RematchRun
+from matching.models import Match, MatchClaim, RematchChunk, RematchReplay, RematchRun
 from matching.selectors import engine_seekers, engine_skills
 from matching.services import (
     REMATCH_MAX_ATTEMPTS,
@@ -34,9 +34,9 @@ pytestmark = pytest.mark.usefixtures("ref", "frozen_clock")
 def stored() -> list[tuple]:
     return sorted(
         Match.objects.filter(status__in=["recommended", "viewed"]).values_list(
-            "posting_id", "seeker_id", "score", "kept", "is_current"
+            "posting_id", "seeker_id", "score", "kept", "claimed", "is_current"
         )
-    )
+    ) + sorted(MatchClaim.objects.values_list("posting_id", "seeker_id", "score"))
 
 
 @pytest.fixture
@@ -91,7 +91,7 @@ def test_changes_during_the_run_are_not_undone_by_a_chunk_that_read_the_rows_bef
     full = [
         p
         for p in JobPosting.objects.public().order_by("id")
-        if Match.objects.filter(posting=p, kept=True).count() == 5 * p.headcount
+        if Match.objects.filter(posting=p, kept=True, claimed=False).count() == 2 * p.headcount
     ]
     posting_id = full[0].pk
     JobPosting.objects.filter(pk=posting_id).update(headcount=full[0].headcount + 3)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
 from django.core.management import call_command
 from django.db.models import Count
 
+from markets.models import DayGig, GigAssignment
+from markets.selectors import market_board, market_day_figures
+from markets.services import CHECKIN_NOTE
 from tests.clock import TODAY
 from xiangtan_jobs.core.enums import ServicePointKind
 from xiangtan_jobs.core.models import (
@@ -17,6 +21,7 @@ from xiangtan_jobs.core.models import (
     PostingSkill,
     SeekerRegistration,
     ServicePoint,
+    ServiceRecord,
     User,
 )
 from xiangtan_jobs.seed.demo import DEMO_LOGINS, demo_seed
@@ -37,7 +42,16 @@ def fingerprint() -> list[object]:
         (s.name, s.phone, s.birth_year, s.area.code, s.home_lat, s.tags, s.status)
         for s in SeekerRegistration.objects.order_by("id").select_related("area")
     ]
-    return [postings, skills, seekers]
+    gigs = list(
+        DayGig.objects.order_by("id").values_list(
+            "market__name", "posting__title", "work_date", "starts_at", "headcount", "day_wage"
+        )
+    )
+    assigned = list(
+        GigAssignment.objects.order_by("day_gig_id", "seeker__phone_digest").values_list("source", flat=True)
+    )
+    checkins = list(ServiceRecord.objects.filter(note=CHECKIN_NOTE).order_by("id").values_list("kind", "served_at"))
+    return [postings, skills, seekers, gigs, assigned, checkins]
 
 
 def test_demo_is_plausible_and_idempotent():
@@ -62,6 +76,26 @@ def test_demo_is_plausible_and_idempotent():
     assert OperatorMembership.objects.filter(user__username="yuhu_op", service_point__name="雨湖零工市场").exists()
     again = demo_seed(postings=300, seekers=200, seed=7, today=TODAY)
     assert not again.created and JobPosting.objects.count() == 300
+
+
+def test_demo_has_todays_and_tomorrows_day_gigs_and_the_mornings_check_ins():
+    """`make run` shows 今日零工 with real entries: day gigs dated from the seeding day."""
+    from markets.models import GigMarket
+
+    demo_seed(postings=600, seekers=300, seed=7, today=TODAY)
+    tomorrow = TODAY + dt.timedelta(days=1)
+    gigs = list(DayGig.objects.select_related("posting"))
+    assert gigs and {g.work_date for g in gigs} == {TODAY, tomorrow}
+    assert all(g.posting.work_type == "day" and g.posting.service_point_id == g.market_id for g in gigs)
+    boards = [market_board(market=m, today=TODAY) for m in GigMarket.objects.order_by("id")]
+    shown = [r for b in boards for r in b.own]
+    assert len(shown) == len(gigs)  # every seeded gig is current and public
+    assert all(0 <= r.left <= r.headcount for r in shown) and any(r.left < r.headcount for r in shown)
+    checkins = ServiceRecord.objects.filter(note=CHECKIN_NOTE, served_at__date=TODAY)
+    assert checkins.count() >= 10 * 5
+    demo_market = GigMarket.objects.filter(is_demo=True).order_by("id").first()
+    figures = market_day_figures(market=demo_market, day=TODAY)
+    assert figures.served > 0
 
 
 @pytest.mark.django_db(transaction=True)

@@ -11,6 +11,7 @@ class CommonConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
+        from xiangtan_jobs.common import metrics  # noqa: F401  (connects the Celery task signals)
         from xiangtan_jobs.common.middleware import staff_logged_in
 
         user_logged_in.connect(staff_logged_in, dispatch_uid="common.staff_logged_in")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 
-from celery import current_app
+from celery import current_app, shared_task
 from django.db import transaction
 from kombu.exceptions import OperationalError
 
@@ -33,3 +33,12 @@ def enqueue(task_name: str, *args: object, secret: bool = False) -> None:
             logger.error("Could not queue %s (%s): broker unavailable", task_name, type(exc).__name__)
 
     transaction.on_commit(send)
+
+
+@shared_task(name="common.heartbeat", ignore_result=True)
+def heartbeat() -> None:
+    """Stamp the worker heartbeat that /health/ reads (queued by beat every minute)."""
+    from xiangtan_jobs.common.health import heartbeat_stamp
+
+    heartbeat_stamp()
+    logger.info("worker heartbeat")

@@ -348,6 +348,7 @@ class JobPostingAdmin(ScopedAdminMixin, ImportExportModelAdmin, SimpleHistoryAdm
         "published_at",
         "expires_on",
         "matches_link",
+        "poster_link",
     )
     list_filter = ("status", "work_type", SkillCategoryFilter, "published_at", "expires_on", SiteListFilter)
     search_fields = ("title", "employer__name", "=external_ref")
@@ -405,6 +406,14 @@ class JobPostingAdmin(ScopedAdminMixin, ImportExportModelAdmin, SimpleHistoryAdm
     def matches_link(self, obj: JobPosting) -> str:
         url = reverse("admin:matching_match_changelist") + f"?posting__id__exact={obj.pk}"
         return format_html('<a href="{}">查看</a>', url)
+
+    @admin.display(description="海报")
+    def poster_link(self, obj: JobPosting) -> str:
+        """The posting's A4 sheet with its QR code (open postings only), for the notice wall."""
+        if not obj.is_open:
+            return "-"
+        url = reverse("posters:posting-poster", args=[obj.pk])
+        return format_html('<a href="{}" target="_blank" rel="noopener">打印</a>', url)
 
     def save_model(self, request: HttpRequest, obj: JobPosting, form: Any, change: bool) -> None:
         services.posting_derive_fields(posting=obj)

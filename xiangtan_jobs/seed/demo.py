@@ -20,8 +20,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from fairs.models import Exhibitor, FairSession, JobFair
-from markets.enums import MarketFocus
-from markets.models import GigMarket
+from markets.enums import AssignmentSource, MarketFocus
+from markets.models import DayGig, GigAssignment, GigMarket
+from markets.services import CHECKIN_NOTE
 from stations.enums import StationHost
 from stations.models import YouthStation
 from xiangtan_jobs.core.enums import (
@@ -657,6 +658,70 @@ class DemoBuilder:
                 JobPosting.objects.filter(employer=employer, status=PostingStatus.PUBLISHED).order_by("id")[:3]
             )
 
+    def day_gigs(self, sites: list[ServicePoint], seekers: list[SeekerRegistration]) -> tuple[int, int]:
+        """Today's and tomorrow's day gigs at every gig market (今日零工, the big screen), from
+        its open day-wage postings, some places already taken; and the morning's QR check-ins.
+        Dated from the seeding day, so a fresh `make run` shows real entries."""
+        markets = [s for s in sites if s.kind == ServicePointKind.GIG_MARKET]
+        tomorrow = self.today + dt.timedelta(days=1)
+        gigs: list[DayGig] = []
+        for market in markets:
+            postings = list(
+                JobPosting.objects.filter(
+                    service_point=market,
+                    work_type=WorkType.DAY,
+                    wage_unit=WageUnit.DAY,
+                    status=PostingStatus.PUBLISHED,
+                    expires_on__gte=tomorrow,
+                ).order_by("id")[:40]
+            )
+            for posting in self.rng.sample(postings, min(len(postings), 8)):
+                days = [self.today, tomorrow] if self.rng.random() < 0.4 else [self.rng.choice((self.today, tomorrow))]
+                for day in days:
+                    gigs.append(
+                        DayGig(
+                            market_id=market.pk,
+                            posting=posting,
+                            work_date=day,
+                            starts_at=dt.time(self.rng.choice((6, 7, 7, 8, 8, 9, 13)), self.rng.choice((0, 30))),
+                            place=posting.address,
+                            headcount=self.rng.choice((2, 3, 4, 5, 6, 8, 10)),
+                            day_wage=posting.wage_max,
+                        )
+                    )
+        created = DayGig.objects.bulk_create(gigs)
+        workers = [r for r in seekers if r.status == SeekerStatus.ACTIVE]
+        assignments: list[GigAssignment] = []
+        for gig in created:
+            # Some places already taken: headcount left differs from gig to gig, a few are full.
+            taken = min(gig.headcount, self.rng.choice((0, 0, 1, 2, 3, gig.headcount)))
+            for seeker in self.rng.sample(workers, min(taken, len(workers))):
+                assignments.append(
+                    GigAssignment(
+                        day_gig=gig,
+                        seeker=seeker,
+                        source=self.rng.choice(list(AssignmentSource.values)),
+                        agreed_wage=gig.day_wage,
+                    )
+                )
+        GigAssignment.objects.bulk_create(assignments, ignore_conflicts=True)
+        kinds = [ServiceKind.CONSULTATION, ServiceKind.TRAINING, ServiceKind.RIGHTS, ServiceKind.INSURANCE]
+        morning = timezone.make_aware(dt.datetime.combine(self.today, dt.time(7, 0)))
+        checkins = [
+            ServiceRecord(
+                service_point=market,
+                seeker=seeker,
+                kind=self.rng.choices(kinds, [70, 10, 10, 10])[0],
+                served_at=morning + dt.timedelta(minutes=self.rng.randrange(120)),
+                note=CHECKIN_NOTE,
+                is_demo=True,
+            )
+            for market in markets
+            for seeker in self.rng.sample(workers, min(len(workers), self.rng.randint(5, 25)))
+        ]
+        ServiceRecord.objects.bulk_create(checkins, batch_size=BATCH)
+        return len(created), len(checkins)
+
 
 def demo_exists() -> bool:
     return User.objects.filter(username=DEMO_LOGINS["seeker"][0]).exists()
@@ -684,4 +749,5 @@ def demo_seed(
     n_services = builder.services(sites, regs)
     n_events = builder.events(sites)
     builder.upcoming_fairs()
+    builder.day_gigs(sites, regs)
     return DemoCounts(len(sites), len(employers), postings, seekers, n_services, n_events, created=True)

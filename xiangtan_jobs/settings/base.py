@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "axes",
+    "health_check",
+    "django_prometheus",
     "xiangtan_jobs.common",
     "xiangtan_jobs.core",
     "matching",
@@ -68,6 +70,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # The request id and the one log line per request (common/logs.py).
+    "xiangtan_jobs.common.logs.RequestLogMiddleware",
+    # First and (nearly) last: request counts and latencies for Prometheus (django-prometheus).
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -82,6 +88,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
     # Last, as django-axes asks: answers a locked-out login with its page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -123,6 +130,10 @@ if not IS_POSTGRES:
     # SQLite: wait instead of failing when the worker and the web write at the same time.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+# Query counts, errors and durations for Prometheus: django-prometheus's wrapper of the same backend.
+DATABASES["default"]["ENGINE"] = DATABASES["default"]["ENGINE"].replace(
+    "django.db.backends.", "django_prometheus.db.backends."
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: broker and cache ------------------------------------------------------------
@@ -197,7 +208,22 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "stations.consultation_reminders",
         "schedule": crontab(hour=18, minute=0),
     },
+    # The worker heartbeat that /health/ reads: a fresh stamp proves beat, broker and a worker run.
+    # Expires unrun after 50 s, so a stopped worker does not come back to a pile of stale stamps.
+    "worker-heartbeat": {"task": "common.heartbeat", "schedule": 60.0, "options": {"expires": 50}},
 }
+
+# --- Health checks (xiangtan_jobs/common/health.py) -----------------------------------------
+# /health/ fails when the last worker heartbeat is older than this, or a queue holds more tasks.
+HEALTH_HEARTBEAT_MAX_AGE = env.int("HEALTH_HEARTBEAT_MAX_AGE", default=180)
+HEALTH_QUEUE_MAX = env.int("HEALTH_QUEUE_MAX", default=1000)
+HEALTH_QUEUES = env.list("HEALTH_QUEUES", default=["celery"])
+
+# --- Metrics (xiangtan_jobs/common/metrics.py) ----------------------------------------------
+# /metrics answers a caller from these addresses or networks (the Prometheus server), or one that
+# sends "Authorization: Bearer <METRICS_TOKEN>"; everyone else gets a 403.
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1/32", "::1/128"])
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 
 # --- Auth ---------------------------------------------------------------------------------
 AUTH_USER_MODEL = "core.User"
@@ -295,7 +321,7 @@ SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 315
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$", r"^health/", r"^metrics$"]
 # Permissions-Policy (django-permissions-policy): no page uses the camera, microphone, location,
 # payment or other device features; an embedded page may use none of them either.
 PERMISSIONS_POLICY: dict[str, list[str]] = {
@@ -416,9 +442,58 @@ APPLICATION_ANSWER_DAYS = env.int("APPLICATION_ANSWER_DAYS", default=14)
 # The portal's public address, for links in text messages.
 PUBLIC_URL = env.str("PUBLIC_URL", default="http://127.0.0.1:8000")
 
+# Structured logs (xiangtan_jobs/common/logs.py): one JSON object a line ("text" for a terminal),
+# each with the request id of the request or task it belongs to; phones and ID numbers masked.
+LOG_FORMAT = env.str("LOG_FORMAT", default="json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "request_id": {"()": "xiangtan_jobs.common.logs.RequestIdFilter"},
+    },
+    "formatters": {
+        "json": {
+            "()": "xiangtan_jobs.common.logs.JsonFormatter",
+            "fmt": "%(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "timestamp": True,
+            "json_ensure_ascii": False,
+        },
+        "text": {
+            "()": "xiangtan_jobs.common.logs.TextFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        # runserver's request lines carry the query string: through the same masking handler.
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # A failed probe is already the 503 (logged by django.request); no traceback per probe.
+        "health_check": {"level": "ERROR"},
+    },
 }
+# The worker keeps these handlers instead of installing Celery's own (JSON lines there too).
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# Error reports to Sentry, only when SENTRY_DSN is set; no personal data: no cookies, users or
+# request bodies are sent, and phones and ID numbers are masked in what is (common/logs.py).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.celery import CeleryIntegration
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    from xiangtan_jobs.common.logs import sentry_before_send
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+        send_default_pii=False,
+        max_request_body_size="never",
+        before_send=sentry_before_send,  # type: ignore[arg-type]
+        integrations=[DjangoIntegration(), CeleryIntegration()],
+    )

@@ -27,7 +27,14 @@ from matching.presenters import (
     seeker_matches_export,
     seeker_recommendations,
 )
-from matching.services import match_apply, match_mark_viewed, match_withdraw, matches_fill_reasons, seeker_erase
+from matching.services import (
+    match_apply,
+    match_mark_viewed,
+    match_withdraw,
+    matches_fill_reasons,
+    seeker_erase,
+    seeker_widen_hints,
+)
 from xiangtan_jobs.common.ratelimits import post_rate_limit
 from xiangtan_jobs.common.widgets import options_html
 from xiangtan_jobs.core.auth import acting_user
@@ -87,6 +94,8 @@ def me(request: HttpRequest) -> HttpResponse:
             for m in recommendations
         ],
         "applications": seeker_application_list(seeker=registration, user=request.user),
+        # Nothing shown: say whether anything suits them in range, and what would widen the choice.
+        "widen": seeker_widen_hints(seeker=registration) if not paused and not recommendations else None,
         "inbox": inbox,
         "unread": sum(1 for m in inbox if m.read_at is None),
     }

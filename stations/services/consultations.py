@@ -13,11 +13,11 @@ from django.utils.translation import gettext as _
 
 from xiangtan_jobs.core.enums import SeekerStatus, ServiceKind
 from xiangtan_jobs.core.models import InboxMessage, SeekerRegistration, User
-from xiangtan_jobs.core.services.registrations import registration_skill_trained, service_record_create
+from xiangtan_jobs.core.services.registrations import service_record_create
 from xiangtan_jobs.core.services.sms import sms_queue
 
-from .enums import BookingStatus, ConsultationTopic, EnrolmentStatus
-from .models import Consultation, ConsultationBooking, ConsultationSlot, Course, CourseEnrolment, YouthStation
+from ..enums import BookingStatus, ConsultationTopic
+from ..models import Consultation, ConsultationBooking, ConsultationSlot, YouthStation
 
 # The person-time kind each consultation topic counts as (core.ServiceKind).
 TOPIC_SERVICE_KIND = {
@@ -217,93 +217,3 @@ def consultation_reminders_send(*, now: dt.datetime | None = None) -> int:
         booking.save(update_fields=["reminded_at", "updated_at"])
         sent += 1
     return sent
-
-
-# --- training courses (技能有人教) ----------------------------------------------------------
-
-
-@transaction.atomic
-def course_enrol(
-    *, course: Course, seeker: SeekerRegistration, actor: User, now: dt.datetime | None = None
-) -> CourseEnrolment:
-    """Enrol oneself in a course: a seat while seats last (the course row is locked, so seats are
-    never oversold), else a place on the waiting list."""
-    now = now or timezone.now()
-    if seeker.user_id != actor.pk:
-        raise ValidationError(_("只能给自己报名。"), code="not_yours")
-    course = Course.objects.select_for_update().get(pk=course.pk)
-    if course.starts_on < timezone.localtime(now).date():
-        raise ValidationError(_("这门课已经开课了，看看其他课程吧。"), code="started")
-    existing = CourseEnrolment.objects.filter(course=course, seeker=seeker).first()
-    if existing is not None and existing.status != EnrolmentStatus.CANCELLED:
-        raise ValidationError(_("您已经报名了这门课。"), code="duplicate")
-    taken = CourseEnrolment.objects.filter(course=course, status=EnrolmentStatus.ENROLLED).count()
-    status = EnrolmentStatus.ENROLLED if taken < course.seats else EnrolmentStatus.WAITING
-    if existing is not None:
-        existing.status = status
-        existing.save(update_fields=["status", "updated_at"])
-        return existing
-    return CourseEnrolment.objects.create(course=course, seeker=seeker, status=status)
-
-
-@transaction.atomic
-def enrolment_cancel(*, enrolment: CourseEnrolment, actor: User) -> CourseEnrolment:
-    """The seeker leaves a course; a freed seat goes to the first on the waiting list (told in the inbox)."""
-    locked = CourseEnrolment.objects.select_related("seeker").get(pk=enrolment.pk)
-    course = Course.objects.select_for_update().get(pk=locked.course_id)
-    enrolment = CourseEnrolment.objects.select_for_update().select_related("seeker").get(pk=locked.pk)
-    if enrolment.seeker.user_id != actor.pk:
-        raise ValidationError(_("只能取消自己的报名。"), code="not_yours")
-    if enrolment.status == EnrolmentStatus.COMPLETED:
-        raise ValidationError(_("已经结业，不能取消。"), code="completed")
-    freed = enrolment.status == EnrolmentStatus.ENROLLED
-    enrolment.status = EnrolmentStatus.CANCELLED
-    enrolment.save(update_fields=["status", "updated_at"])
-    if freed:
-        nxt = (
-            CourseEnrolment.objects.select_related("seeker")
-            .filter(course=course, status=EnrolmentStatus.WAITING)
-            .order_by("created_at", "id")
-            .first()
-        )
-        if nxt is not None:
-            nxt.status = EnrolmentStatus.ENROLLED
-            nxt.save(update_fields=["status", "updated_at"])
-            if nxt.seeker.user_id:
-                InboxMessage.objects.get_or_create(
-                    user_id=nxt.seeker.user_id,
-                    dedupe_key=f"course-seat:{nxt.pk}",
-                    defaults={"title": _("候补成功：%(course)s") % {"course": course.title}},
-                )
-    return enrolment
-
-
-@transaction.atomic
-def enrolment_complete(
-    *, enrolment: CourseEnrolment, actor: User | None, now: dt.datetime | None = None
-) -> CourseEnrolment:
-    """The operator records completion (培训合格): a training person-time at the course's site
-    (core.ServiceRecord of kind 技能培训), and the skill added to the seeker's registration
-    marked trained with the course as evidence, so the matching picks it up on commit. Once."""
-    now = now or timezone.now()
-    enrolment = CourseEnrolment.objects.select_for_update().select_related("course", "seeker").get(pk=enrolment.pk)
-    if enrolment.status == EnrolmentStatus.COMPLETED:
-        return enrolment
-    if enrolment.status != EnrolmentStatus.ENROLLED:
-        raise ValidationError(_("只有已报名的学员可以结业。"), code="not_enrolled")
-    course = enrolment.course
-    enrolment.service_record = service_record_create(
-        service_point=course.service_point,
-        kind=ServiceKind.TRAINING,
-        actor=actor,
-        seeker=enrolment.seeker,
-        served_at=now,
-        note=course.title[:200],
-    )
-    enrolment.status = EnrolmentStatus.COMPLETED
-    enrolment.completed_at = now
-    enrolment.save(update_fields=["status", "completed_at", "service_record", "updated_at"])
-    registration_skill_trained(
-        registration=enrolment.seeker, skill_id=course.skill_id, evidence=f"{course.title}（#{course.pk}）"
-    )
-    return enrolment

@@ -75,12 +75,22 @@ PAGES: dict[str, str] = {
     "markets:gigmarket-screen-data": ALL,
     "markets:gigmarket-checkin": ALL,
     "markets:gigmarket-poster": ALL,
+    "markets:gigs-near": ALL,
+    "posters:posting-poster": ALL,
     "stations:youthstation-list": ALL,
     "stations:youthstation-detail": ALL,
     "stations:course-list": ALL,
     "stations:course-enrol": "",
     "stations:slot-book": "",
     "stations:booking-cancel": "",
+    "stations:course-roll": "",
+    "stations:session-attendance": "",
+    "stations:enrolment-cancel": "",
+    "stations:enrolment-complete": "",
+    "stations:event-signup": "",
+    "stations:event-attendance": "",
+    "stations:event-signup-cancel": "",
+    "stations:startup-showcase": ALL,
     "fairs:jobfair-list": ALL,
     "fairs:jobfair-detail": ALL,
     "fairs:signup": "sabcu",  # signing up needs an account
@@ -212,6 +222,8 @@ def world(two_sites, alice, bob, charlie, dora, django_user_model):  # noqa: F81
         "portal:apply": {"posting_id": a["posting"].pk},
         "portal:withdraw": {"match_id": match.pk},
         "portal:recommendation-open": {"match_id": match.pk},
+        "posters:posting-poster": {"pk": a["posting"].pk},
+        "stations:session-attendance": {"pk": MISSING, "session_pk": MISSING},
         "stations:youthstation-detail": {"pk": station.pk},
         "fairs:jobfair-detail": {"pk": fair.pk},
         "fairs:signup": {"pk": fair.pk},
@@ -224,9 +236,19 @@ def world(two_sites, alice, bob, charlie, dora, django_user_model):  # noqa: F81
         "admin:view_on_site": {"content_type_id": MISSING, "object_id": MISSING},
     }
     for name in PAGES:
-        if name.startswith("markets:") and name != "markets:gigmarket-list":
+        if name.startswith("markets:") and name not in {"markets:gigmarket-list", "markets:gigs-near"}:
             kwargs[name] = {"pk": site}
-        if name in {"stations:course-enrol", "stations:slot-book", "stations:booking-cancel"}:
+        if name in {
+            "stations:course-enrol",
+            "stations:slot-book",
+            "stations:booking-cancel",
+            "stations:course-roll",
+            "stations:enrolment-cancel",
+            "stations:enrolment-complete",
+            "stations:event-signup",
+            "stations:event-attendance",
+            "stations:event-signup-cancel",
+        }:
             kwargs[name] = {"pk": MISSING}
         if name in {"fairs:ticket", "fairs:ticket-cancel", "fairs:invitation-answer"}:
             kwargs[name] = {"pk": MISSING}

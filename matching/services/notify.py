@@ -12,8 +12,9 @@ from django.utils import timezone
 from matching.enums import MatchStatus
 from matching.models import Match
 from matching.services.news import WALK_IN_LOGIN_HINT
-from xiangtan_jobs.core.enums import SeekerStatus, WageUnit
+from xiangtan_jobs.core.enums import SeekerStatus
 from xiangtan_jobs.core.models import InboxMessage
+from xiangtan_jobs.core.presenters import wage_text
 from xiangtan_jobs.core.services import SmsInput, is_quiet, sms_queue_many
 
 # --- Notifications -------------------------------------------------------------------------------
@@ -87,7 +88,7 @@ def _notify_held(best: dict[int, Match], local: dt.datetime, now: dt.datetime) -
     texts = []
     for match in best.values():
         seeker, posting = match.seeker, match.posting
-        wage = f"{posting.wage_min}-{posting.wage_max}{WageUnit(posting.wage_unit).label}"
+        wage = wage_text(posting.wage_min, posting.wage_max, posting.wage_unit)
         text = f"【湘潭就业】为您推荐：{posting.title}，{wage}。登录“我的”页面查看推荐理由。"
         sms = text if seeker.user_id else f"{text}{WALK_IN_LOGIN_HINT}"
         texts.append(

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from xiangtan_jobs.common.owed import enqueue_owed, enqueue_owed_many
 from xiangtan_jobs.common.validators import normalize_credit_code
-from xiangtan_jobs.core.enums import MembershipRole, PostingStatus
+from xiangtan_jobs.core.enums import MembershipRole, PostingStatus, UserRole
 from xiangtan_jobs.core.models import Employer, JobPosting, OperatorMembership, PostingSkill, User
 from xiangtan_jobs.core.models.postings import daily_equivalent
 from xiangtan_jobs.core.search import posting_search_text
@@ -230,8 +230,29 @@ def posting_duplicate(*, posting: JobPosting, actor: User | None) -> JobPosting:
 
 
 @transaction.atomic
-def employer_verify(*, employer: Employer, actor: User | None) -> Employer:
-    """Mark an employer as checked (its licence seen); its future postings publish directly."""
+def employer_verifier(*, employer: Employer, actor: User | None) -> bool:
+    """Whether ``actor`` may mark this employer verified: a superuser, a bureau officer, or a
+    designated reviewer (审核员) of the employer's own site. An operator may not: verifying the
+    employer they registered would let their postings skip the review (management measures)."""
+    if actor is None or not actor.is_active or not actor.is_staff:
+        return False
+    if actor.is_superuser or actor.role == UserRole.BUREAU:
+        return True
+    return (
+        employer.service_point_id is not None
+        and OperatorMembership.objects.filter(
+            user=actor, service_point_id=employer.service_point_id, role=MembershipRole.REVIEWER
+        ).exists()
+    )
+
+
+@transaction.atomic
+def employer_verify(*, employer: Employer, actor: User | None, trusted_source: bool = False) -> Employer:
+    """Mark an employer as checked (its licence seen) by a reviewer; its future postings publish
+    directly. ``trusted_source``: an exchange file whose source verifies employers itself (the
+    provincial platform, a restore of this portal's export), imported by a command."""
+    if not trusted_source and not employer_verifier(employer=employer, actor=actor):
+        raise PermissionDenied("只有人社局或本服务点的审核员可以核验用人单位")
     employer = Employer.objects.select_for_update().get(pk=employer.pk)
     if not employer.verified:
         employer.verified = True

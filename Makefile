@@ -9,7 +9,7 @@ DEMO_POSTINGS ?= 2000
 DEMO_SEEKERS ?= 1500
 
 .DEFAULT_GOAL := help
-.PHONY: help run test test-clock e2e lint audit typecheck fix lock backup restore bench-engine bench-pages bench-matching bench-dashboard bench-markets screenshots clean
+.PHONY: help run test test-clock e2e lint audit typecheck fix lock backup restore bench-engine bench-pages bench-matching bench-dashboard bench-markets bench-fairs screenshots clean
 
 help: ## List the commands
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -94,11 +94,17 @@ bench-dashboard: $(VENV)/.installed ## Benchmark the dashboard against the job l
 bench-markets: $(VENV)/.installed ## Benchmark the gig markets' pages against the job list (needs DATABASE_URL with full demo data)
 	$(PY) bench/bench_markets.py
 
+bench-fairs: $(VENV)/.installed ## Benchmark a fair's page, results and door check-ins against the job list (needs DATABASE_URL with demo data)
+	$(PY) bench/bench_fairs.py
+
 # Extra pytest arguments for the browser tests, e.g. `make e2e E2E_ARGS="-k smoke -x"`.
 E2E_ARGS ?=
 e2e: $(VENV)/.installed ## Run the browser tests in Debian's chromium (installed if missing); E2E_ARGS for pytest
 	scripts/install-browser
 	E2E_REQUIRED=1 $(PY) -m pytest -m browser tests/browser $(E2E_ARGS)
+
+faults: $(VENV)/.installed ## Fault tests, not in CI: SIGKILL a real worker at each step of the nightly run and in a posting's matching, a database blip, a Redis outage (needs DATABASE_URL of an own PostgreSQL database, which is emptied; bench/README.md)
+	$(PY) bench/faults.py $(FAULTS)
 
 screenshots: $(VENV)/.installed ## Remake the README's screenshots from the demo data in Debian's chromium (docs/screenshots/)
 	scripts/install-browser

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from xiangtan_jobs.core.admin_scope import ADD, CHANGE, VIEW, ParentScopedInlineMixin, ScopedAdminMixin
 
 from .enums import InvitationStatus
-from .models import Exhibitor, FairInvitation, FairInvitationEvent, FairSession, FairSignup, JobFair
+from .models import BoothOutcome, Exhibitor, FairInvitation, FairInvitationEvent, FairSession, FairSignup, JobFair
 from .selectors import fair_results, fair_staff_may_check_in
 from .services import (
     fair_events_sync,
@@ -82,9 +82,17 @@ class JobFairAdmin(ScopedAdminMixin, admin.ModelAdmin):
         )
         exhibitor_rows = format_html_join(
             "",
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             (
-                (r.exhibitor.booth or "-", r.exhibitor.employer.name, r.posts, r.positions, r.intentions, r.hires)
+                (
+                    r.exhibitor.booth or "-",
+                    r.exhibitor.employer.name,
+                    r.posts,
+                    r.positions,
+                    r.met,
+                    r.intentions,
+                    r.hires,
+                )
                 for r in exhibitors
             ),
         )
@@ -92,8 +100,8 @@ class JobFairAdmin(ScopedAdminMixin, admin.ModelAdmin):
             '<table class="fair-results"><caption>{}</caption><thead><tr><th scope="col">{}</th><th scope="col">{}</th>'
             '<th scope="col">{}</th><th scope="col">{}</th></tr></thead><tbody>{}</tbody></table>'
             '<table class="fair-results"><caption>{}</caption><thead><tr><th scope="col">{}</th><th scope="col">{}</th>'
-            '<th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th></tr></thead>'
-            "<tbody>{}</tbody></table>",
+            '<th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th>'
+            '<th scope="col">{}</th></tr></thead><tbody>{}</tbody></table><p><a href="/fairs/{}/results/">{}</a></p>',
             _("每天"),
             _("日期"),
             _("报名"),
@@ -105,9 +113,12 @@ class JobFairAdmin(ScopedAdminMixin, admin.ModelAdmin):
             _("单位"),
             _("岗位"),
             _("招聘人数"),
+            _("洽谈人数"),
             _("达成意向"),
             _("录用"),
             exhibitor_rows,
+            obj.pk,
+            _("按群体、区县看成果，导出 Excel / CSV"),
         )
 
     def save_model(self, request: HttpRequest, obj: JobFair, form: Any, change: bool) -> None:
@@ -242,3 +253,24 @@ class FairInvitationAdmin(ScopedAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("可以改为"))
     def next_steps(self, obj: FairInvitation) -> str:
         return "、".join(str(InvitationStatus(s).label) for s in invitation_allowed(invitation=obj))
+
+
+@admin.register(BoothOutcome)
+class BoothOutcomeAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """What came of the talks at the booths, read-only: recorded on the booth page, where a
+    record is also changed or taken back (each change kept in its history)."""
+
+    site_field = "exhibitor__fair__service_point"
+    operator_actions = OPERATOR_VIEW_ONLY
+    list_display = ("exhibitor", "seeker_masked", "posting", "result", "met_at", "recorded_by")
+    list_filter = ("result", "exhibitor__fair")
+    list_select_related = ("exhibitor__fair", "exhibitor__employer", "signup__seeker", "posting", "recorded_by")
+    search_fields = ("signup__seeker__phone_last4", "signup__code", "exhibitor__employer__name")
+    search_help_text = _("输入手机号后 4 位、入场码或单位名称查找")
+    fields = ("exhibitor", "seeker_masked", "posting", "result", "met_at", "recorded_by", "updated_at")
+    readonly_fields = fields
+    show_full_result_count = False
+
+    @admin.display(description=_("求职者"))
+    def seeker_masked(self, obj: BoothOutcome) -> str:
+        return obj.signup.seeker.masked_name

@@ -25,3 +25,15 @@ class InvitationStatus(models.TextChoices):
     # Attendance needs no answer first: many come without replying.
     ATTENDED = "attended", _("已到场")
     HIRED = "hired", _("已找到工作")
+
+
+class BoothResult(models.TextChoices):
+    """What came of a seeker's visit to a booth, as the fair's staff record it; the last three set
+    the seeker's match with the post (docs/kpis.md counts intentions and hires from matches)."""
+
+    TALKED = "talked", _("交谈过")
+    INTERVIEW = "interview", _("面试过")
+    INTENTION = "intention", _("达成意向")
+    HIRED = "hired", _("已录用")
+    # Recorded by mistake: the record stays (its history too), the match goes back to what it was.
+    REMOVED = "removed", _("记错了，已撤销")

@@ -12,6 +12,8 @@ from xiangtan_jobs.common.parsing import parse_int
 from xiangtan_jobs.common.validators import normalize_mobile, validate_mobile
 from xiangtan_jobs.core.enums import WorkType
 
+from .enums import BoothResult
+
 
 class ExhibitorSearchForm(forms.Form):
     q = forms.CharField(label=_("工种或技能"), required=False, max_length=20)
@@ -79,3 +81,32 @@ class WalkInForm(forms.Form):
                 code="birth_year_range",
             )
         return year
+
+
+class BoothOutcomeForm(forms.Form):
+    """At a booth: the seeker's ticket (scanned or typed), what came of it, and for which post."""
+
+    code = forms.CharField(
+        label=_("入场码"),
+        max_length=40,
+        help_text=_("扫描求职者的入场券，或输入入场码"),
+        error_messages={"required": _("请输入入场码或扫描入场券上的二维码")},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
+    )
+    result = forms.ChoiceField(
+        label=_("洽谈结果"),
+        widget=forms.RadioSelect,
+        error_messages={"required": _("请选择洽谈结果")},
+    )
+    posting = forms.ChoiceField(label=_("哪个岗位"), required=False, widget=forms.RadioSelect)
+
+    def __init__(self, *args: object, postings: list[tuple[str, str]] | None = None, **kw: object) -> None:
+        super().__init__(*args, **kw)  # type: ignore[arg-type]
+        cast(forms.ChoiceField, self.fields["result"]).choices = BoothResult.choices
+        field = cast(forms.ChoiceField, self.fields["posting"])
+        field.choices = [("", _("不针对具体岗位")), *(postings or [])]
+        if postings and len(postings) == 1:
+            field.initial = postings[0][0]
+
+    def clean_posting(self) -> int | None:
+        return parse_int(self.cleaned_data.get("posting") or "", minimum=1)

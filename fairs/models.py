@@ -7,11 +7,12 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
 
 from xiangtan_jobs.common.models import TimeStampedModel, choices_constraint
 from xiangtan_jobs.common.validators import validate_latitude, validate_longitude
 
-from .enums import FairStatus, InvitationStatus, SignupStatus
+from .enums import BoothResult, FairStatus, InvitationStatus, SignupStatus
 
 
 class JobFair(TimeStampedModel):
@@ -66,8 +67,8 @@ class FairSession(models.Model):
     ends_at = models.TimeField("结束时间", null=True, blank=True)
     capacity = models.PositiveIntegerField("可报名人数", default=0, help_text="0 表示不限")
     note = models.CharField("说明", max_length=100, blank=True)
-    # The day as a recruitment event held at the organising site (docs/kpis.md: events count
-    # only as core.SiteEvent); empty for the bureau's own fairs, which belong to no site.
+    # The day as a recruitment event held (docs/kpis.md: events count only as core.SiteEvent): at
+    # the organising site, or for the bureau's own fairs at no site, in the fair's district.
     site_event = models.OneToOneField(
         "core.SiteEvent",
         verbose_name="服务点活动记录",
@@ -148,8 +149,8 @@ class FairSignup(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    # The person-time this check-in counts as (docs/kpis.md: `served` counts core.ServiceRecords);
-    # empty for the bureau's own fairs (no site), which count in `fair_checkins` only.
+    # The person-time this check-in counts as (docs/kpis.md: `served` counts core.ServiceRecords):
+    # at the organising site, or for the bureau's own fairs at no site, in the fair's district.
     service_record = models.OneToOneField(
         "core.ServiceRecord",
         verbose_name="服务记录",
@@ -233,3 +234,43 @@ class FairInvitationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_status or '-'} → {self.to_status}"
+
+
+class BoothOutcome(TimeStampedModel):
+    """A seeker met at a booth (their ticket scanned or typed there) and what came of it; an
+    interview, intention or hire sets the seeker's match with the post (the KPIs count matches)."""
+
+    signup = models.ForeignKey(FairSignup, verbose_name="入场券", on_delete=models.CASCADE, related_name="outcomes")
+    exhibitor = models.ForeignKey(Exhibitor, verbose_name="参会单位", on_delete=models.CASCADE, related_name="outcomes")
+    posting = models.ForeignKey(
+        "core.JobPosting", verbose_name="岗位", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    result = models.CharField("结果", max_length=16, choices=BoothResult.choices, default=BoothResult.TALKED)
+    match = models.ForeignKey(
+        "matching.Match", verbose_name="人岗匹配", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The match's status before this record moved it ("" if the record created it): where a
+    # taken-back record returns it.
+    match_status_before = models.CharField("匹配原状态", max_length=16, blank=True)
+    met_at = models.DateTimeField("记录时间")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="记录人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = "展位洽谈结果"
+        verbose_name_plural = "展位洽谈结果"
+        ordering = ["-met_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["signup", "exhibitor"], name="boothoutcome_once_per_booth"),
+            choices_constraint("result", BoothResult, "boothoutcome_result_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.exhibitor_id}: {self.signup_id} {self.result}"

@@ -8,18 +8,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from matching.enums import MatchStatus
-from matching.models import Match
 from matching.presenters import reasons_in_words
 from matching.services.shortlist import seeker_rank_postings
 from xiangtan_jobs.core.admin_scope import StaffRole, operator_site_ids, staff_role
-from xiangtan_jobs.core.models import JobPosting, SeekerRegistration, Skill
+from xiangtan_jobs.core.enums import KeyGroup
+from xiangtan_jobs.core.models import Area, JobPosting, SeekerRegistration, Skill
 from xiangtan_jobs.core.selectors.search import keyword_filter
 
-from .enums import FairStatus, SignupStatus
-from .models import Exhibitor, FairInvitation, FairSession, FairSignup, JobFair
+from .enums import BoothResult, FairStatus, SignupStatus
+from .models import BoothOutcome, Exhibitor, FairInvitation, FairSession, FairSignup, JobFair
 
 # docs/kpis.md: an intention is a match now 达成意向 or 已录用 (a hire went further).
 INTENTION_STATUSES = (MatchStatus.INTENTION, MatchStatus.HIRED)
@@ -258,11 +259,16 @@ def session_checkin_counts(*, session: FairSession) -> dict[str, int]:
 # --- results --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class DayResult:
-    session: FairSession
-    signed_up: int
-    checked_in: int
+@dataclass
+class Figures:
+    """One line of a fair's results: sign-ups (not cancelled), check-ins, people met at a booth,
+    intentions and hires reached there (matches now 达成意向/已录用, resp. 已录用: docs/kpis.md)."""
+
+    signed_up: int = 0
+    checked_in: int = 0
+    met: int = 0
+    intentions: int = 0
+    hires: int = 0
 
     @property
     def no_show_percent(self) -> int | None:
@@ -271,42 +277,204 @@ class DayResult:
             return None
         return round(100 * (self.signed_up - min(self.checked_in, self.signed_up)) / self.signed_up)
 
+    def add(self, other: Figures) -> None:
+        self.signed_up += other.signed_up
+        self.checked_in += other.checked_in
+        self.met += other.met
+        self.intentions += other.intentions
+        self.hires += other.hires
+
+
+@dataclass(frozen=True)
+class DayResult:
+    session: FairSession
+    figures: Figures
+    # (key group code, figures): every group, in the dashboard's order; a seeker with two tags in both.
+    groups: list[tuple[str, Figures]]
+    # (district id, figures) of the seekers' home districts, those with anyone signed up.
+    districts: list[tuple[int, Figures]]
+
+    @property
+    def signed_up(self) -> int:
+        return self.figures.signed_up
+
+    @property
+    def checked_in(self) -> int:
+        return self.figures.checked_in
+
+    @property
+    def no_show_percent(self) -> int | None:
+        return self.figures.no_show_percent
+
 
 @dataclass(frozen=True)
 class ExhibitorResult:
     exhibitor: Exhibitor
     posts: int
     positions: int
+    met: int
     intentions: int
     hires: int
 
 
-def fair_results(*, fair: JobFair) -> tuple[list[DayResult], list[ExhibitorResult]]:
-    """Per day: sign-ups (not cancelled) and check-ins; per exhibitor: posts, positions, and the
-    intentions and hires (matching.Match, the rows the bureau's KPIs count) of seekers who came."""
+@dataclass(frozen=True)
+class FairResults:
+    fairs: list[JobFair]
+    days: list[DayResult]
+    total: Figures
+    groups: list[tuple[str, Figures]]
+    districts: list[tuple[int, Figures]]
+    district_names: dict[int, str]
+    exhibitors: list[ExhibitorResult]
+
+
+def _outcome_counts(signup_filter: dict[str, Any]) -> dict[int, tuple[int, int]]:
+    """Per sign-up: (intentions, hires) of its booth records, by their matches' status now."""
+    counts: dict[int, tuple[int, int]] = {}
+    rows = (
+        BoothOutcome.objects.filter(**signup_filter, match__status__in=INTENTION_STATUSES)
+        .exclude(result=BoothResult.REMOVED)
+        .values_list("signup_id", "match__status")
+    )
+    for signup_id, status in rows:
+        i, h = counts.get(signup_id, (0, 0))
+        counts[signup_id] = (i + 1, h + (status == MatchStatus.HIRED))
+    return counts
+
+
+def fairs_results(*, fairs: list[JobFair]) -> FairResults:
+    """Results of one fair or a whole series: per day, by key group and by the seekers' home
+    district (sign-ups, check-ins, people met at booths, intentions, hires), and per exhibitor.
+    A handful of queries, whatever the number of sign-ups."""
+    sessions = list(FairSession.objects.filter(fair__in=fairs).select_related("fair").order_by("date", "fair_id"))
+    met_ids = set(
+        BoothOutcome.objects.filter(signup__session__in=sessions)
+        .exclude(result=BoothResult.REMOVED)
+        .values_list("signup_id", flat=True)
+    )
+    reached = _outcome_counts({"signup__session__in": sessions})
+    rows = (
+        FairSignup.objects.filter(session__in=sessions, status__in=HOLDING)
+        .annotate(_district=Coalesce("seeker__area__parent_id", "seeker__area_id"))
+        .values_list("pk", "session_id", "status", "seeker__tags", "_district")
+    )
+    by_day: dict[int, Figures] = {s.pk: Figures() for s in sessions}
+    by_day_group: dict[tuple[int, str], Figures] = {}
+    by_day_district: dict[tuple[int, int], Figures] = {}
+    for pk, session_id, status, tags, district in rows:
+        intentions, hires = reached.get(pk, (0, 0))
+        one = Figures(1, int(status == SignupStatus.CHECKED_IN), int(pk in met_ids), intentions, hires)
+        by_day[session_id].add(one)
+        for tag in set(tags or ()):
+            by_day_group.setdefault((session_id, tag), Figures()).add(one)
+        by_day_district.setdefault((session_id, district), Figures()).add(one)
+    district_ids = sorted({d for _s, d in by_day_district if d is not None})
+    names = dict(Area.objects.filter(pk__in=district_ids).values_list("pk", "name"))
     days = []
-    counts: dict[tuple[int, str], int] = {
-        (s, st): n
-        for s, st, n in FairSignup.objects.filter(session__fair=fair)
-        .values("session", "status")
-        .annotate(n=Count("id"))
-        .values_list("session", "status", "n")
-    }
-    for session in fair.sessions.all():
-        checked = counts.get((session.pk, SignupStatus.CHECKED_IN), 0)
-        days.append(DayResult(session, counts.get((session.pk, SignupStatus.SIGNED_UP), 0) + checked, checked))
-    came = FairSignup.objects.filter(session__fair=fair, status=SignupStatus.CHECKED_IN).values("seeker")
+    total, groups_total = Figures(), {g.value: Figures() for g in KeyGroup}
+    districts_total: dict[int, Figures] = {}
+    for session in sessions:
+        figures = by_day[session.pk]
+        total.add(figures)
+        groups = [(g.value, by_day_group.get((session.pk, g.value), Figures())) for g in KeyGroup]
+        for code, f in groups:
+            groups_total[code].add(f)
+        districts = [(d, by_day_district[(session.pk, d)]) for d in district_ids if (session.pk, d) in by_day_district]
+        for d, f in districts:
+            districts_total.setdefault(d, Figures()).add(f)
+        days.append(DayResult(session, figures, groups, districts))
+    return FairResults(
+        fairs=list(fairs),
+        days=days,
+        total=total,
+        groups=list(groups_total.items()),
+        districts=[(d, districts_total[d]) for d in district_ids if d in districts_total],
+        district_names=names,
+        exhibitors=_exhibitor_results(fairs),
+    )
+
+
+def _exhibitor_results(fairs: list[JobFair]) -> list[ExhibitorResult]:
+    met: dict[int, int] = {}
+    intentions: dict[int, int] = {}
+    hires: dict[int, int] = {}
+    rows = (
+        BoothOutcome.objects.filter(exhibitor__fair__in=fairs)
+        .exclude(result=BoothResult.REMOVED)
+        .values_list("exhibitor_id", "match__status")
+    )
+    for exhibitor_id, status in rows:
+        met[exhibitor_id] = met.get(exhibitor_id, 0) + 1
+        if status in INTENTION_STATUSES:
+            intentions[exhibitor_id] = intentions.get(exhibitor_id, 0) + 1
+        if status == MatchStatus.HIRED:
+            hires[exhibitor_id] = hires.get(exhibitor_id, 0) + 1
     out = []
-    for e in Exhibitor.objects.filter(fair=fair).select_related("employer").prefetch_related("postings"):
+    for e in Exhibitor.objects.filter(fair__in=fairs).select_related("employer", "fair").prefetch_related("postings"):
         postings = list(e.postings.all())
-        matches = Match.objects.filter(posting__in=postings, seeker__in=came)
         out.append(
             ExhibitorResult(
                 exhibitor=e,
                 posts=len(postings),
                 positions=sum(p.headcount for p in postings),
-                intentions=matches.filter(status__in=INTENTION_STATUSES).count(),
-                hires=matches.filter(status=MatchStatus.HIRED).count(),
+                met=met.get(e.pk, 0),
+                intentions=intentions.get(e.pk, 0),
+                hires=hires.get(e.pk, 0),
             )
         )
-    return days, sorted(out, key=lambda r: (r.exhibitor.booth, r.exhibitor.pk))
+    return sorted(out, key=lambda r: (r.exhibitor.fair.starts_on, r.exhibitor.booth, r.exhibitor.pk))
+
+
+def fair_results(*, fair: JobFair) -> tuple[list[DayResult], list[ExhibitorResult]]:
+    """One fair's results per day and per exhibitor (the admin's summary)."""
+    results = fairs_results(fairs=[fair])
+    return results.days, results.exhibitors
+
+
+def fair_series(*, fair: JobFair) -> list[JobFair]:
+    """The published fairs of this fair's series (the fair alone when it has none), by date."""
+    if not fair.series:
+        return [fair]
+    return list(JobFair.objects.filter(series=fair.series).exclude(status=FairStatus.DRAFT).order_by("starts_on", "id"))
+
+
+def fair_staff_may_read_results(*, fair: JobFair, request: Any) -> bool:
+    """Results are read by the fair's own staff and by the bureau (which reads every site)."""
+    return staff_role(request.user) in (StaffRole.BUREAU, StaffRole.SUPERUSER) or fair_staff_may_check_in(
+        fair=fair, request=request
+    )
+
+
+# --- booths ---------------------------------------------------------------------------------
+
+
+def fair_exhibitor_choices(*, fair: JobFair) -> list[Exhibitor]:
+    """The fair's exhibitors with their posts, by booth: the booth page's choices."""
+    return list(
+        Exhibitor.objects.filter(fair=fair)
+        .select_related("employer")
+        .prefetch_related(Prefetch("postings", queryset=JobPosting.objects.order_by("title", "id")))
+        .order_by("booth", "id")
+    )
+
+
+def booth_outcomes_recent(*, exhibitor: Exhibitor, limit: int = 10) -> list[BoothOutcome]:
+    """The latest records of one booth (names masked on the page)."""
+    return list(
+        BoothOutcome.objects.filter(exhibitor=exhibitor)
+        .select_related("signup__seeker", "posting")
+        .order_by("-updated_at", "-id")[:limit]
+    )
+
+
+def seeker_booth_outcomes(*, seeker: SeekerRegistration | None) -> list[BoothOutcome]:
+    """The booths a seeker met at fairs and what came of it, latest fair day first; the result
+    shown is the match's now when the record set one (an employer may have moved it on since)."""
+    if seeker is None:
+        return []
+    return list(
+        BoothOutcome.objects.filter(signup__seeker=seeker)
+        .exclude(result=BoothResult.REMOVED)
+        .select_related("signup__session__fair", "exhibitor__employer", "posting", "match")
+        .order_by("-signup__session__date", "exhibitor__booth", "id")
+    )

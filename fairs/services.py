@@ -6,22 +6,29 @@ import datetime as dt
 import enum
 import hashlib
 from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from matching.enums import UNTOUCHED_STATUSES
+from matching.enums import UNTOUCHED_STATUSES, MatchStatus
+from matching.models import Match
+from matching.services import match_record_in_person
+from xiangtan_jobs.common.spreadsheet import tables_export_response
 from xiangtan_jobs.core.enums import EventKind, SeekerStatus, ServiceKind
 from xiangtan_jobs.core.models import InboxMessage, SeekerRegistration, ServiceRecord, SiteEvent, User
 from xiangtan_jobs.core.services import SkillInput, registration_create_walk_in
 from xiangtan_jobs.core.services.sms import sms_queue
 
-from .enums import FairStatus, InvitationStatus, SignupStatus
+from .enums import BoothResult, FairStatus, InvitationStatus, SignupStatus
 from .models import (
+    BoothOutcome,
     Exhibitor,
     FairInvitation,
     FairInvitationEvent,
@@ -31,6 +38,7 @@ from .models import (
     ticket_code_new,
     ticket_code_normalise,
 )
+from .presenters import results_tables
 from .selectors import HOLDING
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -156,17 +164,19 @@ def signup_check_in(*, fair: JobFair, code: str, actor: User, now: dt.datetime |
     signup.checked_in_at = now
     signup.checked_in_by = actor
     fields = ["status", "checked_in_at", "checked_in_by", "updated_at"]
-    if fair.service_point_id is not None:
-        signup.service_record = ServiceRecord.objects.create(
-            service_point_id=fair.service_point_id,
-            seeker=signup.seeker,
-            kind=FAIR_SERVICE_KIND,
-            served_at=now,
-            served_by=actor,
-            note=_("招聘会入场：%(title)s") % {"title": fair.title},
-            is_demo=fair.is_demo,
-        )
-        fields.append("service_record")
+    # A person-time served (docs/kpis.md `served`): at the organising site, or for a city fair at
+    # no site, in the fair's district.
+    signup.service_record = ServiceRecord.objects.create(
+        service_point_id=fair.service_point_id,
+        area_id=None if fair.service_point_id else fair.area_id,
+        seeker=signup.seeker,
+        kind=FAIR_SERVICE_KIND,
+        served_at=now,
+        served_by=actor,
+        note=_("招聘会入场：%(title)s") % {"title": fair.title},
+        is_demo=fair.is_demo,
+    )
+    fields.append("service_record")
     signup.save(update_fields=fields)
     session_event_sync(session=session)
     # An invited seeker who came: attended (whether or not they had answered).
@@ -198,11 +208,12 @@ def _session_bounds(session: FairSession) -> tuple[dt.datetime, dt.datetime]:
 @transaction.atomic
 def session_event_sync(*, session: FairSession) -> SiteEvent | None:
     """Keep the day's core.SiteEvent (docs/kpis.md: events held are SiteEvents) in step with the
-    fair: employers, posts, attendance (check-ins); none for a fair without a site or cancelled."""
+    fair: employers, posts, attendance (check-ins); at the organising site, or for a city fair at
+    no site, in the fair's district; none for a fair not published."""
     session = FairSession.objects.select_related("fair", "site_event").get(pk=session.pk)
     fair = session.fair
     event = session.site_event
-    if fair.service_point_id is None or fair.status != FairStatus.PUBLISHED:
+    if fair.status != FairStatus.PUBLISHED:
         if event is not None:
             session.site_event = None
             session.save(update_fields=["site_event"])
@@ -210,8 +221,10 @@ def session_event_sync(*, session: FairSession) -> SiteEvent | None:
         return None
     start, end = _session_bounds(session)
     exhibitors = fair.exhibitors.aggregate(n=Count("id", distinct=True), posts=Count("postings", distinct=True))
-    values = {
+    attendance = session.signups.filter(status=SignupStatus.CHECKED_IN).count()
+    values: dict[str, Any] = {
         "service_point_id": fair.service_point_id,
+        "area_id": None if fair.service_point_id else fair.area_id,
         "title": f"{fair.title} {session.date:%m-%d}",
         "kind": EventKind.RECRUITMENT,
         "starts_at": start,
@@ -219,7 +232,7 @@ def session_event_sync(*, session: FairSession) -> SiteEvent | None:
         "venue": fair.venue,
         "employer_count": exhibitors["n"] or 0,
         "post_count": exhibitors["posts"] or 0,
-        "attendance": session.signups.filter(status=SignupStatus.CHECKED_IN).count(),
+        "attendance": attendance,
         "is_demo": fair.is_demo,
     }
     if event is None:
@@ -227,7 +240,7 @@ def session_event_sync(*, session: FairSession) -> SiteEvent | None:
         session.site_event = event
         session.save(update_fields=["site_event"])
         return event
-    values["intentions"] = min(event.intentions, values["attendance"])
+    values["intentions"] = min(event.intentions, attendance)
     for name, value in values.items():
         setattr(event, name, value)
     event.save()
@@ -515,3 +528,125 @@ def fair_walk_in(
         signup.status, signup.code, signup.cancelled_at = SignupStatus.SIGNED_UP, ticket_code_new(), None
         signup.save(update_fields=["status", "code", "cancelled_at", "updated_at"])
     return signup_check_in(fair=fair, code=signup.code, actor=actor, now=now), created
+
+
+# --- outcomes at the booths -----------------------------------------------------------------
+
+# The match status each booth result stands for (talked, or a record taken back, sets none).
+BOOTH_MATCH_STATUS: dict[str, str] = {
+    BoothResult.INTERVIEW: MatchStatus.INTERVIEW,
+    BoothResult.INTENTION: MatchStatus.INTENTION,
+    BoothResult.HIRED: MatchStatus.HIRED,
+}
+
+
+def _match_restore(outcome: BoothOutcome, actor: User, now: dt.datetime, why: str) -> None:
+    """Give the match this record moved back the status it had before (none: recommended, which
+    counts nowhere and which the next rematch may replace)."""
+    if outcome.match_id is None:
+        return
+    match = Match.objects.get(pk=outcome.match_id)
+    match_record_in_person(
+        posting=match.posting,
+        seeker=match.seeker,
+        status=outcome.match_status_before or MatchStatus.RECOMMENDED,
+        actor=actor,
+        reason=why,
+        now=now,
+    )
+    outcome.match = None
+    outcome.match_status_before = ""
+
+
+@transaction.atomic
+def booth_outcome_record(
+    *,
+    fair: JobFair,
+    exhibitor: Exhibitor,
+    code: str,
+    result: str,
+    actor: User,
+    posting_id: int | None = None,
+    now: dt.datetime | None = None,
+) -> tuple[BoothOutcome, bool]:
+    """Record (or change) what came of a checked-in seeker's visit to a booth, found by the ticket
+    code: talked, interviewed, intention reached, hired, or taken back. The last three are the
+    seeker's match with the exhibitor's post, so they count as intentions and hires (docs/kpis.md);
+    a change or a take-back moves the match accordingly. Returns (the record, whether it is new)."""
+    now = now or timezone.now()
+    if exhibitor.fair_id != fair.pk:
+        raise ValidationError(_("这个单位不在本场招聘会。"), code="other_fair")
+    if result not in BoothResult.values:
+        raise ValidationError({"result": _("请选择洽谈结果")}, code="result")
+    normalised = ticket_code_normalise(code)
+    signup = (
+        (
+            FairSignup.objects.select_for_update(of=("self",))
+            .select_related("session", "seeker")
+            .filter(code=normalised)
+        ).first()
+        if normalised
+        else None
+    )
+    if signup is None:
+        raise ValidationError({"code": _("没有这个入场码，请核对后再输入")}, code="unknown")
+    if signup.session.fair_id != fair.pk:
+        raise ValidationError({"code": _("这张入场码不是本场招聘会的")}, code="other_fair")
+    if signup.status != SignupStatus.CHECKED_IN:
+        raise ValidationError({"code": _("这张入场码还没有在入口签到，请先签到")}, code="not_checked_in")
+    posting = None
+    if posting_id is not None:
+        posting = exhibitor.postings.filter(pk=posting_id).first()
+        if posting is None:
+            raise ValidationError({"posting": _("请选择这家单位在本场的岗位")}, code="posting")
+    wanted = BOOTH_MATCH_STATUS.get(result)
+    if wanted is not None and posting is None:
+        raise ValidationError(
+            {"posting": _("面试、意向和录用要选是哪个岗位；这家单位还没有登记岗位的，请先在后台添加")},
+            code="posting_required",
+        )
+    outcome = BoothOutcome.objects.select_for_update().filter(signup=signup, exhibitor=exhibitor).first()
+    created = outcome is None
+    if outcome is None:
+        outcome = BoothOutcome(signup=signup, exhibitor=exhibitor, met_at=now)
+    why = _("招聘会展位：%(fair)s %(booth)s") % {"fair": fair.title, "booth": exhibitor.booth or exhibitor.employer_id}
+    # Another post, or no match status any more: the match moved before goes back first.
+    if outcome.match_id is not None and (wanted is None or outcome.posting_id != (posting.pk if posting else None)):
+        _match_restore(outcome, actor, now, why)
+    if wanted is not None and posting is not None:
+        match, before = match_record_in_person(
+            posting=posting, seeker=signup.seeker, status=wanted, actor=actor, reason=why, now=now
+        )
+        if outcome.match_id is None:
+            outcome.match_status_before = before
+        outcome.match = match
+    outcome.result = result
+    outcome.posting = posting
+    outcome.recorded_by = actor
+    outcome._history_user = actor  # type: ignore[attr-defined]  # simple_history reads this attribute
+    outcome.save()
+    return outcome, created
+
+
+# --- results exports ------------------------------------------------------------------------
+
+
+def results_export(*, fair: JobFair, results: Any, fmt: str, series: bool, actor: User) -> HttpResponse:
+    """The results' tables as CSV or Excel, logged in the fair's admin history (who, when, which
+    format and how many rows): an export leaves the portal, so it is on record."""
+    tables = results_tables(results)
+    rows = sum(len(t) - 1 for _title, t in tables)
+    what = _("导出%(which)s成果 %(fmt)s，%(rows)d 行") % {
+        "which": _("系列") if series else "",
+        "fmt": fmt.upper(),
+        "rows": rows,
+    }
+    LogEntry.objects.log_actions(
+        user_id=actor.pk,
+        queryset=JobFair.objects.filter(pk=fair.pk),
+        action_flag=CHANGE,
+        change_message=what,
+        single_object=True,
+    )
+    name = f"fair-{fair.pk}{'-series' if series else ''}-results"
+    return tables_export_response(tables, fmt, name)

@@ -23,18 +23,23 @@ from xiangtan_jobs.core.presenters import wage_text
 from xiangtan_jobs.core.selectors import seeker_current
 
 from .enums import InvitationStatus
-from .forms import CheckInForm, ExhibitorSearchForm, WalkInForm
+from .forms import BoothOutcomeForm, CheckInForm, ExhibitorSearchForm, WalkInForm
 from .models import JobFair
-from .presenters import ticket_qr_svg
+from .presenters import results_tables, ticket_qr_svg
 from .selectors import (
+    booth_outcomes_recent,
+    fair_exhibitor_choices,
     fair_exhibitors,
     fair_get,
     fair_past,
     fair_picks,
+    fair_series,
     fair_skill_choices,
     fair_staff_may_check_in,
+    fair_staff_may_read_results,
     fair_upcoming,
     fairs_by_series,
+    fairs_results,
     invitation_for_seeker,
     seeker_fair_signups,
     seeker_invitation,
@@ -46,8 +51,10 @@ from .selectors import (
 from .services import (
     CheckInOutcome,
     WalkInInput,
+    booth_outcome_record,
     fair_walk_in,
     invitation_set_status,
+    results_export,
     signup_cancel,
     signup_check_in,
     signup_create,
@@ -278,3 +285,88 @@ def walk_in_view(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             walk_in = WalkInForm(skill_choices=fair_skill_choices(fair=fair))
     return _door_page(request, fair, form=CheckInForm(), walk_in=walk_in, result=result, created=created)
+
+
+# --- booths ---------------------------------------------------------------------------------
+
+
+def booth_list_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Fair staff pick the booth they stand at (a link each, kept open on the phone)."""
+    fair = _door_fair(request, pk)
+    if isinstance(fair, HttpResponse):
+        return fair
+    return render(
+        request, "fairs/boothoutcome_list.html", {"fair": fair, "exhibitors": fair_exhibitor_choices(fair=fair)}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def booth_view(request: HttpRequest, pk: int, exhibitor_pk: int) -> HttpResponse:
+    """At one booth: scan or type a seeker's ticket and record what came of the talk (reversible:
+    recording the same ticket again changes the result)."""
+    fair = _door_fair(request, pk)
+    if isinstance(fair, HttpResponse):
+        return fair
+    exhibitor = next((e for e in fair_exhibitor_choices(fair=fair) if e.pk == exhibitor_pk), None)
+    if exhibitor is None:
+        raise Http404(_("本场招聘会没有这个参会单位"))
+    postings = [(str(p.pk), p.title) for p in exhibitor.postings.all()]
+    form = BoothOutcomeForm(request.POST or None, postings=postings)
+    saved = None
+    if request.method == "POST" and form.is_valid():
+        user: User = request.user  # type: ignore[assignment]
+        try:
+            saved, created = booth_outcome_record(
+                fair=fair,
+                exhibitor=exhibitor,
+                code=form.cleaned_data["code"],
+                result=form.cleaned_data["result"],
+                posting_id=form.cleaned_data["posting"],
+                actor=user,
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for name, errors in exc.error_dict.items():
+                    form.add_error(name if name in form.fields else None, errors)
+            else:
+                form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                (_("已记录：%(who)s，%(what)s。") if created else _("已改为：%(who)s，%(what)s。"))
+                % {"who": saved.signup.seeker.masked_name, "what": saved.get_result_display()},
+            )
+            return HttpResponseRedirect(reverse("fairs:booth", args=[fair.pk, exhibitor.pk]))
+    context = {
+        "fair": fair,
+        "exhibitor": exhibitor,
+        "form": form,
+        "recent": booth_outcomes_recent(exhibitor=exhibitor),
+    }
+    return render(request, "fairs/boothoutcome_form.html", context)
+
+
+# --- results --------------------------------------------------------------------------------
+
+
+def results_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """A fair's results (or its whole series' with ?series=1): per day, by key group and by the
+    seekers' home district, per exhibitor; ?format=csv|xlsx exports them (audit-logged)."""
+    fair = _fair_or_404(pk)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not fair_staff_may_read_results(fair=fair, request=request):
+        raise PermissionDenied(_("只有承办这场招聘会的工作人员和人社局可以看成果"))
+    whole_series = request.GET.get("series") == "1" and bool(fair.series)
+    fairs = fair_series(fair=fair) if whole_series else [fair]
+    results = fairs_results(fairs=fairs)
+    fmt = request.GET.get("format", "")
+    if fmt in ("csv", "xlsx"):
+        return results_export(fair=fair, results=results, fmt=fmt, series=whole_series, actor=request.user)
+    context = {
+        "fair": fair,
+        "whole_series": whole_series,
+        "results": results,
+        "tables": results_tables(results),
+    }
+    return render(request, "fairs/jobfair_results.html", context)

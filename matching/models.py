@@ -150,9 +150,17 @@ class RematchRun(TimeStampedModel):
     atomic update, and the worker that finishes the last chunk queues the final pass.
     """
 
+    # The night a beat's run belongs to (local date), unique: a second beat or a redelivered
+    # rematch_all joins that night's run instead of planning another (and texting everyone twice).
+    # Empty for the `rematch` command's runs.
+    night = models.DateField("日期", null=True, blank=True)
     chunks_total = models.PositiveIntegerField("分块数")
     chunks_done = models.PositiveIntegerField("已完成分块", default=0)
+    finish_started_at = models.DateTimeField("开始收尾时间", null=True, blank=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    # After the finish's notifications went out: a finish killed while notifying is completed by
+    # the sweeper (the SMS outbox's keys keep anyone from being texted twice).
+    notified_at = models.DateTimeField("通知完成时间", null=True, blank=True)
     pairs_kept = models.PositiveIntegerField("保留配对数", default=0)
 
     class Meta:
@@ -163,6 +171,7 @@ class RematchRun(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(chunks_done__lte=models.F("chunks_total")), name="rematch_done_le_total"
             ),
+            models.UniqueConstraint(fields=["night"], condition=Q(night__isnull=False), name="rematch_one_per_night"),
         ]
 
     def __str__(self) -> str:

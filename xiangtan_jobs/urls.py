@@ -19,6 +19,9 @@ admin.site.index_title = "服务点工作台"
 # The lists (postings, registrations) need the width more than a second menu beside them.
 admin.site.enable_nav_sidebar = False
 
+# The database away answers a clean 503 page, not a 500 (common/views.py).
+handler500 = "xiangtan_jobs.common.views.server_error"
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

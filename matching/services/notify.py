@@ -5,15 +5,16 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.db import connection
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db import connection, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from matching.enums import MatchStatus
 from matching.models import Match
 from matching.services.news import WALK_IN_LOGIN_HINT
-from xiangtan_jobs.core.enums import SeekerStatus, WageUnit
+from xiangtan_jobs.core.enums import SeekerStatus
 from xiangtan_jobs.core.models import InboxMessage
+from xiangtan_jobs.core.presenters import wage_text
 from xiangtan_jobs.core.services import SmsInput, is_quiet, sms_queue_many
 
 # --- Notifications -------------------------------------------------------------------------------
@@ -58,21 +59,36 @@ def seekers_notify(*, seeker_ids: set[int] | None, now: dt.datetime | None = Non
         last = match.seeker_id
         batch[match.seeker_id] = match
         if len(batch) >= 1000:
-            told += _notify_batch(batch, fresh, local, now)
+            told += _notify_batch(batch, local, now)
             batch = {}
-    return told + _notify_batch(batch, fresh, local, now)
+    return told + _notify_batch(batch, local, now)
 
 
-def _notify_batch(best: dict[int, Match], fresh: QuerySet[Match], local: dt.datetime, now: dt.datetime) -> int:
+def _notify_batch(best: dict[int, Match], local: dt.datetime, now: dt.datetime) -> int:
     """One inbox message and one SMS per seeker, then their fresh matches marked as told: a few queries
-    per thousand seekers."""
+    per thousand seekers, in one transaction. Each seeker's best match is locked first (SKIP LOCKED,
+    re-checked as not told): a notify running at the same time (the beat beside a finish) skips the
+    seekers this one holds, and a kill leaves nothing half done. The SMS key, one per seeker a day,
+    keeps a rerun from texting anyone twice whatever happened."""
+    if not best:
+        return 0
+    with transaction.atomic():
+        held = set(
+            Match.objects.select_for_update(skip_locked=True)
+            .filter(pk__in=[m.pk for m in best.values()], notified_at__isnull=True)
+            .values_list("seeker_id", flat=True)
+        )
+        return _notify_held({s: m for s, m in best.items() if s in held}, local, now)
+
+
+def _notify_held(best: dict[int, Match], local: dt.datetime, now: dt.datetime) -> int:
     if not best:
         return 0
     messages = []
     texts = []
     for match in best.values():
         seeker, posting = match.seeker, match.posting
-        wage = f"{posting.wage_min}-{posting.wage_max}{WageUnit(posting.wage_unit).label}"
+        wage = wage_text(posting.wage_min, posting.wage_max, posting.wage_unit)
         text = f"【湘潭就业】为您推荐：{posting.title}，{wage}。登录“我的”页面查看推荐理由。"
         sms = text if seeker.user_id else f"{text}{WALK_IN_LOGIN_HINT}"
         texts.append(

@@ -113,6 +113,40 @@ def _invite(match: Match, actor: User, now: dt.datetime) -> Match:
     return match
 
 
+# What a face-to-face meeting (a fair's booth) may set a match to directly, and back to.
+IN_PERSON_STATUSES = frozenset({MatchStatus.CONTACTED, MatchStatus.INTERVIEW, MatchStatus.INTENTION, MatchStatus.HIRED})
+
+
+@transaction.atomic
+def match_record_in_person(
+    *,
+    posting: JobPosting,
+    seeker: SeekerRegistration,
+    status: str,
+    actor: User,
+    reason: str,
+    now: dt.datetime | None = None,
+) -> tuple[Match, str]:
+    """An outcome met face to face (a fair's booth): the match is created if there is none and set
+    straight to this status (no online application or contact step happened), the history keeping
+    who, when and why. ``status`` may also be the match's earlier status, to take a record back.
+    Returns the match and the status it had before ("" for a match created here)."""
+    now = now or timezone.now()
+    match = Match.objects.select_for_update(of=("self",)).filter(posting=posting, seeker=seeker).first()
+    before = match.status if match is not None else ""
+    if match is None:
+        match = Match(posting=posting, seeker=seeker, score=0, reasons=[], is_current=False, kept=False)
+    if status not in MatchStatus.values:
+        raise ValidationError({"status": f"不能记为「{status}」"}, code="transition")
+    if status == match.status and match.pk is not None:
+        return match, before
+    _record(match, status, actor, now, reason[:100])
+    if status in IN_PERSON_STATUSES:
+        match.is_current = False  # from the recommendations to what happened
+    match.save()
+    return match, before
+
+
 @transaction.atomic
 def match_invite(*, match: Match, actor: User, now: dt.datetime | None = None) -> Match:
     """An operator invites a recommended seeker to apply (inbox + SMS with a link); the seeker's

@@ -27,6 +27,8 @@
   function found(text) {
     stop();
     input.value = text;
+    // At a booth the result is chosen after the scan; at the door the scan is the whole check-in.
+    if (form.hasAttribute("data-scan-fill-only")) { input.focus(); say(""); return; }
     form.submit();
   }
 

@@ -60,7 +60,9 @@ def test_action(action, actor, users, site_a, site_b):
         admin_url(admin_name, "changelist"), {"action": action, ACTION_CHECKBOX_NAME: [obj.pk]}
     )
     obj.refresh_from_db()
-    if actor == "alice":
+    # Verifying an employer is a review: the bureau may, the site's operator may not.
+    allowed = "charlie" if action == "verify" else "alice"
+    if actor == allowed:
         assert resp.status_code == 302
         assert state(obj) == target
     else:

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from stations.models import YouthStation
 from tests.admin.helpers import ACTORS, admin_url, client_for, denied, form_data, is_login_redirect
@@ -78,6 +79,7 @@ CASES = [
     case("fairs_exhibitor", "exhibitor", "abc", "ac", "a", "ab", "", "booth"),
     case("fairs_fairsignup", "signup", "abc", "ac"),
     case("fairs_fairinvitation", "invitation", "abc", "ac"),
+    case("fairs_boothoutcome", "booth_outcome", "abc", "ac"),
     # Reference data: every staff role may look (forms pick from it), only superusers change it.
     case("core_area", "area", "abc", "abc"),
     case("core_skill", "skill", "abc", "abc"),
@@ -90,6 +92,9 @@ CASES = [
     case("auth_group", "group", "", ""),
     # Login lockouts (django-axes): superusers only (common/admin.py).
     case("axes_accessattempt", "attempt", "", ""),
+    # The workers' records of failed and owed tasks: superusers only, read-only (common/admin.py).
+    case("common_deadletter", "deadletter", "", ""),
+    case("common_owedtask", "owed", "", ""),
 ]
 
 
@@ -111,6 +116,12 @@ def _object(key: str, site_a: dict[str, Any], users: dict[str, Any]) -> Any:
         return _station_record(key, site_a, users)
     if key in ("daygig", "assignment", "settlement", "insurance", "rightscase", "unpaid_employer"):
         return _market_record(key, site_a, users["alice"])
+    if key == "booth_outcome":
+        from fairs.models import BoothOutcome
+
+        return BoothOutcome.objects.create(
+            signup=site_a["signup"], exhibitor=site_a["exhibitor"], met_at=timezone.now()
+        )
     if key == "area":
         return Area.objects.get(name="雨湖路街道")
     if key == "skill":
@@ -123,6 +134,15 @@ def _object(key: str, site_a: dict[str, Any], users: dict[str, Any]) -> Any:
         return Group.objects.create(name="测试组")
     if key == "user":
         return users["alice"]
+    if key in ("deadletter", "owed"):
+        from xiangtan_jobs.common.models import DeadLetter, OwedTask
+
+        if key == "owed":
+            now = timezone.now()
+            return OwedTask.objects.create(
+                task="matching.match_posting", object_id=1, token="t", owed_at=now, run_after=now
+            )
+        return DeadLetter.objects.create(task="matching.match_posting", args="(1)", error="E", failed_at=timezone.now())
     if key == "attempt":
         from axes.models import AccessAttempt
 

@@ -62,7 +62,7 @@ def test_body_errors_per_field(alice_key, two_sites):
     )
     errors = body["errors"]
     assert errors["title"] == ["该字段不能为空。"]
-    assert errors["wage_min"] == ["请填写合法的整数值。"]
+    assert errors["wage_min"] == ["请填写合法的数字。"]
     assert errors["employer"] == ["类型错误。期望为主键，获得的类型为 bool。"]
     assert errors["skills"] == {"0": {"skill": ["类型错误。期望为主键，获得的类型为 str。"]}}  # keyed by position
     assert errors["work_type"] == ["该字段是必填项。"]

@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 
-from fairs.services import signup_check_in, signup_create
+from fairs.services import booth_outcome_record, signup_check_in, signup_create
 from matching.enums import MatchStatus
 from matching.models import Match
 from tests.clock import NOON
@@ -69,9 +69,16 @@ def test_results_table(client, frozen_clock, fair, alice, yuhu):
             code = signup.code
     frozen_clock.move_to(NOON + dt.timedelta(days=3))
     signup_check_in(fair=fair, code=code, actor=alice)
-    # The cleaning company reached an intention with the seeker who came; a match of a seeker who
-    # did not come to the fair is not this fair's result.
-    Match.objects.create(posting=fair.p["clean"], seeker=came, score=80, status=MatchStatus.INTENTION)
+    # The cleaning company reached an intention at its booth with the seeker who came; a match of a
+    # seeker who did not come to the fair is not this fair's result.
+    booth_outcome_record(
+        fair=fair,
+        exhibitor=fair.exhibitors.get(booth="A01"),
+        code=code,
+        result="intention",
+        posting_id=fair.p["clean"].pk,
+        actor=alice,
+    )
     Match.objects.create(posting=fair.p["welder"], seeker=stayed_away, score=60, status=MatchStatus.INTENTION)
     client.force_login(alice)
     p = page(client.get(f"/admin/fairs/jobfair/{fair.pk}/change/"))
@@ -79,8 +86,8 @@ def test_results_table(client, frozen_clock, fair, alice, yuhu):
     d3, d4 = fair.sessions.all()
     assert _rows(days) == [[str(d3.date), "2", "1", "50%"], [str(d4.date), "0", "0", "—"]]
     assert _rows(exhibitors) == [
-        ["A01", "湘潭洁美家政有限公司", "2", "4", "1", "0"],
-        ["B12", "湘潭电机配件厂", "1", "2", "0", "0"],
+        ["A01", "湘潭洁美家政有限公司", "2", "4", "1", "1", "0"],
+        ["B12", "湘潭电机配件厂", "1", "2", "0", "0", "0"],
     ]
     # The same intention is the bureau's KPI (counted from the match, at the posting's site).
     period = Period(NOON.date(), NOON.date() + dt.timedelta(days=10))

@@ -16,7 +16,7 @@ from tests.clock import NOON, TODAY
 from tests.factories import SeekerFactory, UserFactory
 from tests.fairs.conftest import make_fair
 from tests.fairs.html import page
-from xiangtan_jobs.core.models import ServiceRecord, SiteEvent
+from xiangtan_jobs.core.models import Area, ServiceRecord, SiteEvent
 from xiangtan_jobs.dashboard.kpis import CITY, Period, Scope, kpi_breakdown
 
 pytestmark = pytest.mark.django_db
@@ -107,7 +107,7 @@ def test_only_the_organising_sites_staff(client, frozen_clock, fair, alice, bob,
     assert client.get(url).status_code == 200
 
 
-def test_bureau_fair_checked_in_by_the_bureau(client, frozen_clock, seeker, dora, alice, charlie):
+def test_bureau_fair_checked_in_by_the_bureau(client, frozen_clock, seeker, dora, alice, charlie, yuhu):
     fair = make_fair(title="全市专场", days=(3,))  # the bureau's own: no site
     signup = signup_create(session=fair.sessions.get(), seeker=seeker, actor=dora)
     _at_fair_day(frozen_clock)
@@ -115,9 +115,19 @@ def test_bureau_fair_checked_in_by_the_bureau(client, frozen_clock, seeker, dora
     assert client.get(f"/fairs/{fair.pk}/checkin/").status_code == 403
     client.force_login(charlie)
     assert _check_in(client, fair, signup.code)[0] == "签到成功"
-    # No site: no person-time at a site, but a fair check-in of the city.
-    assert not ServiceRecord.objects.exists()
+    # docs/kpis.md: a city fair belongs to no site; its check-in is a person-time and its day an
+    # event held in the city and in the fair's district (雨湖区), and in no site's figures.
+    record = ServiceRecord.objects.get()
+    assert (record.service_point, record.area, record.seeker) == (None, fair.area, seeker)
+    district = Scope(district_id=fair.area.parent_id)
     assert _total("fair_checkins") == 1
+    assert (_total("served"), _total("served", district), _total("served", Scope(site_id=yuhu.pk))) == (1, 1, 0)
+    event = SiteEvent.objects.get()
+    assert (event.service_point, event.area, event.attendance) == (None, fair.area, 1)
+    frozen_clock.move_to(NOON + dt.timedelta(days=4))  # the day is over: held
+    assert (_total("events"), _total("events", district), _total("events", Scope(site_id=yuhu.pk))) == (1, 1, 0)
+    other_district = Scope(district_id=Area.objects.get(name="岳塘区").pk)
+    assert (_total("served", other_district), _total("events", other_district)) == (0, 0)
 
 
 def test_the_day_is_an_event_held_once_over(client, frozen_clock, fair, seeker, dora, alice, yuhu):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from matching import tasks
@@ -111,15 +112,54 @@ def test_changes_during_the_run_are_not_undone_by_a_chunk_that_read_the_rows_bef
     assert after_finish == stored()
 
 
-def test_a_repeated_chunk_message_changes_nothing(city):
+def test_a_repeated_chunk_message_changes_nothing_but_still_asks_for_the_finish(city):
     run, chunks = rematch_plan(chunk_size=1000)
     assert rematch_chunk(chunk_id=chunks[0].pk, now=NOON) is True
     before, pairs = stored(), RematchRun.objects.get(pk=run.pk).pairs_kept
-    assert rematch_chunk(chunk_id=chunks[0].pk, now=NOON) is False
+    # Redelivered (its worker died after storing, before queuing the finish): it stores nothing and
+    # says the run is complete, so the finish is queued.
+    assert rematch_chunk(chunk_id=chunks[0].pk, now=NOON) is True
     assert stored() == before
     run.refresh_from_db()
     assert (run.chunks_done, run.pairs_kept) == (1, pairs)
     assert RematchChunk.objects.get(pk=chunks[0].pk).attempts == 1
+    rematch_finish(run_id=run.pk, now=NOON)
+    assert rematch_chunk(chunk_id=chunks[0].pk, now=NOON) is False  # finished: nothing more to ask
+
+
+def test_one_run_per_night_a_second_beat_joins_it(city):
+    night = TODAY
+    run, chunks = rematch_plan(chunk_size=40, night=night)
+    assert len(chunks) > 1
+    rematch_chunk(chunk_id=chunks[0].pk, now=NOON)
+    again, left = rematch_plan(chunk_size=40, night=night)  # a second beat, or rematch_all redelivered
+    assert again.pk == run.pk and [c.pk for c in left] == [c.pk for c in chunks[1:]]
+    assert RematchRun.objects.count() == 1
+    for c in left:
+        rematch_chunk(chunk_id=c.pk, now=NOON)
+    rematch_finish(run_id=run.pk, now=NOON)
+    assert rematch_plan(chunk_size=40, night=night) == (RematchRun.objects.get(pk=run.pk), [])
+    following, chunks_next = rematch_plan(chunk_size=40, night=night + dt.timedelta(days=1))
+    assert following.pk != run.pk and chunks_next
+
+
+def test_the_sweeper_finishes_a_complete_run_at_once(city):
+    """The last chunk's worker died after storing, before queuing the finish: the next sweep (a
+    minute later, not 15) queues it; a finish being run by a live worker is left to it."""
+    run, chunks = rematch_plan(chunk_size=1000)
+    _chunk_store(_chunk_claim(chunks[0].pk), ([], []))
+    assert rematch_stale_chunks(now=timezone.now() + dt.timedelta(minutes=1)) == ([], [run.pk])
+    RematchRun.objects.filter(pk=run.pk).update(finish_started_at=timezone.now())  # a finish began …
+    if connection.vendor == "postgresql":
+        assert rematch_stale_chunks(now=timezone.now()) == ([], [run.pk])  # … and its worker died: no lock
+
+
+def test_a_chunk_whose_worker_died_is_queued_again_at_once_on_postgresql(city):
+    if connection.vendor != "postgresql":
+        pytest.skip("liveness by advisory lock is PostgreSQL's; SQLite waits REMATCH_STALE")
+    _run, chunks = rematch_plan(chunk_size=1000)
+    RematchChunk.objects.filter(pk=chunks[0].pk).update(started_at=timezone.now(), attempts=1)
+    assert rematch_stale_chunks(now=timezone.now()) == ([chunks[0].pk], [])
 
 
 def test_sweeper_queues_lost_chunks_again_and_gives_up_after_five_attempts(city):
@@ -177,3 +217,37 @@ def test_a_finished_run_drops_the_chunk_lists_of_runs_older_than_a_week(city):
     assert not RematchReplay.objects.filter(run=old_run).exists()
     assert RematchChunk.objects.filter(run=run).count() == run.chunks_total  # this week's stay
     assert RematchRun.objects.filter(pk=old_run.pk).exists()  # the record of the night stays
+
+
+def test_two_beats_for_one_night_make_one_run_and_text_each_seeker_once(city, settings):
+    """Two rematch_all for the same night (two beats, or a redelivery after the run finished)."""
+    from xiangtan_jobs.celery import app
+    from xiangtan_jobs.core.models import SmsOutbox
+
+    settings.NOTIFY_QUIET_HOURS = ""
+    settings.NOTIFY_MIN_SCORE = 0
+    app.conf.task_always_eager = True
+    try:
+        tasks.rematch_all.delay().get()
+        tasks.rematch_all.delay().get()
+        tasks.rematch_sweep.delay().get()
+    finally:
+        app.conf.task_always_eager = False
+    assert RematchRun.objects.count() == 1
+    run = RematchRun.objects.get()
+    assert run.night == TODAY and run.finished_at is not None and run.notified_at is not None
+    texts = list(SmsOutbox.objects.filter(purpose="recommendation").values_list("phone", flat=True))
+    assert texts and len(texts) == len(set(texts))
+    told = Match.objects.filter(notified_at__isnull=False).values("seeker_id").distinct().count()
+    assert len(texts) == told
+
+
+def test_the_sweeper_starts_tonights_run_if_the_beats_message_was_lost(city):
+    from matching.services import rematch_night_missing
+
+    night = NOON.replace(hour=2, minute=30)
+    assert rematch_night_missing(now=night)
+    assert not rematch_night_missing(now=NOON.replace(hour=2, minute=5))  # the beat's own minute
+    assert not rematch_night_missing(now=NOON)  # the day: the next night's run
+    rematch_plan(chunk_size=1000, night=TODAY)
+    assert not rematch_night_missing(now=night)

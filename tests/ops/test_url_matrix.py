@@ -78,17 +78,30 @@ PAGES: dict[str, str] = {
     "markets:gigmarket-screen-data": ALL,
     "markets:gigmarket-checkin": ALL,
     "markets:gigmarket-poster": ALL,
+    "markets:gigs-near": ALL,
+    "posters:posting-poster": ALL,  # an open posting's A4 sheet
     "stations:youthstation-list": ALL,
     "stations:youthstation-detail": ALL,
     "stations:course-list": ALL,
     "stations:course-enrol": "",
     "stations:slot-book": "",
     "stations:booking-cancel": "",
+    "stations:course-roll": "",
+    "stations:session-attendance": "",
+    "stations:enrolment-cancel": "",
+    "stations:enrolment-complete": "",
+    "stations:event-signup": "",
+    "stations:event-signup-cancel": "",
+    "stations:event-attendance": "",
+    "stations:startup-showcase": ALL,
     "fairs:jobfair-list": ALL,
     "fairs:jobfair-detail": ALL,
     "fairs:signup": "sabcu",  # signing up needs an account
     "fairs:checkin": "au",  # the door of site A's fair: its operator (and superusers), not the bureau
     "fairs:walk-in": "au",
+    "fairs:booths": "au",  # the booths of site A's fair: the same staff as its door
+    "fairs:booth": "",
+    "fairs:results": "acu",  # the fair's staff and the bureau
     "fairs:ticket": "",
     "fairs:ticket-cancel": "",
     "fairs:invitation-answer": "",
@@ -220,6 +233,11 @@ def world(two_sites, alice, bob, charlie, dora, django_user_model):  # noqa: F81
         "fairs:signup": {"pk": fair.pk},
         "fairs:checkin": {"pk": fair.pk},
         "fairs:walk-in": {"pk": fair.pk},
+        "fairs:booths": {"pk": fair.pk},
+        "fairs:booth": {"pk": fair.pk, "exhibitor_pk": MISSING},
+        "fairs:results": {"pk": fair.pk},
+        "posters:posting-poster": {"pk": a["posting"].pk},
+        "stations:session-attendance": {"pk": MISSING, "session_pk": MISSING},
         "dashboard:site": {"pk": site},
         "dashboard:report": {"pk": site},
         "dashboard:export": {"slug": "skills", "fmt": "csv"},
@@ -229,7 +247,19 @@ def world(two_sites, alice, bob, charlie, dora, django_user_model):  # noqa: F81
     for name in PAGES:
         if name.startswith("markets:") and name != "markets:gigmarket-list":
             kwargs[name] = {"pk": site}
-        if name in {"stations:course-enrol", "stations:slot-book", "stations:booking-cancel"}:
+        if name.startswith("markets:gigs-"):
+            kwargs.pop(name, None)
+        if name in {
+            "stations:course-enrol",
+            "stations:slot-book",
+            "stations:booking-cancel",
+            "stations:course-roll",
+            "stations:enrolment-cancel",
+            "stations:enrolment-complete",
+            "stations:event-signup",
+            "stations:event-signup-cancel",
+            "stations:event-attendance",
+        }:
             kwargs[name] = {"pk": MISSING}
         if name in {"fairs:ticket", "fairs:ticket-cancel", "fairs:invitation-answer"}:
             kwargs[name] = {"pk": MISSING}

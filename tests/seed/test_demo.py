@@ -67,6 +67,9 @@ def test_demo_is_plausible_and_idempotent():
     cleaning = list(JobPosting.objects.filter(posting_skills__skill__name="保洁员", posting_skills__required=True))
     assert cleaning, "the demo has no cleaning postings to check"
     assert all(p.wage_unit == "day" and 100 <= p.wage_max <= 300 for p in cleaning)
+    # Piece rates keep their jiao (手工活 pays 0.5–5 元/件): none reads 「0 元/件」.
+    piece = JobPosting.objects.filter(wage_unit="piece")
+    assert piece.exists() and not piece.filter(wage_min=0).exists()
     tags = {t for row in SeekerRegistration.objects.values_list("tags", flat=True) for t in row}
     assert {"graduate", "rural", "returnee", "migrant", "mother", "older", "disabled"} <= tags
     assert all(e.credit_code and len(e.credit_code) == 18 for e in Employer.objects.filter(is_demo=True))

@@ -12,6 +12,7 @@ service become 400 and 403 in that shape, so a view never needs to translate the
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import django_filters
@@ -27,7 +28,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from xiangtan_jobs.common.client_ip import client_ip
-from xiangtan_jobs.common.parsing import parse_id, parse_int
+from xiangtan_jobs.common.parsing import parse_decimal, parse_id, parse_int
 
 
 def _field_errors(detail: Any) -> dict[str, Any]:
@@ -116,6 +117,27 @@ class StrictIntegerField(serializers.IntegerField):
         if isinstance(data, bool):
             self.fail("invalid")
         number = parse_int(data)
+        if number is None:
+            if isinstance(data, str) and len(data) > self.MAX_STRING_LENGTH:
+                self.fail("max_string_length")
+            self.fail("invalid")
+        assert number is not None
+        self.run_validators(number)
+        return number
+
+
+class StrictDecimalField(serializers.DecimalField):
+    """An amount in ASCII digits with at most two decimals (``common.parsing.parse_decimal``), as
+    a JSON number or a string; written back as a JSON number (0.5, 210)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_digits", 9)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("coerce_to_string", False)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> Decimal:
+        number = parse_decimal(data)
         if number is None:
             if isinstance(data, str) and len(data) > self.MAX_STRING_LENGTH:
                 self.fail("max_string_length")

@@ -15,3 +15,11 @@ class CommonConfig(AppConfig):
         from xiangtan_jobs.common.middleware import staff_logged_in
 
         user_logged_in.connect(staff_logged_in, dispatch_uid="common.staff_logged_in")
+
+        from celery.signals import task_failure, task_prerun
+
+        from xiangtan_jobs.common.owed import task_failed_for_good
+        from xiangtan_jobs.common.taskdb import task_statement_timeout
+
+        task_failure.connect(task_failed_for_good, dispatch_uid="common.dead_letter")
+        task_prerun.connect(task_statement_timeout, dispatch_uid="common.statement_timeout")

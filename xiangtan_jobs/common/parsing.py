@@ -8,7 +8,9 @@ or ``None``, never an exception.
 
 from __future__ import annotations
 
+import math
 import re
+from decimal import Decimal
 from typing import Any
 
 # ASCII digits only, an optional minus; at most 18 digits (fits a 64-bit column).
@@ -37,3 +39,34 @@ def parse_int(value: Any, *, minimum: int | None = None, maximum: int | None = N
 def parse_id(value: Any) -> int | None:
     """A primary key: a positive integer that fits the database's id column; else None."""
     return parse_int(value, minimum=1, maximum=MAX_ID)
+
+
+# ASCII digits, at most two decimals ("0.5", "210", "12.35"); no exponent, no sign but minus.
+_DECIMAL = re.compile(r"-?[0-9]{1,12}(?:\.[0-9]{1,2})?")
+_CENT = Decimal("0.01")
+
+
+def parse_decimal(
+    value: Any, *, minimum: Decimal | int | None = None, maximum: Decimal | int | None = None
+) -> Decimal | None:
+    """The amount ``value`` spells in ASCII digits with at most two decimals (piece rates such as
+    0.5 元/件), within [minimum, maximum]; else None. Integers and finite floats are taken too."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, Decimal):
+        exact = value.is_finite() and abs(value) < 10**12 and value == value.quantize(_CENT)
+        text = format(value.quantize(_CENT), "f") if exact else ""
+    elif isinstance(value, float):
+        text = repr(value) if math.isfinite(value) else ""
+    else:
+        text = str(value).strip()
+    if text.endswith(".0") and isinstance(value, float):
+        text = text[:-2]
+    if not _DECIMAL.fullmatch(text):
+        return None
+    number = Decimal(text)
+    if minimum is not None and number < minimum:
+        return None
+    if maximum is not None and number > maximum:
+        return None
+    return number

@@ -42,3 +42,11 @@ def heartbeat() -> None:
 
     heartbeat_stamp()
     logger.info("worker heartbeat")
+
+
+@shared_task(name="common.owed_sweep", soft_time_limit=120, time_limit=150)
+def owed_sweep() -> int:
+    """Every minute (beat): run the owed work whose message was lost or whose worker died."""
+    from xiangtan_jobs.common.owed import owed_sweep as sweep  # owed.py queues through this module
+
+    return sweep()

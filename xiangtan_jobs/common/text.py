@@ -28,3 +28,28 @@ def text_pieces(text: str) -> list[str]:
         pieces.update(word)
         pieces.update(word[i : i + 2] for i in range(len(word) - 1))
     return sorted(pieces)
+
+
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+_PINYIN_QUERY = re.compile(r"[a-z]{2,30}")
+
+
+def cjk_runs(text: str) -> list[str]:
+    """The runs of Chinese characters in a text: 「家庭保洁（日结）」 -> ["家庭保洁", "日结"]."""
+    return _CJK_RUN.findall(text or "")
+
+
+def pinyin_keys(term: str) -> tuple[str, str]:
+    """A Chinese term's pinyin without tones and its initials: 保洁 -> ("baojie", "bj").
+
+    pypinyin's phrase dictionary picks the reading of a character in its word (重 in 重活 is
+    zhong), which is what a seeker types; characters it does not know are left out."""
+    from pypinyin import Style, lazy_pinyin
+
+    syllables = [s for s in lazy_pinyin(term, style=Style.NORMAL, errors="ignore") if s.isascii() and s.isalpha()]
+    return "".join(syllables).lower(), "".join(s[0] for s in syllables).lower()
+
+
+def looks_like_pinyin(word: str) -> bool:
+    """Whether a (normalised) query word could be pinyin or initials: two or more Latin letters."""
+    return bool(_PINYIN_QUERY.fullmatch(word))

@@ -22,6 +22,7 @@ from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
 from xiangtan_jobs.common.crypto import pii_digest
+from xiangtan_jobs.common.fields import AmountField
 from xiangtan_jobs.common.import_storage import SealedImportMixin
 from xiangtan_jobs.common.parsing import parse_id
 from xiangtan_jobs.common.validators import (
@@ -284,13 +285,31 @@ class EmployerAdmin(ScopedAdminMixin, admin.ModelAdmin):
     actions = ("verify",)
     show_full_result_count = False
 
-    @admin.action(description="核验通过所选单位", permissions=("change",))
+    def has_verify_permission(self, request: HttpRequest) -> bool:
+        """Verifying is a review: the bureau, a superuser or a site's designated reviewer (审核员)."""
+        role = staff_role(request.user)
+        return role in (StaffRole.SUPERUSER, StaffRole.BUREAU) or bool(reviewer_site_ids(request))
+
+    @admin.action(description="核验通过所选单位", permissions=("verify",))
     def verify(self, request: HttpRequest, queryset: QuerySet[Employer]) -> None:
-        done = 0
+        done, refused = 0, []
+        actor = acting_user(request)
         for employer in queryset:
-            services.employer_verify(employer=employer, actor=acting_user(request))
+            # A reviewer verifies their own site's employers only; the service says who may.
+            if not services.employer_verifier(employer=employer, actor=actor):
+                refused.append(employer.name)
+                continue
+            services.employer_verify(employer=employer, actor=actor)
             done += 1
-        self.message_user(request, f"已核验 {done} 家单位", messages.SUCCESS)
+        if done:
+            self.message_user(request, f"已核验 {done} 家单位", messages.SUCCESS)
+        if refused:
+            self.message_user(
+                request,
+                f"未核验 {len(refused)} 家单位（{'、'.join(refused[:5])}）："
+                "只有人社局或该单位所在服务点的审核员可以核验，请联系审核员",
+                messages.ERROR,
+            )
 
     def get_search_results(self, request: HttpRequest, queryset: QuerySet[Any], search_term: str) -> Any:
         # A pasted credit code in lower case or with spaces still finds its employer.
@@ -322,6 +341,8 @@ class JobPostingForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         help_text="都不选表示时间灵活",
     )
+    wage_min = AmountField(label="薪资下限(元)", help_text="计件可填小数，例如 0.5")
+    wage_max = AmountField(label="薪资上限(元)", help_text="只有一个数时与下限相同")
 
     class Meta:
         model = JobPosting
@@ -384,6 +405,8 @@ class JobPostingAdmin(
     resource_classes = [PostingResource]
     import_formats = [CSV, XLSX]
     export_formats = [CSV, XLSX]
+    # A BOM before the CSV: Excel and WPS then read it as UTF-8 (without, Chinese is garbled).
+    to_encoding = "utf-8-sig"
     import_error_display = ("message", "row")
 
     def get_actions(self, request: HttpRequest) -> dict[str, Any]:
@@ -414,8 +437,7 @@ class JobPostingAdmin(
 
     @admin.display(description="薪资")
     def wage(self, obj: JobPosting) -> str:
-        amount = f"{obj.wage_min}" if obj.wage_min == obj.wage_max else f"{obj.wage_min}–{obj.wage_max}"
-        return f"{amount} {obj.get_wage_unit_display()}"
+        return obj.wage_display
 
     @admin.display(description="推荐人选")
     def matches_link(self, obj: JobPosting) -> str:
@@ -644,6 +666,8 @@ class SeekerRegistrationAdmin(
     resource_classes = [SeekerImportResource]
     import_formats = [CSV, XLSX]
     export_formats = [CSV, XLSX]
+    # A BOM before the CSV: Excel and WPS then read it as UTF-8 (without, Chinese is garbled).
+    to_encoding = "utf-8-sig"
     import_error_display = ("message", "row")
 
     def get_export_resource_classes(self, request: HttpRequest) -> list[Any]:

@@ -3,6 +3,7 @@ feature apps' site pages (formatted in Python: cheaper than template filters on 
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
@@ -16,10 +17,26 @@ WORK_TYPE_LABELS = dict(WorkType.choices)
 UNIT_LABELS = dict(WageUnit.choices)
 
 
-def wage_text(wage_min: int, wage_max: int, unit: str, units: dict[str, str] | None = None) -> str:
-    """「180–220 元/天」 or 「200 元/天」: the unit is always said."""
-    amount = f"{wage_min}" if wage_min == wage_max else f"{wage_min}–{wage_max}"
-    return f"{amount} {(units or UNIT_LABELS).get(unit, '')}"
+def wage_amount(amount: Decimal | float | int) -> str:
+    """An amount as people write it: 「210」, 「0.5」, 「12.35」 (no trailing zeros, no 「210.00」)."""
+    if isinstance(amount, int):
+        return str(amount)
+    # Decimals from the database already have two places; anything else is rounded to the cent.
+    number = amount if isinstance(amount, Decimal) else Decimal(str(amount)).quantize(Decimal("0.01"))
+    text = format(number, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def wage_text(
+    wage_min: Decimal | float | int, wage_max: Decimal | float | int, unit: str, units: dict[str, str] | None = None
+) -> str:
+    """「180–220 元/天」, 「210 元/天」 (one figure when both ends are the same), 「0.5 元/件」.
+
+    The one way a posting's wage is written: pages, the admin, text messages, the API's
+    ``wage_text`` and exports all call it; the unit is always said."""
+    low, high = wage_amount(wage_min), wage_amount(wage_max)
+    amount = low if low == high else f"{low}–{high}"
+    return f"{amount} {(units or UNIT_LABELS).get(unit, '')}".strip()
 
 
 def place_text(label: str, address: str) -> str:

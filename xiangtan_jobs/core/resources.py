@@ -20,6 +20,7 @@ from import_export import fields, resources, widgets
 
 from xiangtan_jobs.common.crypto import pii_digest
 from xiangtan_jobs.common.masking import mask_name, mask_phone, mask_resident_id
+from xiangtan_jobs.common.parsing import parse_decimal
 from xiangtan_jobs.common.spreadsheet import FormulaSafeExportMixin
 from xiangtan_jobs.common.validators import (
     normalize_mobile,
@@ -49,6 +50,7 @@ from xiangtan_jobs.core.models import (
     ServiceRecord,
     Skill,
 )
+from xiangtan_jobs.core.presenters import wage_amount
 
 _LIST_SPLIT = re.compile(r"[、,，;；/\s]+")
 
@@ -97,6 +99,21 @@ class AreaWidget(widgets.Widget):
 
     def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
         return value.name if value else ""
+
+
+class AmountWidget(widgets.Widget):
+    """A wage in yuan with up to two decimals (piece rates: 0.5); written as people write it."""
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Any:
+        if value is None or str(value).strip() == "":
+            raise ValueError("请填写工资金额，例如「200」或「0.5」")
+        amount = parse_decimal(value, minimum=0, maximum=1_000_000)
+        if amount is None:
+            raise ValueError(f"「{value}」不是有效的金额：请只填数字，最多两位小数，例如「200」或「0.5」")
+        return amount
+
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
+        return wage_amount(value) if value is not None else ""
 
 
 class ScopedResourceMixin:
@@ -156,8 +173,8 @@ class PostingResource(FormulaSafeExportMixin, ScopedResourceMixin, resources.Mod
     work_type = fields.Field(
         attribute="work_type", column_name="用工形式", widget=ChoiceLabelWidget(WorkType.choices, "用工形式")
     )
-    wage_min = fields.Field(attribute="wage_min", column_name="薪资下限", widget=widgets.IntegerWidget())
-    wage_max = fields.Field(attribute="wage_max", column_name="薪资上限", widget=widgets.IntegerWidget())
+    wage_min = fields.Field(attribute="wage_min", column_name="薪资下限", widget=AmountWidget())
+    wage_max = fields.Field(attribute="wage_max", column_name="薪资上限", widget=AmountWidget())
     wage_unit = fields.Field(
         attribute="wage_unit", column_name="计薪单位", widget=ChoiceLabelWidget(WageUnit.choices, "计薪单位")
     )

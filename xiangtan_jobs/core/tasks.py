@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from celery import shared_task
 from django.db import DatabaseError
+from kombu.exceptions import OperationalError as BrokerError
 
 from xiangtan_jobs.core import services
+
+# Retries outlast a blip of the database or the broker (as matching/tasks.py): 10 s doubling to
+# 5 minutes, no jitter, ~20 minutes in all.
+OUTLAST = {"retry_backoff": 10, "retry_backoff_max": 300, "retry_jitter": False, "max_retries": 8}
 
 
 @shared_task(
     name="core.expire_postings",
-    autoretry_for=(DatabaseError,),
-    retry_backoff=True,
-    max_retries=5,
+    autoretry_for=(DatabaseError, BrokerError),
+    **OUTLAST,
     soft_time_limit=240,
     time_limit=300,
 )
@@ -40,9 +44,8 @@ def send_login_code(login_code_id: int) -> bool:
 
 @shared_task(
     name=services.SMS_DELIVER_TASK,
-    autoretry_for=(DatabaseError,),
-    retry_backoff=True,
-    max_retries=5,
+    autoretry_for=(DatabaseError, BrokerError),
+    **OUTLAST,
     soft_time_limit=30,
     time_limit=45,
 )
@@ -53,9 +56,8 @@ def sms_deliver(sms_id: int) -> bool:
 
 @shared_task(
     name=services.SMS_FLUSH_TASK,
-    autoretry_for=(DatabaseError,),
-    retry_backoff=True,
-    max_retries=5,
+    autoretry_for=(DatabaseError, BrokerError),
+    **OUTLAST,
     soft_time_limit=240,
     time_limit=300,
 )

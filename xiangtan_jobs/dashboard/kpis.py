@@ -154,11 +154,12 @@ def _postings(include_demo: bool) -> QuerySet[Any]:
 def _events(include_demo: bool) -> QuerySet[Any]:
     qs = SiteEvent.objects.filter(kind=EventKind.RECRUITMENT, ends_at__lte=timezone.now())
     if not include_demo:
-        qs = qs.filter(is_demo=False, service_point__is_demo=False)
+        # exclude, not filter: a city fair's day has no site (docs/kpis.md) and still counts.
+        qs = qs.filter(is_demo=False).exclude(service_point__is_demo=True)
     return qs.annotate(
         _at=F("starts_at"),
         _site=F("service_point_id"),
-        _district=Coalesce("service_point__area__parent_id", "service_point__area_id"),
+        _district=Coalesce("service_point__area__parent_id", "service_point__area_id", "area__parent_id", "area_id"),
     )
 
 
@@ -167,11 +168,12 @@ def _services(include_demo: bool, kind: str = "") -> QuerySet[Any]:
     if kind:
         qs = qs.filter(kind=kind)
     if not include_demo:
-        qs = qs.filter(is_demo=False, service_point__is_demo=False).exclude(seeker__is_demo=True)
+        qs = qs.filter(is_demo=False).exclude(service_point__is_demo=True).exclude(seeker__is_demo=True)
     return qs.annotate(
         _at=F("served_at"),
         _site=F("service_point_id"),
-        _district=Coalesce("service_point__area__parent_id", "service_point__area_id"),
+        # A city fair's check-in has no site: its district is the fair's (docs/kpis.md).
+        _district=Coalesce("service_point__area__parent_id", "service_point__area_id", "area__parent_id", "area_id"),
         # A repeated check-in: the same seeker, kind and (grouped by) site and day count once.
         _key=Case(
             When(seeker__isnull=True, then=Concat(Value("r"), Cast("id", CharField()))),

@@ -275,13 +275,15 @@ def _drill_row(code: str, obj: Any) -> list[str]:
     at = f"{obj._at:%Y-%m-%d %H:%M}" if obj._at else ""
     if code in ("postings", "positions"):
         return [at, obj.title, str(obj.service_point), str(obj.headcount)]
+    # A city fair's day and check-ins belong to no site (docs/kpis.md).
+    city = _("全市招聘会（无服务点）")
     if code == "events":
-        return [at, obj.title, str(obj.service_point), str(obj.attendance)]
+        return [at, obj.title, str(obj.service_point or city), str(obj.attendance)]
     if code in ("served", "trained"):
         return [
             at,
             obj.get_kind_display(),
-            str(obj.service_point),
+            str(obj.service_point or city),
             mask_name(obj.seeker.name) if obj.seeker else _("未登记"),
         ]
     if code in ("registered", "active"):

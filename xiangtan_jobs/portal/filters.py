@@ -28,7 +28,7 @@ from xiangtan_jobs.common.parsing import parse_id
 from xiangtan_jobs.core.enums import WorkType
 from xiangtan_jobs.core.models import JobPosting, PostingSkill
 from xiangtan_jobs.core.models.postings import daily_equivalent
-from xiangtan_jobs.core.selectors import keyword_filter, reference_data, within_km
+from xiangtan_jobs.core.selectors import keyword_filter, keyword_tiers, keyword_words, reference_data, within_km
 
 SUITABLE_CHOICES = [
     ("older", _("欢迎大龄劳动者")),
@@ -39,7 +39,9 @@ SUITABLE_FIELDS = {"older": "older_ok", "disability": "disability_ok", "mother":
 DAYS_CHOICES = [("1", _("今天")), ("3", _("3 天内")), ("7", _("1 周内")), ("30", _("1 个月内"))]
 WAGE_UNIT_CHOICES = [("hour", _("元/小时")), ("day", _("元/天")), ("month", _("元/月"))]
 KM_CHOICES = [("3", _("3 公里")), ("5", _("5 公里")), ("10", _("10 公里")), ("20", _("20 公里")), ("50", _("50 公里"))]
-SORT_CHOICES = [("new", _("最新发布")), ("wage", _("工资高")), ("near", _("离我近"))]
+# "best" (最相关) is the order of a keyword search unless another is chosen; without a keyword
+# there is nothing to be relevant to, and the list is newest first.
+SORT_CHOICES = [("best", _("最相关")), ("new", _("最新发布")), ("wage", _("工资高")), ("near", _("离我近"))]
 _POINT = re.compile(r"^\s*(-?\d{1,3}(?:\.\d{1,8})?)\s*,\s*(-?\d{1,3}(?:\.\d{1,8})?)\s*$")
 
 
@@ -264,5 +266,17 @@ class PostingFilter(django_filters.FilterSet):
     def order(self) -> str:
         """The chosen order; "near" only when there is a place to measure from."""
         self.errors  # noqa: B018 - validates the form, filling cleaned_data
-        sort = self.form.cleaned_data.get("sort") or "new"
+        data = self.form.cleaned_data
+        has_keyword = bool(keyword_words(data.get("q") or ""))
+        sort = data.get("sort") or ("best" if has_keyword else "new")
+        if sort == "best" and not has_keyword:
+            return "new"
         return "new" if sort == "near" and self.origin is None else sort
+
+    def relevance_tiers(self, qs: QuerySet[JobPosting]) -> list[QuerySet[JobPosting]]:
+        """The keyword result split into its relevance tiers (``keyword_tiers``), exclusive, best first."""
+        conditions = keyword_tiers(self.form.cleaned_data.get("q") or "")
+        if not conditions:
+            return [qs]
+        in_title, in_title_or_skill = conditions
+        return [qs.filter(in_title), qs.exclude(in_title).filter(in_title_or_skill), qs.exclude(in_title_or_skill)]

@@ -17,7 +17,7 @@ from matching.services import application_deadline
 from xiangtan_jobs.common.parsing import parse_id
 from xiangtan_jobs.core.enums import ServicePointKind, WorkType
 from xiangtan_jobs.core.models import InboxMessage, JobPosting, SeekerRegistration, ServicePoint
-from xiangtan_jobs.core.selectors import PostingPage, posting_counts, posting_page
+from xiangtan_jobs.core.selectors import PostingPage, posting_counts, posting_page, posting_page_by_relevance
 from xiangtan_jobs.portal.filters import PostingFilter
 
 # From this many matches on, a keyword page walks the order's index instead of the pieces index
@@ -70,14 +70,27 @@ def posting_search(f: PostingFilter, *, cursor: str | None, size: int) -> Postin
     counts = posting_counts(qs, cache_key=count_cache_key(f))
     data = f.form.cleaned_data
     page_qs = qs
-    if data.get("q") and counts["total"] >= KEYWORD_WALK_MIN and sort == "new" and connection.vendor == "postgresql":
+    if (
+        data.get("q")
+        and counts["total"] >= KEYWORD_WALK_MIN
+        and sort in ("new", "best")
+        and connection.vendor == "postgresql"
+    ):
         # A common word (保洁: ~2,700 of 42,000): fetching every match to sort them cost 15-25 ms;
         # walking the newest-first index and checking the text finds the page after a few
         # hundred rows (1.5-3.5 ms). Rare words keep the pieces index (the walk would pass most
         # of the list), and so does the wage order: wages cluster by trade, so its walk can be
         # long (17-28 ms measured for 快递, 电工).
         page_qs = f.qs_walking()
-    page = posting_page(page_qs, sort=sort, cursor=cursor, size=size, origin=f.origin)
+    if sort == "best":
+        # Title matches walk like the plain keyword page above; the lower tiers are few (the
+        # postings that ask for the skill without naming it, then aliases), so the pieces index
+        # finds them at once, and they are read only when the page gets that far.
+        tiers = f.relevance_tiers(page_qs)
+        tiers[1:] = f.relevance_tiers(qs)[1:]
+        page = posting_page_by_relevance(tiers, cursor=cursor, size=size)
+    else:
+        page = posting_page(page_qs, sort=sort, cursor=cursor, size=size, origin=f.origin)
     return PostingSearch(sort=sort, counts=counts, page=page)
 
 

@@ -12,6 +12,7 @@ import math
 import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -346,15 +347,20 @@ class DemoBuilder:
         Employer.objects.bulk_create(rows, batch_size=BATCH)
         return list(Employer.objects.filter(is_demo=True).order_by("id"))
 
-    def _wage(self, skill: Skill) -> tuple[int, int, str]:
+    def _wage(self, skill: Skill) -> tuple[Decimal, Decimal, str]:
         unit = skill.typical_wage_unit or WageUnit.MONTH
         lo = skill.typical_wage_min or 3000
         hi = max(skill.typical_wage_max or lo, lo)
+        if unit == WageUnit.PIECE and hi < 10:
+            # Small piece rates (手工活 1–5 元/件) in jiao: 0.5 元/件 is a real rate, 0 元/件 is not.
+            a10 = self.rng.randint(max(lo * 5, 1), hi * 10)
+            b10 = self.rng.randint(a10, hi * 10)
+            return Decimal(a10) / 10, Decimal(b10) / 10, unit
         a = self.rng.randint(lo, hi)
         b = self.rng.randint(a, hi)
         step = 1 if unit == WageUnit.HOUR else (10 if unit in (WageUnit.DAY, WageUnit.PIECE) else 100)
         a, b = (a // step) * step, (b // step) * step
-        return a, max(a, b), unit
+        return Decimal(a), Decimal(max(a, b)), unit
 
     def postings(self, sites: list[ServicePoint], employers: list[Employer], n: int) -> None:
         areas_by_site = {s.pk: s.area for s in sites}
@@ -507,7 +513,7 @@ class DemoBuilder:
                 named = {sk.name: sk for sk in self.skills}
                 mine = [named[n] for n in ("保洁员", "家政服务员") if n in named] or mine
                 unit = mine[0].typical_wage_unit or WageUnit.DAY
-                wage_min = mine[0].typical_wage_min or wage_min
+                wage_min = Decimal(mine[0].typical_wage_min or wage_min)
                 centre = [a for a in self.tops if a.name == "雨湖区"] or [top]
                 area = self.children[centre[0].pk][0]
                 lat, lng = area.lat, area.lng
@@ -529,7 +535,7 @@ class DemoBuilder:
                 travel_km=15 if i == 0 else self.rng.choice((3, 5, 5, 10, 10, 15, 20, 30)),
                 work_types=work_types,
                 shifts=shifts,
-                expected_wage=wage_min,
+                expected_wage=int(wage_min),
                 expected_unit=unit,
                 tags=tags,
                 status=SeekerStatus.ACTIVE if i == 0 else status,

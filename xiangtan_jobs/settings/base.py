@@ -171,9 +171,11 @@ CELERY_BROKER_DIR = VAR_DIR / "celery"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
-        # An unacknowledged task comes back only after this; keep it shorter than Celery's
-        # one-hour default so that a killed worker's task is redelivered soon.
-        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=600),
+        # An unacknowledged task comes back only after this, and a task still running after it is
+        # delivered a second time: it must exceed every task's hard time limit and retry delay
+        # (tests/common/test_owed_work.py checks). A killed worker's work does not wait for it: its
+        # rows are run by the sweepers within minutes (common/owed.py, rematch_sweep).
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
     }
 else:
     # The embedded default needs no server: Kombu's file-system transport (docs/architecture.md).
@@ -200,12 +202,17 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=900)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=840)
 CELERY_TASK_ALWAYS_EAGER = False
+# Postings per chunk of the nightly rematch (the workers share the chunks); smaller in the fault tests.
+REMATCH_CHUNK_POSTINGS = env.int("REMATCH_CHUNK_POSTINGS", default=5000)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "expire-postings-nightly": {"task": "core.expire_postings", "schedule": crontab(hour=0, minute=5)},
     "rematch-nightly": {"task": "matching.rematch_all", "schedule": crontab(hour=2, minute=0)},
-    # Re-queues a lost chunk of the night's rematch (the chunk rows, not the broker, are the truth).
-    "rematch-sweep": {"task": "matching.rematch_sweep", "schedule": crontab(minute="*/10")},
+    # Re-queues a lost chunk of the night's rematch and finishes a complete run whose finish was
+    # lost (the chunk rows, not the broker, are the truth).
+    "rematch-sweep": {"task": "matching.rematch_sweep", "schedule": crontab()},
+    # Runs owed matching whose wake-up message was lost or whose worker died (common/owed.py).
+    "owed-sweep": {"task": "common.owed_sweep", "schedule": crontab()},
     "notify-held-back": {"task": "matching.notify", "schedule": crontab(minute="*/30", hour="8-20")},
     # The SMS outbox: what the quiet hours held back, lost messages and retries of failed sends.
     "sms-flush": {"task": "core.sms_flush", "schedule": crontab(minute="*/5")},

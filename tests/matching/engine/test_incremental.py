@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import numpy as np
 import pytest
 
@@ -17,8 +15,9 @@ from matching.engine import (
     update_for_posting,
     update_for_seeker,
 )
-from matching.engine.synthetic import make_market, make_postings, make_seekers
+from matching.engine.synthetic import make_market
 from matching.engine.types import PostingIn, SeekerIn
+from tests.matching.engine.edits import random_edit
 
 
 def _related_seekers(posting: PostingIn, seekers: dict[int, SeekerIn], table: SkillTable) -> list[SeekerIn]:
@@ -48,49 +47,15 @@ def test_random_edits_then_incremental_equals_full(seed: int) -> None:
     next_id = 10_000
     for step in range(45):
         next_id += 1
-        op = int(rng.integers(7))
-        fresh_p = make_postings(rng, 1, m.skills, m.certified_skills, start_id=next_id)[0]
-        fresh_s = make_seekers(rng, 1, m.skills, m.certified_skills, start_id=next_id)[0]
-        if op <= 2:
-            if op == 0:  # a new posting
-                pid, new_p = next_id, fresh_p
-            elif op == 1:  # an edit: new content under an existing id, or just another headcount
-                pid = int(rng.choice(list(postings)))
-                new_p = (
-                    dataclasses.replace(fresh_p, id=pid)
-                    if rng.random() < 0.7
-                    else dataclasses.replace(postings[pid], headcount=int(rng.integers(1, 6)))
-                )
-            else:  # closed
-                pid = int(rng.choice(list(postings)))
-                new_p = None
-            if new_p is None:
-                postings.pop(pid)
-            else:
-                postings[pid] = new_p
+        kind, key, new = random_edit(rng, m, postings, seekers, next_id)
+        if kind == "posting":
             # Like the glue: only the seekers who could be eligible at all.
-            related = _related_seekers(new_p, seekers, table) if new_p else list(seekers.values())
-            update = update_for_posting(pid, new_p, SeekerIndex.build(related, table), store, params)
+            related = _related_seekers(new, seekers, table) if new else list(seekers.values())
+            update = update_for_posting(key, new, SeekerIndex.build(related, table), store, params)
         else:
-            if op == 3:
-                sid, new_s = next_id, fresh_s
-            elif op in (4, 5):  # moved, new skills, new range...
-                sid = int(rng.choice(list(seekers)))
-                new_s = (
-                    dataclasses.replace(fresh_s, id=sid)
-                    if op == 4
-                    else dataclasses.replace(seekers[sid], travel_km=float(rng.choice([3.0, 8.0, 20.0])))
-                )
-            else:  # withdrawn
-                sid = int(rng.choice(list(seekers)))
-                new_s = None
-            if new_s is None:
-                seekers.pop(sid)
-            else:
-                seekers[sid] = new_s
             update = update_for_seeker(
-                sid,
-                new_s,
+                key,
+                new,
                 PostingIndex.build(postings.values(), table),
                 SeekerIndex.build(seekers.values(), table),
                 store,

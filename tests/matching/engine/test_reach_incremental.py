@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Collection, Mapping
 
 import numpy as np
@@ -16,8 +15,9 @@ from matching.engine.reach_incremental import (
     update_for_posting_reaching,
     update_for_seeker_reaching,
 )
-from matching.engine.synthetic import make_market, make_postings, make_seekers
+from matching.engine.synthetic import make_market
 from matching.engine.types import PostingIn, ScoredPair, SeekerIn
+from tests.matching.engine.edits import random_edit
 from tests.matching.engine.test_incremental import _related_seekers
 
 
@@ -69,57 +69,16 @@ def _edit_and_compare(seed: int, *, steps: int, every: int) -> None:
     next_id = 10_000
     for step in range(steps):
         next_id += 1
-        op = int(rng.integers(7))
-        fresh_p = make_postings(rng, 1, m.skills, m.certified_skills, start_id=next_id)[0]
-        fresh_s = make_seekers(rng, 1, m.skills, m.certified_skills, start_id=next_id)[0]
-        if op <= 2:
-            if op == 0:  # a new posting
-                pid, new_p = next_id, fresh_p
-            elif op == 1:  # an edit: new content, another headcount, or a small move or wage change
-                pid = int(rng.choice(list(postings)))
-                old, roll = postings[pid], rng.random()
-                if roll < 0.4:
-                    new_p = dataclasses.replace(fresh_p, id=pid)
-                elif roll < 0.6:
-                    new_p = dataclasses.replace(old, headcount=int(rng.integers(1, 4)))
-                else:  # the same job a little further or nearer, or paying a little more or less:
-                    # the same seekers, new scores (a claimed posting may fall behind another)
-                    new_p = dataclasses.replace(
-                        old,
-                        lat=old.lat + float(rng.normal(0, 0.01)),
-                        wage_max=max(old.wage_min, old.wage_max * float(rng.uniform(0.8, 1.2))),
-                    )
-            else:  # closed
-                pid = int(rng.choice(list(postings)))
-                new_p = None
-            if new_p is None:
-                postings.pop(pid)
-            else:
-                postings[pid] = new_p
-            related = _related_seekers(new_p, seekers, table) if new_p else list(seekers.values())
+        kind, key, new = random_edit(rng, m, postings, seekers, next_id)
+        if kind == "posting":
+            related = _related_seekers(new, seekers, table) if new else list(seekers.values())
             update = update_for_posting_reaching(
-                pid, new_p, SeekerIndex.build(related, table), store, world, params, reach=reach
+                key, new, SeekerIndex.build(related, table), store, world, params, reach=reach
             )
         else:
-            if op == 3:
-                sid, new_s = next_id, fresh_s
-            elif op in (4, 5):  # moved, new skills, new range...
-                sid = int(rng.choice(list(seekers)))
-                new_s = (
-                    dataclasses.replace(fresh_s, id=sid)
-                    if op == 4
-                    else dataclasses.replace(seekers[sid], travel_km=float(rng.choice([3.0, 8.0, 20.0])))
-                )
-            else:  # withdrawn
-                sid = int(rng.choice(list(seekers)))
-                new_s = None
-            if new_s is None:
-                seekers.pop(sid)
-            else:
-                seekers[sid] = new_s
             update = update_for_seeker_reaching(
-                sid,
-                new_s,
+                key,
+                new,
                 PostingIndex.build(postings.values(), table),
                 SeekerIndex.build(seekers.values(), table),
                 store,

@@ -20,6 +20,7 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -29,6 +30,7 @@ from django.http import HttpRequest
 from django.utils.dateparse import parse_date, parse_datetime
 
 from xiangtan_jobs.common.crypto import pii_digest
+from xiangtan_jobs.common.parsing import parse_decimal
 from xiangtan_jobs.common.validators import (
     normalize_credit_code,
     normalize_mobile,
@@ -69,6 +71,11 @@ REGISTRATION_FORMAT = "xt-registration/1"
 OWN_ID = re.compile(r"^XT-([0-9]{1,18})$")
 MAX_LINE = 64 * 1024
 EXPORT_PATH = "manage.py export_registrations"
+
+
+def _json_amount(amount: Decimal) -> int | float:
+    """A wage as a JSON number: 210 stays an integer, 0.5 keeps its decimals."""
+    return int(amount) if amount == amount.to_integral_value() else float(amount)
 
 
 def _as_request(actor: User) -> HttpRequest:
@@ -112,8 +119,8 @@ def posting_record(posting: JobPosting) -> dict[str, Any]:
         "lat": posting.lat,
         "lng": posting.lng,
         "work_type": posting.work_type,
-        "wage_min": posting.wage_min,
-        "wage_max": posting.wage_max,
+        "wage_min": _json_amount(posting.wage_min),
+        "wage_max": _json_amount(posting.wage_max),
         "wage_unit": posting.wage_unit,
         "headcount": posting.headcount,
         "shifts": list(posting.shifts or []),
@@ -249,6 +256,14 @@ class _Row:
             return None
         return value
 
+    def amount(self, name: str) -> Decimal | None:
+        """A wage in yuan: a JSON number (or string) with at most two decimals, 0 to 1,000,000."""
+        value = self.record.get(name)
+        amount = None if isinstance(value, bool) else parse_decimal(value, minimum=0, maximum=1_000_000)
+        if amount is None:
+            self.error(name, "应为 0 到 1000000 之间的金额，最多两位小数")
+        return amount
+
     def number_(self, name: str, *, minimum: float, maximum: float) -> float | None:
         value = self.record.get(name)
         if value is None:
@@ -382,8 +397,8 @@ def _plan_posting(
         "channel": row.choice("channel", Channel.choices, default=Channel.GIG_MARKET),
         "address": row.text("address", max_length=128),
         "work_type": row.choice("work_type", WorkType.choices),
-        "wage_min": row.integer("wage_min", minimum=0, maximum=1_000_000),
-        "wage_max": row.integer("wage_max", minimum=0, maximum=1_000_000),
+        "wage_min": row.amount("wage_min"),
+        "wage_max": row.amount("wage_max"),
         "wage_unit": row.choice("wage_unit", WageUnit.choices),
         "headcount": row.integer("headcount", minimum=1, maximum=10_000),
         "shifts": row.choices("shifts", Shift.choices),
@@ -454,7 +469,7 @@ def _employer_for(plan: _PostingPlan, actor: User, trust_verified: bool) -> Empl
             actor=actor,
         )
     if values["verified"] and trust_verified and not employer.verified:
-        employer = services.employer_verify(employer=employer, actor=actor)
+        employer = services.employer_verify(employer=employer, actor=actor, trusted_source=True)
     return employer
 
 

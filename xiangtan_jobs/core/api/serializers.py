@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from xiangtan_jobs.common.api import StrictIntegerField, StrictPrimaryKeyRelatedField, resident_id_value
+from xiangtan_jobs.common.api import (
+    StrictDecimalField,
+    StrictIntegerField,
+    StrictPrimaryKeyRelatedField,
+    resident_id_value,
+)
 from xiangtan_jobs.common.validators import normalize_mobile, validate_mobile
 from xiangtan_jobs.core.enums import KeyGroup, SeekerStatus, Shift, SkillLevel, WageUnit, WorkType
 from xiangtan_jobs.core.models import (
@@ -110,8 +116,9 @@ class SitePostingSerializer(serializers.ModelSerializer):
     employer = StrictPrimaryKeyRelatedField(queryset=Employer.objects.all())
     service_point = StrictPrimaryKeyRelatedField(queryset=ServicePoint.objects.all())
     area = StrictPrimaryKeyRelatedField(queryset=Area.objects.all())
-    wage_min = StrictIntegerField(min_value=0, max_value=1_000_000)
-    wage_max = StrictIntegerField(min_value=0, max_value=1_000_000)
+    wage_min = StrictDecimalField(min_value=Decimal(0), max_value=Decimal(1_000_000))
+    wage_max = StrictDecimalField(min_value=Decimal(0), max_value=Decimal(1_000_000))
+    wage_text = serializers.CharField(source="wage_display", read_only=True, help_text="「180–220 元/天」「0.5 元/件」")
     headcount = StrictIntegerField(min_value=1, max_value=10_000, default=1)
     lat = serializers.FloatField(required=False, help_text="留空取所在街道/乡镇的中心")
     lng = serializers.FloatField(required=False)
@@ -140,6 +147,7 @@ class SitePostingSerializer(serializers.ModelSerializer):
             "wage_min",
             "wage_max",
             "wage_unit",
+            "wage_text",
             "headcount",
             "shifts",
             "schedule_note",
@@ -229,6 +237,17 @@ class EmployerSerializer(serializers.ModelSerializer):
         if sites is not None and (value is None or value.pk not in sites):
             raise serializers.ValidationError(_("只能为自己的服务点登记用人单位。"))
         return value
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        # Verification is a review (core.services.employer_verify): a body that tries to set it
+        # is refused, not silently ignored, so a client does not believe its employer verified.
+        current = bool(getattr(self.instance, "verified", False))
+        wanted = self.initial_data.get("verified") if hasattr(self.initial_data, "get") else None
+        if wanted is not None and wanted != current:
+            raise serializers.ValidationError(
+                {"verified": [_("用人单位由人社局或本服务点的审核员在后台核验，不能通过接口设置。")]}
+            )
+        return attrs
 
 
 # --- operators: walk-in registrations ----------------------------------------------------------

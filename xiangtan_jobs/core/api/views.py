@@ -191,6 +191,7 @@ POSTING_EXAMPLE = {
     "work_type": "day",
     "wage_min": 180,
     "wage_max": 220,
+    "wage_text": "180–220 元/天",
     "wage_unit": "day",
     "headcount": 2,
     "shifts": ["weekday_morning"],

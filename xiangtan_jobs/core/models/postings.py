@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -23,8 +26,9 @@ HOURS_PER_DAY = 8
 DAYS_PER_MONTH = 21.75
 
 
-def daily_equivalent(amount: float, unit: str) -> float | None:
+def daily_equivalent(amount: float | Decimal, unit: str) -> float | None:
     """A wage expressed per day, or None for piece rates (not comparable)."""
+    amount = float(amount)
     if unit == WageUnit.HOUR:
         return amount * HOURS_PER_DAY
     if unit == WageUnit.DAY:
@@ -88,8 +92,9 @@ class JobPosting(TimeStampedModel):
     lat = models.FloatField("纬度", validators=[validate_latitude])
     lng = models.FloatField("经度", validators=[validate_longitude])
     work_type = models.CharField("用工形式", max_length=8, choices=WorkType.choices)
-    wage_min = models.PositiveIntegerField("薪资下限(元)")
-    wage_max = models.PositiveIntegerField("薪资上限(元)")
+    # Two decimals: piece rates are often below one yuan (0.5 元/件); whole yuan read as 「210」.
+    wage_min = models.DecimalField("薪资下限(元)", max_digits=9, decimal_places=2, validators=[MinValueValidator(0)])
+    wage_max = models.DecimalField("薪资上限(元)", max_digits=9, decimal_places=2, validators=[MinValueValidator(0)])
     wage_unit = models.CharField("计薪单位", max_length=8, choices=WageUnit.choices)
     # wage_max per day, so wages in different units sort together (None for piece rates).
     wage_daily = models.FloatField("折合日薪", null=True, blank=True, editable=False)
@@ -193,6 +198,13 @@ class JobPosting(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def wage_display(self) -> str:
+        """「180–220 元/天」, 「210 元/天」, 「0.5 元/件」 (``core.presenters.wage_text``)."""
+        from xiangtan_jobs.core.presenters import wage_text
+
+        return wage_text(self.wage_min, self.wage_max, self.wage_unit)
 
     @property
     def is_open(self) -> bool:

@@ -13,8 +13,22 @@ from xiangtan_jobs.core.enums import EventKind, ServiceKind
 class ServiceRecord(TimeStampedModel):
     """One person-time (人次) served at a service point."""
 
+    # Empty only for a city fair's person-times (the bureau's own fairs belong to no site,
+    # docs/kpis.md): those count in the city total and in ``area``'s district.
     service_point = models.ForeignKey(
-        "core.ServicePoint", verbose_name="服务点", on_delete=models.PROTECT, related_name="service_records"
+        "core.ServicePoint",
+        verbose_name="服务点",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="service_records",
+    )
+    area = models.ForeignKey(
+        "core.Area",
+        verbose_name="所在区域（无服务点时）",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     seeker = models.ForeignKey(
         "core.SeekerRegistration",
@@ -41,7 +55,12 @@ class ServiceRecord(TimeStampedModel):
         verbose_name = "服务记录"
         verbose_name_plural = "服务记录"
         ordering = ["-served_at", "-id"]
-        constraints = [choices_constraint("kind", ServiceKind, "servicerecord_kind_valid")]
+        constraints = [
+            choices_constraint("kind", ServiceKind, "servicerecord_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(service_point__isnull=False) | Q(area__isnull=False), name="servicerecord_site_or_area"
+            ),
+        ]
         indexes = [models.Index(fields=["service_point", "served_at"], name="servicerecord_site_time")]
 
     def __str__(self) -> str:
@@ -51,8 +70,18 @@ class ServiceRecord(TimeStampedModel):
 class SiteEvent(TimeStampedModel):
     """A recruitment (or training, policy) event held at a service point."""
 
+    # Empty only for a day of a city fair (the bureau's own, at no site, docs/kpis.md): it counts
+    # in the city total and in ``area``'s district.
     service_point = models.ForeignKey(
-        "core.ServicePoint", verbose_name="服务点", on_delete=models.PROTECT, related_name="events"
+        "core.ServicePoint", verbose_name="服务点", null=True, on_delete=models.PROTECT, related_name="events"
+    )
+    area = models.ForeignKey(
+        "core.Area",
+        verbose_name="所在区域（无服务点时）",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     title = models.CharField("活动名称", max_length=100)
     kind = models.CharField("活动类型", max_length=16, choices=EventKind.choices, default=EventKind.RECRUITMENT)
@@ -82,6 +111,9 @@ class SiteEvent(TimeStampedModel):
             models.CheckConstraint(condition=Q(ends_at__gte=F("starts_at")), name="siteevent_ends_after_start"),
             models.CheckConstraint(
                 condition=Q(intentions__lte=F("attendance")), name="siteevent_intentions_le_attendance"
+            ),
+            models.CheckConstraint(
+                condition=Q(service_point__isnull=False) | Q(area__isnull=False), name="siteevent_site_or_area"
             ),
         ]
         indexes = [models.Index(fields=["service_point", "starts_at"], name="siteevent_site_time")]

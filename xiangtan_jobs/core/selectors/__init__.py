@@ -16,6 +16,7 @@ from xiangtan_jobs.core.selectors.postings import (
     posting_counts,
     posting_detail,
     posting_page,
+    posting_page_by_relevance,
     site_postings,
 )
 from xiangtan_jobs.core.selectors.reference import (
@@ -30,7 +31,9 @@ from xiangtan_jobs.core.selectors.search import (
     MAX_QUERY_WORDS,
     MAX_WORD_CHARS,
     keyword_alternatives,
+    keyword_direct_terms,
     keyword_filter,
+    keyword_tiers,
     keyword_words,
 )
 from xiangtan_jobs.core.selectors.seekers import seeker_current, seeker_export
@@ -54,12 +57,15 @@ __all__ = [
     "cursor_encode",
     "distance_sq_expr",
     "keyword_alternatives",
+    "keyword_direct_terms",
     "keyword_filter",
+    "keyword_tiers",
     "keyword_words",
     "km_between",
     "posting_counts",
     "posting_detail",
     "posting_page",
+    "posting_page_by_relevance",
     "reference_data",
     "reference_data_forget",
     "seeker_current",

@@ -22,7 +22,7 @@ from xiangtan_jobs.core.selectors.geo import distance_sq_expr
 
 # --- keyset pagination --------------------------------------------------------------------------
 
-SORTS = ("new", "wage", "near")
+SORTS = ("best", "new", "wage", "near")
 # The card's columns (the same the newest-first index carries), the employer by name.
 LIST_FIELDS = (
     "id",
@@ -59,7 +59,7 @@ def cursor_decode(cursor: str | None) -> list[Any] | None:
         values = json.loads(raw)
     except (binascii.Error, ValueError, UnicodeDecodeError):
         return None
-    return values if isinstance(values, list) and len(values) == 2 else None
+    return values if isinstance(values, list) and len(values) in (2, 3) else None
 
 
 def _as_float(value: Any) -> float | None:
@@ -74,6 +74,55 @@ def _as_id(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**62 else None
 
 
+def _newest_after(qs: QuerySet[JobPosting], values: list[Any] | None) -> QuerySet[JobPosting]:
+    """Rows after the cursor's (published_at, id) in newest-first order."""
+    from django.utils.dateparse import parse_datetime
+
+    if values and (last := _as_id(values[-1])) and isinstance(values[-2], str):
+        when = parse_datetime(values[-2]) if len(values[-2]) < 40 else None
+        if when is not None:
+            # A row comparison, (published_at, id) < (when, last): one condition the newest-first
+            # index seeks on, and one lookup for the ORM to build (the Q-tree form cost the deep
+            # pages ~0.5 ms of Python per request more than page 1).
+            qs = qs.filter(TupleLessThan(Tuple(F("published_at"), F("id")), (when, last)))
+    return qs
+
+
+def posting_page_by_relevance(
+    tiers: list[QuerySet[JobPosting]],
+    *,
+    cursor: str | None,
+    size: int,
+) -> PostingPage:
+    """One page of a keyword search in relevance order: the tiers' rows in turn (each tier a
+    queryset of its own, exclusive of the others), newest first within a tier; the cursor holds
+    the tier and the last row's key. One query per tier the page reaches (a common word fills
+    page 1 from its title matches alone, and each tier walks the newest-first index as the plain
+    list does)."""
+    values = cursor_decode(cursor)
+    start = 0
+    if values and len(values) == 3 and isinstance(values[0], int) and 0 <= values[0] < len(tiers):
+        start = values[0]
+    else:
+        values = None
+    rows: list[dict[str, Any]] = []
+    for tier in range(start, len(tiers)):
+        qs = _newest_after(tiers[tier], values) if tier == start else tiers[tier]
+        need = size + 1 - len(rows)
+        for row in qs.order_by(F("published_at").desc(), F("id").desc()).values(*LIST_FIELDS)[:need]:
+            row["tier"] = tier
+            rows.append(row)
+        if len(rows) > size:
+            break
+    more = len(rows) > size
+    rows = rows[:size]
+    next_cursor = None
+    if more and rows:
+        last = rows[-1]
+        next_cursor = cursor_encode([last["tier"], last["published_at"].isoformat(), last["id"]])
+    return PostingPage(rows=rows, next_cursor=next_cursor, size=size, cursor=cursor if values else None)
+
+
 def posting_page(
     qs: QuerySet[JobPosting],
     *,
@@ -84,9 +133,9 @@ def posting_page(
 ) -> PostingPage:
     """One page of postings by keyset (the cursor holds the last row's sort key): no OFFSET, so
     page 2,000 costs what page 1 does. One query."""
-    from django.utils.dateparse import parse_datetime
-
     values = cursor_decode(cursor)
+    if values is not None and len(values) != 2:
+        values = None
     if sort == "near" and origin is not None:
         qs = qs.alias(dist_sq=distance_sq_expr(*origin)).annotate(d2=F("dist_sq"))
         order = [F("d2").asc(), F("id").asc()]
@@ -105,13 +154,7 @@ def posting_page(
         key_of = lambda row: [row["wage_daily"], row["id"]]  # noqa: E731
     else:
         order = [F("published_at").desc(), F("id").desc()]
-        if values and (last := _as_id(values[1])) and isinstance(values[0], str):
-            when = parse_datetime(values[0]) if len(values[0]) < 40 else None
-            if when is not None:
-                # A row comparison, (published_at, id) < (when, last): one condition the newest-first
-                # index seeks on, and one lookup for the ORM to build (the Q-tree form cost the deep
-                # pages ~0.5 ms of Python per request more than page 1).
-                qs = qs.filter(TupleLessThan(Tuple(F("published_at"), F("id")), (when, last)))
+        qs = _newest_after(qs, values)
         key_of = lambda row: [row["published_at"].isoformat(), row["id"]]  # noqa: E731
     fields = [*LIST_FIELDS, "d2"] if sort == "near" and origin is not None else list(LIST_FIELDS)
     rows = list(qs.order_by(*order).values(*fields)[: size + 1])

@@ -6,10 +6,10 @@ import re
 from typing import Any
 
 from django.db import connection
-from django.db.models import BooleanField, F, Func, Q, QuerySet, Value
+from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, QuerySet, Value
 
-from xiangtan_jobs.common.text import normalize_text, text_pieces
-from xiangtan_jobs.core.models import JobPosting
+from xiangtan_jobs.common.text import looks_like_pinyin, normalize_text, text_pieces
+from xiangtan_jobs.core.models import JobPosting, PostingSkill
 from xiangtan_jobs.core.selectors.reference import RefData, reference_data
 
 # --- keyword search -------------------------------------------------------------------------
@@ -26,20 +26,66 @@ def keyword_words(q: str) -> list[str]:
     return [w[:MAX_WORD_CHARS] for w in words[:MAX_QUERY_WORDS]]
 
 
+MAX_PINYIN_TERMS = 6
+
+
+def keyword_direct_terms(word: str, ref: RefData | None = None) -> list[str]:
+    """The word itself, and for pinyin or initials the Chinese skill and title words they spell
+    (``baojie`` and ``bj`` -> 保洁): what a title or a skill name must contain to match it."""
+    ref = ref or reference_data()
+    terms = [word]
+    if looks_like_pinyin(word):
+        terms.extend(ref.pinyin_terms.get(word, ())[:MAX_PINYIN_TERMS])
+    return terms
+
+
 def keyword_alternatives(word: str, ref: RefData | None = None) -> list[str]:
-    """The word itself plus the names of the skills in its group when it names a skill exactly.
+    """The word's direct terms plus the names of the skills in a term's group when it names a
+    skill exactly.
 
     护工 is a near-synonym of 养老护理员: postings asking for 养老护理员 do not contain 护工, but a
     seeker typing 护工 wants them.
     """
     ref = ref or reference_data()
-    alternatives = [word]
-    for skill_id in sorted(ref.skill_terms.get(word, ())):
-        for member in sorted(ref.skill_group.get(skill_id, ())):
-            name = normalize_text(ref.skill_name.get(member, ""))
-            if name and name not in alternatives and word not in name:
-                alternatives.append(name)
-    return alternatives[: MAX_EXPANSIONS + 1]
+    direct = keyword_direct_terms(word, ref)
+    alternatives = list(direct)
+    for term in direct:
+        for skill_id in sorted(ref.skill_terms.get(term, ())):
+            for member in sorted(ref.skill_group.get(skill_id, ())):
+                name = normalize_text(ref.skill_name.get(member, ""))
+                if name and name not in alternatives and term not in name:
+                    alternatives.append(name)
+    return alternatives[: MAX_EXPANSIONS + len(direct)]
+
+
+def keyword_tiers(q: str) -> list[Q]:
+    """The relevance tiers of a keyword search, best first: every word in the title; every word
+    in the title or a required skill's name; the rest (an alias, an optional skill, the employer).
+
+    The conditions are only ever applied to postings ``keyword_filter`` already found, and are
+    made exclusive by the caller (tier 2 = not tier 0 and not tier 1)."""
+    ref = reference_data()
+    words = keyword_words(q)
+    if not words:
+        return []
+    in_title = Q()
+    in_title_or_skill = Q()
+    for word in words:
+        direct = keyword_direct_terms(word, ref)
+        title = Q()
+        for term in direct:
+            title |= Q(title__icontains=term)
+        skill_ids = sorted(
+            pk for pk, name in ref.skill_name.items() if any(term in normalize_text(name) for term in direct)
+        )
+        skill = (
+            Exists(PostingSkill.objects.filter(posting_id=OuterRef("pk"), required=True, skill_id__in=skill_ids))
+            if skill_ids
+            else Q(pk__in=[])
+        )
+        in_title &= title
+        in_title_or_skill &= title | Q(skill)
+    return [in_title, in_title_or_skill]
 
 
 class _PiecesMatch(Func):

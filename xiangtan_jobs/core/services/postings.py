@@ -10,9 +10,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from xiangtan_jobs.common.tasks import enqueue
+from xiangtan_jobs.common.owed import enqueue_owed, enqueue_owed_many
 from xiangtan_jobs.common.validators import normalize_credit_code
-from xiangtan_jobs.core.enums import MembershipRole, PostingStatus
+from xiangtan_jobs.core.enums import MembershipRole, PostingStatus, UserRole
 from xiangtan_jobs.core.models import Employer, JobPosting, OperatorMembership, PostingSkill, User
 from xiangtan_jobs.core.models.postings import daily_equivalent
 from xiangtan_jobs.core.search import posting_search_text
@@ -36,7 +36,7 @@ def posting_expire_overdue() -> int:
     now = timezone.now()
     JobPosting.objects.filter(pk__in=ids).update(status=PostingStatus.EXPIRED, closed_at=now, updated_at=now)
     for start in range(0, len(ids), MATCH_POSTINGS_BATCH):
-        enqueue(MATCH_POSTINGS_TASK, ids[start : start + MATCH_POSTINGS_BATCH])
+        enqueue_owed_many(MATCH_POSTING_TASK, ids[start : start + MATCH_POSTINGS_BATCH], wake=MATCH_POSTINGS_TASK)
     return len(ids)
 
 
@@ -80,7 +80,7 @@ def posting_content_changed(*, posting: JobPosting) -> None:
     shifts must not stay recommended as "上班时间合适" until the nightly run)."""
     posting_refresh_search_text(posting=posting)
     if posting.status == PostingStatus.PUBLISHED:
-        enqueue(MATCH_POSTING_TASK, posting.pk)
+        enqueue_owed(MATCH_POSTING_TASK, posting.pk)
 
 
 def posting_refresh_search_text(*, posting: JobPosting) -> None:
@@ -99,7 +99,7 @@ def _go_public(posting: JobPosting, actor: User | None) -> None:
         posting.status = PostingStatus.PUBLISHED
         posting.published_at = timezone.now()
         posting.review_note = ""
-        enqueue(MATCH_POSTING_TASK, posting.pk)
+        enqueue_owed(MATCH_POSTING_TASK, posting.pk)
     else:
         # Management measures: an unverified employer's posting is checked before it goes public.
         posting.status = PostingStatus.PENDING_REVIEW
@@ -139,7 +139,7 @@ def posting_approve(*, posting: JobPosting, actor: User) -> JobPosting:
     posting.status = PostingStatus.PUBLISHED
     posting.published_at = timezone.now()
     posting.review_note = ""
-    enqueue(MATCH_POSTING_TASK, posting.pk)
+    enqueue_owed(MATCH_POSTING_TASK, posting.pk)
     _save_posting(posting, actor, ["status", "published_at", "review_note"], "审核通过")
     return posting
 
@@ -171,7 +171,7 @@ def posting_close(*, posting: JobPosting, actor: User | None) -> JobPosting:
     posting.closed_at = timezone.now()
     _save_posting(posting, actor, ["status", "closed_at"], "结束招聘")
     if was_public:
-        enqueue(MATCH_POSTING_TASK, posting.pk)  # its recommendations go, seekers get others
+        enqueue_owed(MATCH_POSTING_TASK, posting.pk)  # its recommendations go, seekers get others
     return posting
 
 
@@ -184,7 +184,7 @@ def posting_mark_filled(*, posting: JobPosting, actor: User | None) -> JobPostin
     posting.status = PostingStatus.FILLED
     posting.closed_at = timezone.now()
     _save_posting(posting, actor, ["status", "closed_at"], "已招满")
-    enqueue(MATCH_POSTING_TASK, posting.pk)  # its recommendations go, seekers get others
+    enqueue_owed(MATCH_POSTING_TASK, posting.pk)  # its recommendations go, seekers get others
     return posting
 
 
@@ -230,8 +230,29 @@ def posting_duplicate(*, posting: JobPosting, actor: User | None) -> JobPosting:
 
 
 @transaction.atomic
-def employer_verify(*, employer: Employer, actor: User | None) -> Employer:
-    """Mark an employer as checked (its licence seen); its future postings publish directly."""
+def employer_verifier(*, employer: Employer, actor: User | None) -> bool:
+    """Whether ``actor`` may mark this employer verified: a superuser, a bureau officer, or a
+    designated reviewer (审核员) of the employer's own site. An operator may not: verifying the
+    employer they registered would let their postings skip the review (management measures)."""
+    if actor is None or not actor.is_active or not actor.is_staff:
+        return False
+    if actor.is_superuser or actor.role == UserRole.BUREAU:
+        return True
+    return (
+        employer.service_point_id is not None
+        and OperatorMembership.objects.filter(
+            user=actor, service_point_id=employer.service_point_id, role=MembershipRole.REVIEWER
+        ).exists()
+    )
+
+
+@transaction.atomic
+def employer_verify(*, employer: Employer, actor: User | None, trusted_source: bool = False) -> Employer:
+    """Mark an employer as checked (its licence seen) by a reviewer; its future postings publish
+    directly. ``trusted_source``: an exchange file whose source verifies employers itself (the
+    provincial platform, a restore of this portal's export), imported by a command."""
+    if not trusted_source and not employer_verifier(employer=employer, actor=actor):
+        raise PermissionDenied("只有人社局或本服务点的审核员可以核验用人单位")
     employer = Employer.objects.select_for_update().get(pk=employer.pk)
     if not employer.verified:
         employer.verified = True

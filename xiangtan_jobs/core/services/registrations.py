@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xiangtan_jobs.common.crypto import pii_digest
-from xiangtan_jobs.common.tasks import enqueue
+from xiangtan_jobs.common.owed import enqueue_owed
 from xiangtan_jobs.common.validators import normalize_mobile, validate_mobile
 from xiangtan_jobs.core.enums import ConsentMethod, SeekerStatus, ServiceKind, UserRole
 from xiangtan_jobs.core.models import (
@@ -79,7 +79,7 @@ def registration_create_walk_in(
     service_record_create(
         service_point=service_point, kind=ServiceKind.REGISTRATION, actor=actor, seeker=registration, note="窗口代登记"
     )
-    enqueue(MATCH_SEEKER_TASK, registration.pk)
+    enqueue_owed(MATCH_SEEKER_TASK, registration.pk)
     # The seeker's first SMS says how to get in: they have no password, only this phone.
     sms_queue(
         phone=registration.phone,
@@ -242,7 +242,7 @@ def registration_submit(
     except IntegrityError as exc:
         raise ValidationError(registration_taken_message(), code="taken") from exc
     _skills_replace(registration, skills)
-    enqueue(MATCH_SEEKER_TASK, registration.pk)
+    enqueue_owed(MATCH_SEEKER_TASK, registration.pk)
     return registration
 
 
@@ -287,7 +287,7 @@ def registration_update(
             {"id_number": _("这个身份证号不能使用，请带身份证到附近服务点核实")}, code="duplicate"
         ) from exc
     _skills_replace(registration, skills)
-    enqueue(MATCH_SEEKER_TASK, registration.pk)
+    enqueue_owed(MATCH_SEEKER_TASK, registration.pk)
     return registration
 
 
@@ -303,7 +303,7 @@ def registration_set_paused(*, registration: SeekerRegistration, actor: User, pa
     registration._history_user = actor  # type: ignore[attr-defined]  # simple_history reads this attribute
     registration.save(update_fields=["status", "updated_at"])
     # The engine reads the status: a paused seeker's run drops their untouched recommendations.
-    enqueue(MATCH_SEEKER_TASK, registration.pk)
+    enqueue_owed(MATCH_SEEKER_TASK, registration.pk)
     return registration
 
 
@@ -317,14 +317,14 @@ def registration_skill_trained(*, registration: SeekerRegistration, skill_id: in
     if not created:
         seeker_skill.trained_evidence = evidence[:120]
         seeker_skill.save(update_fields=["trained_evidence"])
-    enqueue(MATCH_SEEKER_TASK, registration.pk)
+    enqueue_owed(MATCH_SEEKER_TASK, registration.pk)
     return seeker_skill
 
 
 def registration_content_changed(*, registration: SeekerRegistration) -> None:
     """After an operator's edit of a registration (the admin's form and its skills, an import):
     the seeker is matched again on commit."""
-    enqueue(MATCH_SEEKER_TASK, registration.pk)
+    enqueue_owed(MATCH_SEEKER_TASK, registration.pk)
 
 
 # What an operator may set a registration's status to from the admin's actions.
@@ -345,7 +345,7 @@ def registration_set_status(*, registration: SeekerRegistration, status: str, ac
         registration.status = status
         registration._history_user = actor  # type: ignore[attr-defined]  # read by django-simple-history
         registration.save(update_fields=["status", "updated_at"])
-        enqueue(MATCH_SEEKER_TASK, registration.pk)
+        enqueue_owed(MATCH_SEEKER_TASK, registration.pk)
     return registration
 
 
@@ -372,5 +372,5 @@ def registration_erase(*, registration: SeekerRegistration, actor: User) -> None
     SeekerRegistration.objects.filter(pk=registration.pk).update(phone_digest="", phone_last4="", id_digest="")
     registration.history.all().update(name=ERASED_NAME, user=None)
     InboxMessage.objects.filter(user=actor).delete()
-    enqueue(MATCH_SEEKER_TASK, registration.pk)
+    enqueue_owed(MATCH_SEEKER_TASK, registration.pk)
     User.objects.filter(pk=actor.pk).delete()

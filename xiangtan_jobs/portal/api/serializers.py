@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -13,6 +14,15 @@ from matching.presenters import reasons_in_words
 from xiangtan_jobs.common.api import StrictIntegerField, StrictPrimaryKeyRelatedField, resident_id_value
 from xiangtan_jobs.core.enums import KeyGroup, PostingStatus, Shift, SkillLevel, WageUnit, WorkType
 from xiangtan_jobs.core.models import Area, JobPosting, Skill
+from xiangtan_jobs.core.presenters import wage_text
+
+
+def wage_number_field() -> serializers.DecimalField:
+    """A wage as a JSON number with up to two decimals (0.5, 210)."""
+    return serializers.DecimalField(
+        max_digits=9, decimal_places=2, coerce_to_string=False, min_value=Decimal(0), max_value=Decimal(1_000_000)
+    )
+
 
 # --- jobs ------------------------------------------------------------------------------------
 
@@ -36,9 +46,10 @@ class JobCardSerializer(serializers.Serializer):
     lat = serializers.FloatField()
     lng = serializers.FloatField()
     work_type = serializers.ChoiceField(choices=WorkType.choices)
-    wage_min = serializers.IntegerField()
-    wage_max = serializers.IntegerField()
+    wage_min = wage_number_field()
+    wage_max = wage_number_field()
     wage_unit = serializers.ChoiceField(choices=WageUnit.choices)
+    wage_text = serializers.SerializerMethodField(help_text="「180–220 元/天」「210 元/天」「0.5 元/件」")
     wage_daily = serializers.FloatField(allow_null=True, help_text="折合日薪（计件为空），排序用")
     shifts = serializers.ListField(child=serializers.ChoiceField(choices=Shift.choices))
     older_ok = serializers.BooleanField()
@@ -47,6 +58,9 @@ class JobCardSerializer(serializers.Serializer):
     published_at = serializers.DateTimeField()
     distance_km = serializers.FloatField(allow_null=True, help_text="按距离排序或筛选时，离所选地点的公里数")
     skills = JobSkillSerializer(many=True)
+
+    def get_wage_text(self, row: dict[str, Any]) -> str:
+        return wage_text(row["wage_min"], row["wage_max"], row["wage_unit"])
 
 
 @extend_schema_serializer(many=False)  # the list action answers one page object, not an array
@@ -63,6 +77,9 @@ class JobDetailSerializer(serializers.ModelSerializer):
     employer = serializers.CharField(source="employer.name")
     place = serializers.SerializerMethodField()
     is_open = serializers.BooleanField()
+    wage_min = wage_number_field()
+    wage_max = wage_number_field()
+    wage_text = serializers.CharField(source="wage_display", help_text="「180–220 元/天」「0.5 元/件」")
     skills = serializers.SerializerMethodField()
     service_point = serializers.SerializerMethodField()
 
@@ -84,6 +101,7 @@ class JobDetailSerializer(serializers.ModelSerializer):
             "wage_min",
             "wage_max",
             "wage_unit",
+            "wage_text",
             "headcount",
             "shifts",
             "schedule_note",
@@ -173,9 +191,10 @@ class MatchPostingSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
     employer = serializers.CharField(source="employer.name")
-    wage_min = serializers.IntegerField()
-    wage_max = serializers.IntegerField()
+    wage_min = wage_number_field()
+    wage_max = wage_number_field()
     wage_unit = serializers.CharField()
+    wage_text = serializers.CharField(source="wage_display")
     work_type = serializers.CharField()
     status = serializers.CharField()
 

@@ -72,6 +72,7 @@ JOB_EXAMPLE = {
             "work_type": "day",
             "wage_min": 180,
             "wage_max": 220,
+            "wage_text": "180–220 元/天",
             "wage_unit": "day",
             "wage_daily": 220.0,
             "shifts": ["weekday_morning"],
@@ -98,7 +99,8 @@ class JobViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         summary="岗位列表",
-        description="与网站 /jobs/ 同样的筛选与排序（sort=new 最新、wage 工资高、near 离我近：需 near=区域编号"
+        description="与网站 /jobs/ 同样的筛选与排序（有关键词时默认 sort=best 最相关：标题含关键词在前，"
+        "其次必备技能，再次别名等，同档内最新在前；sort=new 最新、wage 工资高、near 离我近：需 near=区域编号"
         "或“纬度,经度”）。游标分页：跟随 next；size 每页 1–100 条（默认 20）。参数有误返回 400。",
         parameters=[
             OpenApiParameter("cursor", OpenApiTypes.STR, description="上一页返回的 next 里的游标"),

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -50,6 +54,8 @@ from .services import (
     event_signup_cancel,
     session_attendance_set,
 )
+
+_R = TypeVar("_R", bound=Model)
 
 
 def station_list_view(request: HttpRequest) -> HttpResponse:
@@ -97,18 +103,12 @@ def slot_book_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def booking_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Cancel one's own booking; someone else's answers 404."""
-    booking = seeker_bookings(user=request.user).filter(pk=pk).first() if 0 < pk < 2**62 else None
-    if booking is None:
-        raise Http404(_("没有找到这个预约"))
-    user: User = request.user  # type: ignore[assignment]  # login_required
-    try:
-        booking_cancel(booking=booking, actor=user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("预约已取消。"))
-    return HttpResponseRedirect(
-        _next_or(request, reverse("stations:youthstation-detail", args=[booking.slot.station_id]))
+    booking = _own_or_404(seeker_bookings(user=request.user), pk, _("没有找到这个预约"))
+    return _cancel_and_return(
+        request,
+        lambda user: booking_cancel(booking=booking, actor=user),
+        success=_("预约已取消。"),
+        back=reverse("stations:youthstation-detail", args=[booking.slot.station_id]),
     )
 
 
@@ -173,21 +173,14 @@ def _next_or(request: HttpRequest, default: str) -> str:
 @require_POST
 def enrolment_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Leave a course (or its waiting list); someone else's enrolment answers 404."""
-    user: User = request.user  # type: ignore[assignment]  # login_required
-    enrolment = (
-        CourseEnrolment.objects.filter(pk=pk, seeker__user=user).select_related("course").first()
-        if 0 < pk < 2**62
-        else None
+    mine = CourseEnrolment.objects.filter(seeker__user=_me(request)).select_related("course")
+    enrolment = _own_or_404(mine, pk, _("没有找到这个报名"))
+    return _cancel_and_return(
+        request,
+        lambda user: enrolment_cancel(enrolment=enrolment, actor=user),
+        success=_("已取消报名：%(course)s。") % {"course": enrolment.course.title},
+        back=reverse("portal:me"),
     )
-    if enrolment is None:
-        raise Http404(_("没有找到这个报名"))
-    try:
-        enrolment_cancel(enrolment=enrolment, actor=user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("已取消报名：%(course)s。") % {"course": enrolment.course.title})
-    return HttpResponseRedirect(_next_or(request, reverse("portal:me")))
 
 
 # --- the staff's roll of a course (on a phone in the classroom) ---------------------------
@@ -293,21 +286,14 @@ def event_signup_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def event_signup_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Cancel one's own event sign-up; someone else's answers 404."""
-    user: User = request.user  # type: ignore[assignment]  # login_required
-    signup = (
-        StationEventSignup.objects.filter(pk=pk, seeker__user=user).select_related("event").first()
-        if 0 < pk < 2**62
-        else None
+    mine = StationEventSignup.objects.filter(seeker__user=_me(request)).select_related("event")
+    signup = _own_or_404(mine, pk, _("没有找到这个报名"))
+    return _cancel_and_return(
+        request,
+        lambda user: event_signup_cancel(signup=signup, actor=user),
+        success=_("已取消报名：%(title)s。") % {"title": signup.event.title},
+        back=reverse("portal:me"),
     )
-    if signup is None:
-        raise Http404(_("没有找到这个报名"))
-    try:
-        event_signup_cancel(signup=signup, actor=user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("已取消报名：%(title)s。") % {"title": signup.event.title})
-    return HttpResponseRedirect(_next_or(request, reverse("portal:me")))
 
 
 @require_http_methods(["GET", "POST"])
@@ -337,3 +323,32 @@ def event_attendance_view(request: HttpRequest, pk: int) -> HttpResponse:
 def showcase_view(request: HttpRequest) -> HttpResponse:
     """The public showcase of incubated projects whose founders agreed to be shown."""
     return render(request, "stations/startup_showcase.html", {"projects": showcase_projects()[:100]})
+
+
+# --- a seeker cancels something of their own (a booking, an enrolment, an event sign-up) ---
+
+
+def _own_or_404(mine: QuerySet[_R], pk: int, not_found: str) -> _R:
+    """The seeker's own record with this id; anyone else's (or an absurd id) answers 404."""
+    record = mine.filter(pk=pk).first() if 0 < pk < 2**62 else None
+    if record is None:
+        raise Http404(not_found)
+    return record
+
+
+def _me(request: HttpRequest) -> User:
+    user: User = request.user  # type: ignore[assignment]  # behind login_required
+    return user
+
+
+def _cancel_and_return(
+    request: HttpRequest, cancel: Callable[[User], object], *, success: str, back: str
+) -> HttpResponse:
+    """Run the cancelling service as the seeker, say how it went, and go back where they were."""
+    try:
+        cancel(_me(request))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, success)
+    return HttpResponseRedirect(_next_or(request, back))

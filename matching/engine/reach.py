@@ -20,7 +20,7 @@ bench/README.md ("Reach"): with (2, 3, 20) it meets every target of the issue at
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,7 +30,7 @@ from .collectors import PostingTop, SeekerTop, top_per_group
 from .index import Ints, PostingIndex, SeekerIndex
 from .results import CapacityResult, PairTable
 from .scoring import to_units
-from .types import DEFAULT_PARAMS, DEFAULT_WEIGHTS, Params, Weights
+from .types import DEFAULT_PARAMS, DEFAULT_WEIGHTS, Params, ScoredPair, Weights
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +53,14 @@ class ReachParams:
     def hard_cap(self, headcount: int) -> int:
         """How many seekers a posting keeps at most, claimants included."""
         return max(1, math.ceil(self.hard_cap_factor * max(1, headcount) - 1e-9))
+
+    def admit(self, claims: Iterable[ScoredPair], *, headcount: int, soft_kept: int) -> tuple[ScoredPair, ...]:
+        """The claimants a posting admits: its best claims (higher score, then the smaller seeker
+        id) while its list, ``soft_kept`` on merit, is under the hard cap. One rule for the
+        incremental update and the nightly run's settling of its stored rows (the full pass applies
+        the same rule vectorised)."""
+        room = max(0, self.hard_cap(headcount) - soft_kept)
+        return tuple(sorted(claims, key=lambda x: (-x.score, x.seeker_id))[:room])
 
 
 DEFAULT_REACH = ReachParams()

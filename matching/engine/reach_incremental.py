@@ -210,8 +210,7 @@ class _Settle:
             soft[p] = self.soft[p] if p in self.soft else tuple(old_soft.get(p, ()))
             if p in heads:
                 claims = [x for x in waiting.get(p, ()) if x.seeker_id not in self.claims] + claimed_now.get(p, [])
-                room = max(0, self.reach.hard_cap(heads[p]) - len(soft[p]))
-                admitted[p] = tuple(sorted(claims, key=_seeker_order)[:room])
+                admitted[p] = self.reach.admit(claims, headcount=heads[p], soft_kept=len(soft[p]))
             else:
                 admitted[p] = ()
             before = _members((*old_soft.get(p, ()), *old_admitted.get(p, ())))

@@ -15,7 +15,7 @@ from matching.engine.reach import reach_pass
 from matching.engine.results import PairTable
 from matching.engine.scoring import SCORE_SCALE
 from matching.engine.skills import SkillTable
-from matching.engine.types import DEFAULT_WEIGHTS, PostingIn
+from matching.engine.types import DEFAULT_WEIGHTS, PostingIn, ScoredPair
 from matching.enums import UNTOUCHED_STATUSES
 from matching.models import Match, MatchClaim, RematchCandidate, RematchChunk, RematchReplay, RematchRun, ReplayKind
 from matching.selectors import engine_postings, engine_seekers, engine_skills, matchable_postings, matchable_seekers
@@ -221,9 +221,9 @@ def _settle_claims(run_id: int) -> None:
     posting_ids = sorted({p for p, _s, _score in waiting})
     heads = DbWorld(None).headcounts(posting_ids)
     soft = DbReachStore().soft_for_postings(posting_ids)
-    by_posting: dict[int, list[tuple[int, int, float]]] = {}
-    for row in waiting:
-        by_posting.setdefault(row[0], []).append(row)
+    by_posting: dict[int, list[ScoredPair]] = {}
+    for p, s, score in waiting:
+        by_posting.setdefault(p, []).append(ScoredPair(p, s, score))
     kept: list[tuple[int, int, float]] = []
     claimed: set[tuple[int, int]] = set()
     for p in posting_ids:
@@ -231,10 +231,9 @@ def _settle_claims(run_id: int) -> None:
         kept.extend((x.posting_id, x.seeker_id, x.score) for x in mine)
         if p not in heads:
             continue
-        room = max(0, ENGINE_REACH.hard_cap(heads[p]) - len(mine))
-        for row in sorted(by_posting[p], key=lambda r: (-r[2], r[1]))[:room]:
-            kept.append(row)
-            claimed.add((row[0], row[1]))
+        for x in ENGINE_REACH.admit(by_posting[p], headcount=heads[p], soft_kept=len(mine)):
+            kept.append((x.posting_id, x.seeker_id, x.score))
+            claimed.add((x.posting_id, x.seeker_id))
     _store_kept(posting_ids=posting_ids, pairs=kept, changed=False, claimed=claimed)
     RematchRun.objects.filter(pk=run_id).update(pairs_kept=F("pairs_kept") + len(claimed))
 

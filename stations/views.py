@@ -50,6 +50,7 @@ from .services import (
     enrolment_cancel,
     enrolment_complete,
     event_attendance_mark,
+    event_attendance_undo,
     event_signup,
     event_signup_cancel,
     session_attendance_set,
@@ -306,6 +307,13 @@ def event_attendance_view(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect_to_login(request.get_full_path())
     if not staff_may_run(site_id=event.station_id, request=request):
         raise PermissionDenied(_("只有举办驿站的工作人员可以登记到场"))
+    if request.method == "POST" and "undo" in request.POST:
+        undo = parse_id(request.POST.get("undo"))
+        if undo is not None and event_attendance_undo(event=event, signup_id=undo, actor=_me(request)):
+            messages.success(request, _("已撤销这个人的到场登记。"))
+        else:
+            messages.info(request, _("这个人已经不是“已到场”了，无需撤销。"))
+        return HttpResponseRedirect(request.path)
     if request.method == "POST":
         ids = {i for i in (parse_id(v) for v in request.POST.getlist("came")) if i is not None}
         user: User = request.user

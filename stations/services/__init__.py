@@ -18,6 +18,7 @@ from .courses import course_enrol, enrolment_cancel, enrolment_complete, session
 from .events import (
     EVENT_SERVICE_KIND,
     event_attendance_mark,
+    event_attendance_undo,
     event_check,
     event_signup,
     event_signup_cancel,
@@ -37,6 +38,7 @@ __all__ = [
     "enrolment_cancel",
     "enrolment_complete",
     "event_attendance_mark",
+    "event_attendance_undo",
     "event_check",
     "event_signup",
     "event_signup_cancel",

@@ -155,3 +155,28 @@ def event_attendance_mark(
         marked += 1
     event_sync(event=event)
     return marked
+
+
+@transaction.atomic
+def event_attendance_undo(*, event: StationEvent, signup_id: int, actor: User | None) -> bool:
+    """A wrong tick put right: the sign-up is back to signed up and its person-time is gone (the
+    service record made by the tick is deleted, so the KPI no longer counts it). False if that
+    sign-up was not marked as attended (a second tap, or another phone undid it first)."""
+    event = StationEvent.objects.select_for_update().get(pk=event.pk)
+    signup = (
+        StationEventSignup.objects.select_for_update()
+        .filter(event=event, pk=signup_id, status=EventSignupStatus.ATTENDED)
+        .select_related("service_record")
+        .first()
+    )
+    if signup is None:
+        return False
+    record = signup.service_record
+    signup.status = EventSignupStatus.SIGNED_UP
+    signup.attended_at = None
+    signup.service_record = None
+    signup.save(update_fields=["status", "attended_at", "service_record", "updated_at"])
+    if record is not None:
+        record.delete()
+    event_sync(event=event)
+    return True

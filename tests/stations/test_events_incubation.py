@@ -251,3 +251,39 @@ def test_operator_records_a_service_in_the_admin_for_their_own_stations_projects
         station_op.pk,
     )
     assert not ServiceRecord.objects.filter(service_point=other).exists()
+
+
+@pytest.mark.django_db
+def test_a_wrong_came_mark_is_undone_from_the_staff_page_and_its_person_time_goes(client, station, station_op):
+    event = _event(station)
+    (a, ua), (b, ub) = _seeker(), _seeker()
+    right, wrong = (event_signup(event=event, seeker=s, actor=u, now=NOON) for s, u in ((a, ua), (b, ub)))
+    event_attendance_mark(event=event, signup_ids={right.pk, wrong.pk}, actor=station_op, now=event.starts_at)
+    day = Period(TODAY + dt.timedelta(days=1), TODAY + dt.timedelta(days=1))
+    assert kpi_value("served", day, Scope(site_id=station.pk)) == 2
+    client.force_login(station_op)
+    url = f"/stations/events/{event.pk}/attendance/"
+    response = client.post(url, {"undo": str(wrong.pk), "came": [str(right.pk)]}, follow=True)
+    assert messages_of(response) == ["已撤销这个人的到场登记。"]
+    wrong.refresh_from_db()
+    right.refresh_from_db()
+    assert (wrong.status, wrong.attended_at, wrong.service_record_id) == (EventSignupStatus.SIGNED_UP, None, None)
+    assert right.status == EventSignupStatus.ATTENDED
+    assert list(ServiceRecord.objects.values_list("seeker_id", flat=True)) == [a.pk]
+    assert kpi_value("served", day, Scope(site_id=station.pk)) == 1
+    assert SiteEvent.objects.get(station_event=event).attendance == 1
+    # The page offers the tick again, and a second undo (another phone, a double tap) is harmless.
+    assert f'name="came" value="{wrong.pk}"' in client.get(url).content.decode()
+    again = client.post(url, {"undo": str(wrong.pk)}, follow=True)
+    assert any("无需撤销" in m for m in messages_of(again))
+    assert kpi_value("served", day, Scope(site_id=station.pk)) == 1
+    # Another station's operator cannot undo here.
+    other = _station("另一个青年驿站")
+    outsider = type(station_op).objects.create_user(
+        "op-other", password="pass-12345", role=UserRole.OPERATOR, is_staff=True
+    )
+    OperatorMembership.objects.create(user=outsider, service_point=other, role=MembershipRole.OPERATOR)
+    client.force_login(outsider)
+    assert client.post(url, {"undo": str(right.pk)}).status_code == 403
+    right.refresh_from_db()
+    assert right.status == EventSignupStatus.ATTENDED

@@ -216,9 +216,10 @@ def seeker_projects(*, seeker: SeekerRegistration) -> list[StartupProject]:
 
 def showcase_projects() -> QuerySet[StartupProject]:
     """Projects whose founders agreed to be shown (only name, stage, station and the public text
-    are read from them), not stopped ones."""
+    are read from them), not stopped ones. Demo projects are shown too: their names and their
+    stations' names say 「演示」."""
     return (
-        StartupProject.objects.filter(showcase=True, station__is_demo=False)
+        StartupProject.objects.filter(showcase=True)
         .exclude(status=ProjectStatus.STOPPED)
         .select_related("station")
         .only("name", "stage", "status", "showcase_text", "station__name", "created_at")

@@ -115,3 +115,27 @@ def test_same_seed_same_data_different_seed_different_data(ref):
     first = run(3)
     assert run(3) == first
     assert run(4) != first
+
+
+@pytest.mark.django_db
+def test_demo_stations_offer_consultation_times_a_course_an_event_and_projects(client):
+    """`make run` shows the youth stations at work: bookable times, a course to enrol in (with its
+    sessions), an upcoming event with posts, counted as an event once held, and a showcase."""
+    from stations.models import YouthStation
+    from stations.selectors import course_open_list, showcase_projects, station_events_upcoming, station_open_slots
+
+    demo_seed(postings=600, seekers=300, seed=7, today=TODAY)
+    stations = list(YouthStation.objects.filter(is_demo=True).order_by("id"))
+    assert len(stations) >= 2
+    for station in stations:
+        assert len(station_open_slots(station=station)) >= 3
+        courses = list(course_open_list(site_id=station.pk))
+        assert courses and all(c.course_sessions.count() == c.sessions == 4 for c in courses)
+        events = station_events_upcoming(station=station)
+        assert events and all(e.site_event_id is not None for e in events)
+    shown = list(showcase_projects())
+    assert shown and all("（演示）" in p.name and "（演示）" in p.station.name for p in shown)
+    assert "（演示）" in client.get("/stations/startups/").content.decode()
+    page = client.get(f"/stations/{stations[0].pk}/").content.decode()
+    assert "技能培训班（演示）" in page
+    assert "（演示）" in client.get("/stations/courses/").content.decode()

@@ -13,6 +13,7 @@ import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import cast
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -23,8 +24,9 @@ from fairs.models import Exhibitor, FairSession, JobFair
 from markets.enums import AssignmentSource, MarketFocus
 from markets.models import DayGig, GigAssignment, GigMarket
 from markets.services import CHECKIN_NOTE
-from stations.enums import StationHost
-from stations.models import YouthStation
+from stations.enums import ConsultationTopic, CourseFunding, ProjectStage, StationEventKind, StationHost
+from stations.models import Course, CourseSession, ProjectFounder, StartupProject, StationEvent, YouthStation
+from stations.services import event_sync, slot_create
 from xiangtan_jobs.core.enums import (
     SCHOOL_HOURS,
     Channel,
@@ -69,6 +71,9 @@ DEMO_LOGINS = {
     "admin": ("admin", "系统管理员"),
 }
 YUHU = "雨湖零工市场"
+# The courses the demo stations run (skills of the reference list; missing ones are skipped).
+STATION_EVENT_TITLES = ("青年就业宣讲会（演示）", "高校毕业生小型招聘会（演示）", "灵活就业岗位宣讲（演示）")
+STATION_COURSE_SKILLS = ("养老护理员", "育婴员", "电工", "家政服务员", "电商运营", "主播", "面点师")
 BATCH = 2000
 
 SURNAMES = (
@@ -731,6 +736,85 @@ class DemoBuilder:
         ServiceRecord.objects.bulk_create(checkins, batch_size=BATCH)
         return len(created), len(checkins)
 
+    def station_offers(self, seekers: list[SeekerRegistration]) -> int:
+        """What each youth station offers in the weeks after the seeding day, so a fresh `make run`
+        shows real entries: consultation times, a course with its sessions, a recruitment event
+        with employers and posts, and for some a startup project in the public showcase. Made
+        through the stations' own services where they have one (slots, the event's KPI row)."""
+        made = 0
+        founders = [r for r in seekers if r.status == SeekerStatus.ACTIVE]
+        by_name = {s.name: s for s in self.skills}
+        course_skills = [by_name[n] for n in STATION_COURSE_SKILLS if n in by_name] or self.skills[:3]
+        made_project = False
+        stations = cast(list[YouthStation], list(YouthStation.objects.filter(is_demo=True).order_by("id")))
+        for station in stations:
+            for offset in range(1, 4):
+                day = self.today + dt.timedelta(days=offset)
+                for hour, topic in ((10, ConsultationTopic.CAREER), (15, self.rng.choice(list(ConsultationTopic)))):
+                    start = timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0)))
+                    slot_create(
+                        station=station,
+                        topic=topic,
+                        starts_at=start,
+                        ends_at=start + dt.timedelta(minutes=30),
+                        capacity=self.rng.choice((1, 1, 2)),
+                        counsellor=self.rng.choice(("张老师", "李老师", "刘老师")),
+                        now=self.now,
+                    )
+                    made += 1
+            skill = self.rng.choice(course_skills)
+            starts = self.today + dt.timedelta(days=self.rng.randint(5, 20))
+            course = Course.objects.create(
+                service_point=station,
+                title=f"{skill.name}技能培训班（演示）",
+                skill=skill,
+                starts_on=starts,
+                ends_on=starts + dt.timedelta(days=21),
+                sessions=4,
+                seats=self.rng.choice((20, 25, 30)),
+                place=station.address,
+                funding=self.rng.choice(list(CourseFunding)),
+                certificate=f"{skill.name}职业技能等级证书",
+                attendance_required=3,
+            )
+            CourseSession.objects.bulk_create(
+                CourseSession(course=course, number=n, date=starts + dt.timedelta(days=7 * (n - 1)), topic=topic)
+                for n, topic in enumerate(("入门与安全", "基本操作", "实操练习", "考核"), start=1)
+            )
+            start = timezone.make_aware(
+                dt.datetime.combine(self.today + dt.timedelta(days=self.rng.randint(4, 18)), dt.time(14, 30))
+            )
+            event = StationEvent.objects.create(
+                station=station,
+                kind=self.rng.choice(list(StationEventKind)),
+                title=self.rng.choice(STATION_EVENT_TITLES),
+                starts_at=start,
+                ends_at=start + dt.timedelta(hours=2),
+                place=station.address,
+                description="演示数据：用于展示驿站活动报名功能。",
+                capacity=self.rng.choice((0, 60, 100)),
+            )
+            postings = list(
+                JobPosting.objects.filter(service_point=station, status=PostingStatus.PUBLISHED).order_by("id")[:6]
+            )
+            event.postings.set(postings)
+            event.employers.set({p.employer_id for p in postings})
+            event_sync(event=event)
+            made += 2
+            if founders and (not made_project or self.rng.random() < 0.5):
+                made_project = True
+                project = StartupProject.objects.create(
+                    station=station,
+                    name=self.rng.choice(("社区生鲜团购", "非遗湘绣文创", "校园二手书店", "家政服务小站")) + "（演示）",
+                    stage=self.rng.choice(list(ProjectStage)),
+                    mentor=self.rng.choice(("王导师", "陈导师")),
+                    showcase=True,
+                    showcase_text="演示项目：驿站提供创业指导与场地支持。",
+                )
+                ProjectFounder.objects.create(project=project, seeker=self.rng.choice(founders), role="负责人")
+                made += 1
+        return made
+
 
 def demo_exists() -> bool:
     return User.objects.filter(username=DEMO_LOGINS["operator_market"][0]).exists()
@@ -758,4 +842,5 @@ def demo_seed(
     n_events = builder.events(sites)
     builder.upcoming_fairs()
     builder.day_gigs(sites, regs)
+    builder.station_offers(regs)
     return DemoCounts(len(sites), len(employers), postings, seekers, n_services, n_events, created=True)

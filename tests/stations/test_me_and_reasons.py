@@ -134,3 +134,47 @@ def test_the_reason_shows_on_my_recommendations_and_on_the_course_page(client, y
     assert courses.find("p", class_="course-opens").text() == "完成『养老护理员』培训后可推荐 12 个岗位"
     client.logout()
     assert page(client.get("/stations/courses/")).find("p", class_="course-opens") is None
+
+
+@pytest.mark.django_db
+def test_my_page_does_not_query_once_per_booking_course_or_event(client, yuetang_nursing, frozen_clock):
+    """The stations' block on /me/ costs the same number of queries for 1 or 5 of each item."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from stations.models import StationEvent
+    from stations.services import event_signup
+
+    station = YouthStation.objects.create(
+        kind=ServicePointKind.YOUTH_STATION, name="测试青年驿站", area=street(), address="雨湖区", lat=27.87, lng=112.91
+    )
+    me, user = _seeker()
+    client.force_login(user)
+
+    def add(i: int) -> None:
+        start = NOON + dt.timedelta(days=1, hours=i)
+        slot = slot_create(station=station, topic="career", starts_at=start, ends_at=start + dt.timedelta(minutes=30))
+        booking_create(slot=slot, seeker=me, actor=user)
+        course_enrol(
+            course=_course(yuetang_nursing, seats=5, name=("养老护理员", "电工", "保洁员", "育婴员", "厨师")[i]),
+            seeker=me,
+            actor=user,
+        )
+        event = StationEvent.objects.create(
+            station=station, title=f"宣讲会{i}", starts_at=start, ends_at=start + dt.timedelta(hours=1), place="大厅"
+        )
+        event_signup(event=event, seeker=me, actor=user, now=NOON)
+
+    def queries() -> int:
+        cache.clear()
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/me/").status_code == 200
+        return len(ctx.captured_queries)
+
+    add(0)
+    one = queries()
+    for i in range(1, 5):
+        add(i)
+    html = page(client.get("/me/"))
+    assert len(html.find("ul", class_="my-bookings").find_all("li")) == 5
+    assert queries() == one

@@ -44,6 +44,7 @@ ALLOW_ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
 # The worker runs with the real clock: no quiet hours, so what it does cannot depend on the hour.
 WORKER_ENV = {"NOTIFY_QUIET_HOURS": "", ALLOW_ASYNC_UNSAFE: ""}
 REPORTS = pytest.StashKey[dict[str, pytest.TestReport]]()
+LOADS = pytest.StashKey[list[str]]()
 # A page's own files: one of them failing to load fails the journey (issue 16).
 ASSET_TYPES = frozenset({"stylesheet", "script", "image", "font", "media"})
 # A public page with all it loads stays under 150 KB (issue 16); the staff's door page with its
@@ -51,12 +52,26 @@ ASSET_TYPES = frozenset({"stylesheet", "script", "image", "font", "media"})
 PUBLIC_PAGE_BYTES = 150 * 1024
 NOT_PUBLIC = ("/admin/", "/dashboard/", "/api/")
 CHECKIN_PAGE = re.compile(r"^/fairs/\d+/checkin/")
+# Every page a journey visits reports when it finished loading (Navigation Timing's loadEventEnd)
+# through the console; a public page slower than this fails the journey. A smoke alarm, not a
+# benchmark: the issue's 2 s widened for a CI machine shared with the suite (a hung asset, a page
+# that waits on something, shows as tens of seconds).
+LOAD_ALARM_MS = 5000
+LOAD_MARK = "xt-load-ms"
+# Added by the DevTools protocol before any page script, so the pages' CSP does not apply to it.
+LOAD_REPORTER = f"""addEventListener("load", () => setTimeout(() => {{
+  const n = performance.getEntriesByType("navigation")[0];
+  if (n && window === window.top) console.debug("{LOAD_MARK} " + Math.round(n.loadEventEnd) + " " + location.pathname);
+}}, 0));"""
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         "worker_env(**env): settings of the worker fixture's Celery process, e.g. NOTIFY_MIN_SCORE='0'",
+    )
+    config.addinivalue_line(
+        "markers", "slow_load_expected: a test that makes a page slow on purpose (its load is recorded, not a fault)"
     )
 
 
@@ -155,17 +170,33 @@ def _heavy_public_pages(responses: list[Any]) -> list[str]:
     return heavy
 
 
+def _slow_public_page(report: str) -> str | None:
+    """The fault of a public page whose load (a LOAD_REPORTER line: mark, ms, path) took too long."""
+    _mark, ms, path = report.split(" ", 2)
+    if path.startswith(NOT_PUBLIC) or int(ms) < LOAD_ALARM_MS:
+        return None
+    return f"{path} took {int(ms)} ms to load (smoke alarm at {LOAD_ALARM_MS} ms)"
+
+
 def _page(
     browser: Browser, request: pytest.FixtureRequest, where: Path, label: str, options: dict[str, Any]
 ) -> Iterator[Page]:
     context = browser.new_context(**helpers.LOCALE, **options)
     context.set_default_timeout(helpers.TIMEOUT_MS)
     context.set_default_navigation_timeout(helpers.TIMEOUT_MS)
+    context.add_init_script(LOAD_REPORTER)
     page = context.new_page()
     log: list[str] = []
+    loads: list[str] = request.node.stash.setdefault(LOADS, [])  # every page's load report, in order
     faults: list[str] = []  # what fails every journey: script errors and assets that did not load
 
     def on_console(message: Any) -> None:
+        if message.text.startswith(LOAD_MARK):
+            loads.append(message.text)
+            slow = _slow_public_page(message.text)
+            if slow and request.node.get_closest_marker("slow_load_expected") is None:
+                faults.append(slow)
+            return
         log.append(f"console.{message.type}: {message.text}")
         # A failed page (a 404 a test asks for) is logged too; assets are checked by their responses.
         # axe-core's own checks set inline styles, which the CSP refuses: the pages' own CSP is

@@ -118,3 +118,34 @@ def test_publishing_in_the_admin_reaches_matches_through_the_real_worker(server,
     assert match.reasons
     assert Match.objects.filter(posting=posting).count() == 1
     assert "matching.match_posting" in worker.log_tail(20_000)
+
+
+def test_every_page_a_journey_visits_reports_its_load_time(server, postings, phone, request):
+    """The page fixture hears each visited page's load time (the alarm of every journey)."""
+    from tests.browser.conftest import LOADS
+
+    phone.goto(server.url + "/")
+    phone.goto(server.url + f"/jobs/{postings[0].pk}/")
+    phone.wait_for_load_state("load")
+    phone.wait_for_timeout(200)  # the report is logged just after the load event
+    paths = [line.split(" ", 2)[2] for line in request.node.stash[LOADS]]
+    assert paths == ["/", f"/jobs/{postings[0].pk}/"]
+    assert all(0 < int(line.split(" ")[1]) < 5000 for line in request.node.stash[LOADS])
+
+
+@pytest.mark.slow_load_expected
+def test_a_public_page_slower_than_the_alarm_is_a_fault_of_the_journey(server, phone, request):
+    """A stylesheet held back 5.5 s makes the home page load past the alarm: the fixture would fail
+    the journey (this test only, marked, records it instead)."""
+    from tests.browser.conftest import LOAD_ALARM_MS, LOADS, _slow_public_page
+
+    def late(route):
+        phone.wait_for_timeout(LOAD_ALARM_MS + 500)
+        route.continue_()
+
+    phone.route("**/*.css", late)
+    phone.goto(server.url + "/", timeout=30_000)
+    phone.wait_for_timeout(200)
+    (report,) = request.node.stash[LOADS]
+    assert int(report.split(" ")[1]) > LOAD_ALARM_MS
+    assert _slow_public_page(report) == f"/ took {report.split(' ')[1]} ms to load (smoke alarm at 5000 ms)"

@@ -9,7 +9,7 @@ DEMO_POSTINGS ?= 2000
 DEMO_SEEKERS ?= 1500
 
 .DEFAULT_GOAL := help
-.PHONY: help run test test-clock e2e lint audit typecheck fix lock backup restore bench-engine bench-pages bench-matching bench-dashboard bench-markets bench-fairs screenshots clean
+.PHONY: help run test test-clock e2e lint audit typecheck fix lock backup restore bench-engine bench-pages bench-api bench-matching bench-dashboard bench-markets bench-fairs screenshots clean
 
 help: ## List the commands
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -84,6 +84,11 @@ bench-pages: $(VENV)/.installed ## Benchmark the job list pages (needs DATABASE_
 	@command -v wrk >/dev/null || { echo "安装 wrk (installing Debian's wrk)"; \
 	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install -y -q wrk >/dev/null; }
 	$(PY) bench/bench_pages.py
+
+bench-api: $(VENV)/.installed ## Benchmark the public jobs API against the trivial view and the HTML list (needs DATABASE_URL with full demo data)
+	@command -v wrk >/dev/null || { echo "安装 wrk (installing Debian's wrk)"; \
+	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install -y -q wrk >/dev/null; }
+	$(PY) bench/bench_api.py
 
 bench-matching: $(VENV)/.installed ## Benchmark the matching on the database (needs DATABASE_URL and REDIS_URL)
 	OPENBLAS_NUM_THREADS=1 $(PY) bench/bench_matching.py

@@ -175,6 +175,8 @@ def main() -> None:
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "LOG_LEVEL": "WARNING",
         "CONN_MAX_AGE": "600",
+        # Plain HTTP on loopback: TLS ends at the reverse proxy in production (no redirect there).
+        "SECURE_SSL_REDIRECT": "0",
     }
     if args.count_cache_seconds is not None:
         env["PORTAL_COUNT_CACHE_SECONDS"] = str(args.count_cache_seconds)

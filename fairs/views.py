@@ -29,7 +29,7 @@ from .presenters import results_tables, ticket_qr_svg
 from .selectors import (
     booth_outcomes_recent,
     fair_exhibitor_choices,
-    fair_exhibitors,
+    fair_exhibitors_page,
     fair_get,
     fair_past,
     fair_picks,
@@ -86,7 +86,11 @@ def fair_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     q = work_type = ""
     if form.is_valid():
         q, work_type = form.cleaned_data["q"].strip(), form.cleaned_data["work_type"]
-    exhibitors = fair_exhibitors(fair=fair, skill=q, work_type=work_type)
+    # ?exhibitor= shows one exhibitor with all its posts (the "more" link of a card cut short).
+    exhibitor_id = parse_id(request.GET.get("exhibitor"))
+    exhibitors = fair_exhibitors_page(
+        fair=fair, skill=q, work_type=work_type, page=request.GET.get("page"), exhibitor_id=exhibitor_id
+    )
     today = timezone.localdate()
     seeker = seeker_current(user=request.user)
     mine = {s.session_id: s for s in seeker_fair_signups(seeker=seeker, fair=fair)}
@@ -99,10 +103,13 @@ def fair_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "fair": fair,
         "places": places,
         "form": form,
-        "filtered": bool(q or work_type),
+        "filtered": bool(q or work_type or exhibitor_id),
+        "one_exhibitor": exhibitor_id is not None,
+        "page": exhibitors,
         "exhibitors": [
             {
                 "exhibitor": e,
+                "more": e.posts_count - len(e.shown_postings),  # type: ignore[attr-defined]
                 "postings": [
                     {"posting": p, "wage": wage_text(p.wage_min, p.wage_max, p.wage_unit)}
                     for p in e.shown_postings  # type: ignore[attr-defined]

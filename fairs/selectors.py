@@ -138,7 +138,10 @@ def fair_exhibitors_page(
         exhibitors = exhibitors.filter(pk=exhibitor_id)
     if skill or work_type:
         exhibitors = exhibitors.filter(posts_count__gt=0)
-    listed = shown.select_related("area").order_by("title", "id")
+    # Only what a card shows: a posting row carries its search text and more, ten times the size.
+    listed = shown.only("id", "title", "work_type", "headcount", "wage_min", "wage_max", "wage_unit").order_by(
+        "title", "id"
+    )
     if exhibitor_id is None:
         listed = listed[:posts_each]  # one query for the page: a window per exhibitor (Django 4.2+)
     result = Paginator(exhibitors.order_by("booth", "id"), per_page).get_page(page)

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.core import get_usage, is_ratelimited
 
 from xiangtan_jobs.common.parsing import parse_id
+from xiangtan_jobs.core.enums import WorkType
 from xiangtan_jobs.core.models import User
 from xiangtan_jobs.core.presenters import wage_text
 from xiangtan_jobs.core.selectors import seeker_current
@@ -92,6 +93,7 @@ def fair_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     exhibitors = fair_exhibitors_page(
         fair=fair, skill=q, work_type=work_type, page=request.GET.get("page"), exhibitor_id=exhibitor_id
     )
+    work_types = {k: str(v) for k, v in WorkType.choices}  # one lookup each, not a display call per post
     today = timezone.localdate()
     seeker = seeker_current(user=request.user)
     mine = {s.session_id: s for s in seeker_fair_signups(seeker=seeker, fair=fair)}
@@ -112,7 +114,11 @@ def fair_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
                 "exhibitor": e,
                 "more": e.posts_count - len(e.shown_postings),  # type: ignore[attr-defined]
                 "postings": [
-                    {"posting": p, "wage": wage_text(p.wage_min, p.wage_max, p.wage_unit)}
+                    {
+                        "posting": p,
+                        "wage": wage_text(p.wage_min, p.wage_max, p.wage_unit),
+                        "work_type": work_types.get(p.work_type, ""),
+                    }
                     for p in e.shown_postings  # type: ignore[attr-defined]
                 ],
             }

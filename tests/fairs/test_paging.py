@@ -116,3 +116,14 @@ def test_queries_do_not_grow_with_exhibitors_or_posts(client, fair, yuhu, query,
     counts = [page(r).find("p", class_="count").text().split("，")[0] for r in (small, big)]
     assert counts == (["共 23 家参会单位", "共 63 家参会单位"] if not query else ["共 21 家参会单位", "共 61 家参会单位"])
     assert len(_cards(page(big))) == EXHIBITORS_PER_PAGE
+
+
+def test_the_pager_in_english(client, fair, yuhu):
+    (big,) = _exhibitors(fair, yuhu, 1, posts=9)
+    _exhibitors(fair, yuhu, 19, start=1)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    p = page(client.get(f"/fairs/{fair.pk}/"))
+    assert p.find("p", class_="count").text() == "22 exhibitors, page 1 of 2"
+    assert p.find("p", class_="more").text() == "1 more post: see all this exhibitor's posts"
+    alone = page(client.get(f"/fairs/{fair.pk}/?exhibitor={big.pk}"))
+    assert alone.find("a", href="?#exhibitors").text() == "See all exhibitors"

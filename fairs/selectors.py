@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
@@ -144,7 +144,8 @@ def fair_exhibitors_page(
     )
     if exhibitor_id is None:
         listed = listed[:posts_each]  # one query for the page: a window per exhibitor (Django 4.2+)
-    result = Paginator(exhibitors.order_by("booth", "id"), per_page).get_page(page)
+    # (the annotated model is still an Exhibitor for callers)
+    result = cast("Page[Exhibitor]", Paginator(exhibitors.order_by("booth", "id"), per_page).get_page(page))
     result.object_list = rows = list(result.object_list)
     prefetch_related_objects(rows, Prefetch("postings", queryset=listed, to_attr="shown_postings"))
     return result

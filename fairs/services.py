@@ -15,8 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.http import HttpResponse
-from django.utils import timezone
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from matching.enums import UNTOUCHED_STATUSES, MatchStatus
@@ -563,7 +562,7 @@ def _booth_told_before(outcome: BoothOutcome) -> int:
     """What the seeker was told of this record so far, replayed from its history (a row a save)."""
     if outcome.pk is None:
         return 0
-    results = outcome.history.order_by("history_date", "history_id").values_list("result", flat=True)  # type: ignore[attr-defined]
+    results = outcome.history.order_by("history_date", "history_id").values_list("result", flat=True)
     return _booth_told_level(list(results))
 
 
@@ -595,7 +594,10 @@ def _booth_correction_words(outcome: BoothOutcome, fair: JobFair) -> tuple[str, 
         where["now"] = outcome.get_result_display()
         text = _("更正：您在「%(fair)s」和%(employer)s的洽谈结果记错了，现在是「%(now)s」。有疑问请打 %(phone)s。")
     else:
-        text = _("更正：您在「%(fair)s」和%(employer)s的洽谈结果记错了，已撤销，以工作人员联系您的为准。有疑问请打 %(phone)s。")
+        text = _(
+            "更正：您在「%(fair)s」和%(employer)s的洽谈结果记错了，已撤销，以工作人员联系您的为准。"
+            "有疑问请打 %(phone)s。"
+        )
     return _("招聘会洽谈结果更正"), text % where
 
 
@@ -603,9 +605,10 @@ def _booth_tell(
     outcome: BoothOutcome, fair: JobFair, *, told_before: int, match_before: int | None, now: dt.datetime
 ) -> bool:
     """Tell the seeker (inbox and SMS) of a record's better news than they were told, or that the
-    news they were told was taken back or lowered (never as a second good news); True if told. The SMS goes through the one outbox as an application's status news
-    does (matching/services/news.py): keyed by the match, so at most one a day for one post (a
-    later change the same day replaces a text not yet sent), held through the quiet hours."""
+    news they were told was taken back or lowered (never as a second good news); True if told.
+    The SMS goes through the one outbox as an application's status news does
+    (matching/services/news.py): keyed by the match, so at most one a day for one post (a later
+    change the same day replaces a text not yet sent), held through the quiet hours."""
     rank = BOOTH_NEWS_RANK.get(outcome.result, 0)
     if rank > told_before:
         title, text = _booth_words(outcome, fair)
@@ -617,7 +620,7 @@ def _booth_tell(
         match_id = match_before
     else:
         return False
-    key = f"fairbooth:{outcome.pk}:{outcome.history.count()}"  # type: ignore[attr-defined]  # this save
+    key = f"fairbooth:{outcome.pk}:{outcome.history.count()}"  # one row a save: this save's number
     seeker = outcome.signup.seeker
     link = "/me/#fair-met"
     if seeker.user_id is not None:

@@ -56,7 +56,9 @@ HIRED = "恭喜！湘潭电机配件厂在「雨湖春季专场招聘会」录�
 INTENTION = (
     "您在「雨湖春季专场招聘会」和湘潭电机配件厂初步达成了就业意向，岗位「焊工」。上岗时间等事项，工作人员会和您确认。"
 )
-INTERVIEW = "您在「雨湖春季专场招聘会」参加了湘潭电机配件厂的面试，岗位「焊工」。有结果会再告诉您；有问题请打 0731-58533441。"
+INTERVIEW = (
+    "您在「雨湖春季专场招聘会」参加了湘潭电机配件厂的面试，岗位「焊工」。有结果会再告诉您；有问题请打 0731-58533441。"
+)
 TAKEN_BACK = (
     "更正：您在「雨湖春季专场招聘会」和湘潭电机配件厂的洽谈结果记错了，已撤销，以工作人员联系您的为准。"
     "有疑问请打 0731-58533441。"
@@ -127,7 +129,8 @@ def test_lowering_a_hire_to_an_intention_sends_no_good_news(fair, inside, dora, 
     titles = [title for title, _body in _inbox(dora)]
     assert titles == ["招聘会录用通知", "招聘会洽谈结果更正"]
     assert _inbox(dora)[1][1] == (
-        "更正：您在「雨湖春季专场招聘会」和湘潭电机配件厂的洽谈结果记错了，现在是「达成意向」。有疑问请打 0731-58533441。"
+        "更正：您在「雨湖春季专场招聘会」和湘潭电机配件厂的洽谈结果记错了，现在是「达成意向」。"
+        "有疑问请打 0731-58533441。"
     )
     assert not any(body == INTENTION for _title, body in _inbox(dora))
     _record(fair, inside, "intention", actor=alice)  # the same again: nothing new

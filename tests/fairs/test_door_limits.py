@@ -89,7 +89,9 @@ def test_too_many_posts_a_minute_from_one_account_are_refused(client, frozen_clo
     assert FairSignup.objects.filter(status=SignupStatus.CHECKED_IN).count() == 30
 
 
-def test_one_address_is_limited_across_staff_accounts(client, frozen_clock, fair, alice, yuhu, monkeypatch, django_user_model):
+def test_one_address_is_limited_across_staff_accounts(
+    client, frozen_clock, fair, alice, yuhu, monkeypatch, django_user_model
+):
     monkeypatch.setitem(views.DOOR_RATES, "ip", "3/m")
     second = django_user_model.objects.create_user("erin", password="pass-12345", role=UserRole.OPERATOR, is_staff=True)
     OperatorMembership.objects.create(user=second, service_point=yuhu, role=MembershipRole.OPERATOR)
@@ -110,4 +112,7 @@ def test_the_english_door_says_why_it_refused(client, frozen_clock, fair, alice,
     _post(client, fair, _unknown(1))
     status, _words, refused = _post(client, fair, _unknown(2))
     assert status == 429
-    assert refused == "Check-ins are coming too fast: this account or this network sent too many codes in a minute. Wait a minute, then scan again."
+    assert refused == (
+        "Check-ins are coming too fast: this account or this network sent too many codes in a minute. "
+        "Wait a minute, then scan again."
+    )

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -95,26 +96,59 @@ def fair_postings(*, fair: JobFair) -> QuerySet[JobPosting]:
     )
 
 
-def fair_exhibitors(*, fair: JobFair, skill: str = "", work_type: str = "") -> list[Exhibitor]:
-    """The fair's exhibitors by booth, each with its open postings (``shown_postings``) narrowed to
-    a skill or keyword and a work type;
-    when narrowed, exhibitors with no such posting are left out."""
-    postings: QuerySet[JobPosting] = JobPosting.objects.public().select_related("area").order_by("title", "id")
+# The fair page shows exhibitors a page at a time, and at most this many posts of each: 春风行动
+# brings 100+ employers with 10,000+ posts (about 100 each), far too many for one phone page.
+EXHIBITORS_PER_PAGE = 20
+POSTS_PER_EXHIBITOR = 8
+
+
+def _fair_postings_shown(*, skill: str, work_type: str) -> QuerySet[JobPosting]:
+    postings: QuerySet[JobPosting] = JobPosting.objects.public()
     if work_type:
         postings = postings.filter(work_type=work_type)
     if skill:
         # The job search's own keyword match: title, employer and skill names, with skill groups
         # (护工 finds 养老护理员).
         postings = keyword_filter(postings, skill)
-    exhibitors: list[Exhibitor] = list(
+    return postings
+
+
+def fair_exhibitors_page(
+    *,
+    fair: JobFair,
+    skill: str = "",
+    work_type: str = "",
+    page: str | int | None = 1,
+    exhibitor_id: int | None = None,
+    per_page: int = EXHIBITORS_PER_PAGE,
+    posts_each: int = POSTS_PER_EXHIBITOR,
+) -> Page[Exhibitor]:
+    """One page of the fair's exhibitors by booth, each with ``shown_postings`` (its first open
+    postings narrowed to a skill or keyword and a work type, at most ``posts_each``; all of them
+    for the one exhibitor of ``exhibitor_id``) and ``posts_count`` (how many such postings it has).
+    When narrowed, exhibitors with no such posting are left out. Three queries, whatever the
+    number of exhibitors and posts (the count, the page, its posts)."""
+    shown = _fair_postings_shown(skill=skill, work_type=work_type)
+    exhibitors = (
         Exhibitor.objects.filter(fair=fair)
         .select_related("employer")
-        .prefetch_related(Prefetch("postings", queryset=postings, to_attr="shown_postings"))
-        .order_by("booth", "id")
+        .annotate(posts_count=Count("postings", filter=Q(postings__in=shown.values("pk")), distinct=True))
     )
+    if exhibitor_id is not None:
+        exhibitors = exhibitors.filter(pk=exhibitor_id)
     if skill or work_type:
-        exhibitors = [e for e in exhibitors if e.shown_postings]  # type: ignore[attr-defined]
-    return exhibitors
+        exhibitors = exhibitors.filter(posts_count__gt=0)
+    # Only what a card shows: a posting row carries its search text and more, ten times the size.
+    listed = shown.only("id", "title", "work_type", "headcount", "wage_min", "wage_max", "wage_unit").order_by(
+        "title", "id"
+    )
+    if exhibitor_id is None:
+        listed = listed[:posts_each]  # one query for the page: a window per exhibitor (Django 4.2+)
+    # (the annotated model is still an Exhibitor for callers)
+    result = cast("Page[Exhibitor]", Paginator(exhibitors.order_by("booth", "id"), per_page).get_page(page))
+    result.object_list = rows = list(result.object_list)
+    prefetch_related_objects(rows, Prefetch("postings", queryset=listed, to_attr="shown_postings"))
+    return result
 
 
 @dataclass(frozen=True)

@@ -9,17 +9,19 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.http import HttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from matching.enums import UNTOUCHED_STATUSES, MatchStatus
 from matching.models import Match
 from matching.services import match_record_in_person
+from matching.services.news import WALK_IN_LOGIN_HINT
 from xiangtan_jobs.common.spreadsheet import tables_export_response
 from xiangtan_jobs.core.enums import EventKind, SeekerStatus, ServiceKind
 from xiangtan_jobs.core.models import InboxMessage, SeekerRegistration, ServiceRecord, SiteEvent, User
@@ -540,6 +542,108 @@ BOOTH_MATCH_STATUS: dict[str, str] = {
 }
 
 
+# What the seeker is told of a booth's record: good news ranks, and only a record's best news so
+# far is told (talked tells nothing; a later, better result tells again).
+BOOTH_NEWS_RANK: dict[str, int] = {BoothResult.INTERVIEW: 1, BoothResult.INTENTION: 2, BoothResult.HIRED: 3}
+
+
+def _booth_told_level(results: list[str]) -> int:
+    """The news a seeker stands told of, after a record went through these results in turn: each
+    better result was told as good news, each lower one (a take-back) as a correction."""
+    level = 0
+    for result in results:
+        rank = BOOTH_NEWS_RANK.get(result, 0)
+        if rank > level or (level and rank < level):
+            level = rank
+    return level
+
+
+def _booth_told_before(outcome: BoothOutcome) -> int:
+    """What the seeker was told of this record so far, replayed from its history (a row a save)."""
+    if outcome.pk is None:
+        return 0
+    results = outcome.history.order_by("history_date", "history_id").values_list("result", flat=True)
+    return _booth_told_level(list(results))
+
+
+def _booth_words(outcome: BoothOutcome, fair: JobFair) -> tuple[str, str]:
+    """(title, text) of the news of this record's result, in plain Chinese."""
+    employer = outcome.exhibitor.employer.name
+    where = {
+        "fair": fair.title,
+        "employer": employer,
+        "post": outcome.posting.title if outcome.posting else "",
+        "phone": fair.contact_phone,
+    }
+    if outcome.result == BoothResult.HIRED:
+        return _("招聘会录用通知"), _(
+            "恭喜！%(employer)s在「%(fair)s」录用了您，岗位「%(post)s」。上岗前有问题，请打 %(phone)s。"
+        ) % where
+    if outcome.result == BoothResult.INTENTION:
+        return _("招聘会达成就业意向"), _(
+            "您在「%(fair)s」和%(employer)s初步达成了就业意向，岗位「%(post)s」。上岗时间等事项，工作人员会和您确认。"
+        ) % where
+    return _("招聘会面试已记录"), _(
+        "您在「%(fair)s」参加了%(employer)s的面试，岗位「%(post)s」。有结果会再告诉您；有问题请打 %(phone)s。"
+    ) % where
+
+
+def _booth_correction_words(outcome: BoothOutcome, fair: JobFair) -> tuple[str, str]:
+    where = {"fair": fair.title, "employer": outcome.exhibitor.employer.name, "phone": fair.contact_phone}
+    if outcome.result in BOOTH_NEWS_RANK:
+        where["now"] = outcome.get_result_display()
+        text = _("更正：您在「%(fair)s」和%(employer)s的洽谈结果记错了，现在是「%(now)s」。有疑问请打 %(phone)s。")
+    else:
+        text = _(
+            "更正：您在「%(fair)s」和%(employer)s的洽谈结果记错了，已撤销，以工作人员联系您的为准。"
+            "有疑问请打 %(phone)s。"
+        )
+    return _("招聘会洽谈结果更正"), text % where
+
+
+def _booth_tell(
+    outcome: BoothOutcome, fair: JobFair, *, told_before: int, match_before: int | None, now: dt.datetime
+) -> bool:
+    """Tell the seeker (inbox and SMS) of a record's better news than they were told, or that the
+    news they were told was taken back or lowered (never as a second good news); True if told.
+    The SMS goes through the one outbox as an application's status news does
+    (matching/services/news.py): keyed by the match, so at most one a day for one post (a later
+    change the same day replaces a text not yet sent), held through the quiet hours."""
+    rank = BOOTH_NEWS_RANK.get(outcome.result, 0)
+    if rank > told_before:
+        title, text = _booth_words(outcome, fair)
+        match_id = outcome.match_id
+    elif told_before and rank < told_before:
+        # Recorded by mistake, or lowered: no second good news; the seeker hears it no longer holds
+        # (and the good news's text, if not yet sent today, is replaced: it never goes out).
+        title, text = _booth_correction_words(outcome, fair)
+        match_id = match_before
+    else:
+        return False
+    key = f"fairbooth:{outcome.pk}:{outcome.history.count()}"  # one row a save: this save's number
+    seeker = outcome.signup.seeker
+    link = "/me/#fair-met"
+    if seeker.user_id is not None:
+        _msg, created = InboxMessage.objects.get_or_create(
+            user_id=seeker.user_id, dedupe_key=key, defaults={"title": title, "body": text, "link": link}
+        )
+        if not created:
+            return False
+    sms = f"【湘潭就业】{text}" + _("详情：%(url)s") % {"url": f"{settings.PUBLIC_URL}{link}"}
+    if seeker.user_id is None:
+        sms += WALK_IN_LOGIN_HINT
+    sms_queue(
+        phone=seeker.phone,
+        text=sms,
+        purpose="fair_outcome",
+        dedupe_key=f"match:{match_id}" if match_id else key,
+        per_day=True,
+        replace=True,
+        now=now,
+    )
+    return True
+
+
 def _match_restore(outcome: BoothOutcome, actor: User, now: dt.datetime, why: str) -> None:
     """Give the match this record moved back the status it had before (none: recommended, which
     counts nowhere and which the next rematch may replace)."""
@@ -609,6 +713,7 @@ def booth_outcome_record(
     created = outcome is None
     if outcome is None:
         outcome = BoothOutcome(signup=signup, exhibitor=exhibitor, met_at=now)
+    told_before, match_before = _booth_told_before(outcome), outcome.match_id
     why = _("招聘会展位：%(fair)s %(booth)s") % {"fair": fair.title, "booth": exhibitor.booth or exhibitor.employer_id}
     # Another post, or no match status any more: the match moved before goes back first.
     if outcome.match_id is not None and (wanted is None or outcome.posting_id != (posting.pk if posting else None)):
@@ -625,6 +730,8 @@ def booth_outcome_record(
     outcome.recorded_by = actor
     outcome._history_user = actor  # type: ignore[attr-defined]  # simple_history reads this attribute
     outcome.save()
+    with translation.override(settings.LANGUAGE_CODE):  # the seeker reads Chinese, whatever the staff's page
+        _booth_tell(outcome, fair, told_before=told_before, match_before=match_before, now=now)
     return outcome, created
 
 

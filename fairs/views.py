@@ -16,8 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
+from django_ratelimit.core import get_usage, is_ratelimited
 
 from xiangtan_jobs.common.parsing import parse_id
+from xiangtan_jobs.core.enums import WorkType
 from xiangtan_jobs.core.models import User
 from xiangtan_jobs.core.presenters import wage_text
 from xiangtan_jobs.core.selectors import seeker_current
@@ -29,7 +31,7 @@ from .presenters import results_tables, ticket_qr_svg
 from .selectors import (
     booth_outcomes_recent,
     fair_exhibitor_choices,
-    fair_exhibitors,
+    fair_exhibitors_page,
     fair_get,
     fair_past,
     fair_picks,
@@ -86,7 +88,12 @@ def fair_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     q = work_type = ""
     if form.is_valid():
         q, work_type = form.cleaned_data["q"].strip(), form.cleaned_data["work_type"]
-    exhibitors = fair_exhibitors(fair=fair, skill=q, work_type=work_type)
+    # ?exhibitor= shows one exhibitor with all its posts (the "more" link of a card cut short).
+    exhibitor_id = parse_id(request.GET.get("exhibitor"))
+    exhibitors = fair_exhibitors_page(
+        fair=fair, skill=q, work_type=work_type, page=request.GET.get("page"), exhibitor_id=exhibitor_id
+    )
+    work_types = {k: str(v) for k, v in WorkType.choices}  # one lookup each, not a display call per post
     today = timezone.localdate()
     seeker = seeker_current(user=request.user)
     mine = {s.session_id: s for s in seeker_fair_signups(seeker=seeker, fair=fair)}
@@ -99,12 +106,19 @@ def fair_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "fair": fair,
         "places": places,
         "form": form,
-        "filtered": bool(q or work_type),
+        "filtered": bool(q or work_type or exhibitor_id),
+        "one_exhibitor": exhibitor_id is not None,
+        "page": exhibitors,
         "exhibitors": [
             {
                 "exhibitor": e,
+                "more": e.posts_count - len(e.shown_postings),  # type: ignore[attr-defined]
                 "postings": [
-                    {"posting": p, "wage": wage_text(p.wage_min, p.wage_max, p.wage_unit)}
+                    {
+                        "posting": p,
+                        "wage": wage_text(p.wage_min, p.wage_max, p.wage_unit),
+                        "work_type": work_types.get(p.work_type, ""),
+                    }
                     for p in e.shown_postings  # type: ignore[attr-defined]
                 ],
             }
@@ -224,7 +238,14 @@ def _door_fair(request: HttpRequest, pk: int) -> JobFair | HttpResponse:
 
 
 def _door_page(
-    request: HttpRequest, fair: JobFair, *, form: CheckInForm, walk_in: WalkInForm, result: Any, created: bool = False
+    request: HttpRequest,
+    fair: JobFair,
+    *,
+    form: CheckInForm,
+    walk_in: WalkInForm,
+    result: Any,
+    created: bool = False,
+    refusal: str = "",
 ) -> HttpResponse:
     session = session_today(fair=fair)
     context = {
@@ -235,9 +256,61 @@ def _door_page(
         "result": result,
         "result_words": CHECKIN_WORDS[result.outcome] if result else "",
         "registered": created,
+        "refusal": refusal,
         "counts": session_checkin_counts(session=session) if session else None,
     }
     return render(request, "fairs/fairsignup_checkin.html", context)
+
+
+# Rate limits of the door's check-in POSTs (django-ratelimit in the default cache, the client's
+# address as common/client_ip.py reads it: the same library and counters as common/ratelimits.py),
+# so that a stolen staff session cannot try ticket codes by the thousand. Why these numbers:
+# - every POST, per staff account 30 a minute: a door rush is one person a scan, and showing the
+#   ticket, scanning it and reading the answer take 5 s at the very least (12 a minute, 700 an hour);
+#   30 leaves a fast door more than twice that, and still caps a script at 1,800 tries an hour;
+# - every POST, per address 120 a minute: the staff phones of one venue share its Wi-Fi or a
+#   carrier's address (four doors at full speed);
+# - codes that are no ticket of this fair (unknown, or another fair's), per account 20 and per
+#   address 60 in ten minutes: a typo or a wrong ticket happens a few times an hour at a busy
+#   door, guessing needs millions (60 random bits per code, models.ticket_code_new) — this is the
+#   limit that stops enumeration, and valid tickets never count towards it.
+# The numbers are strings as django-ratelimit reads them ("N/m", "N/10m"); the bench raises them.
+DOOR_RATES = {
+    "user": "30/m",
+    "ip": "120/m",
+    "miss_user": "20/10m",
+    "miss_ip": "60/10m",
+}
+MISSES = (CheckInOutcome.UNKNOWN, CheckInOutcome.OTHER_FAIR)
+DOOR_TOO_FAST = gettext_lazy("签到提交得太快了：这个账号或这个网络一分钟内提交的入场码太多。请等一分钟再扫。")
+DOOR_TOO_MANY_MISSES = gettext_lazy(
+    "输错或不是本场的入场码太多了。为防止有人猜入场码，请 10 分钟后再试；"
+    "着急的话，可以先用下面的「没有入场码：现场登记并签到」。"
+)
+
+
+def _door_misses_over(request: HttpRequest) -> bool:
+    """Whether the account or the address already tried too many codes that are no ticket here."""
+    for key in ("user", "ip"):
+        usage = get_usage(request, group=f"fair-door-miss-{key}", key=key, rate=DOOR_RATES[f"miss_{key}"])
+        if usage is not None and usage["count"] >= usage["limit"]:
+            return True
+    return False
+
+
+def _door_miss_count(request: HttpRequest) -> None:
+    for key in ("user", "ip"):
+        get_usage(request, group=f"fair-door-miss-{key}", key=key, rate=DOOR_RATES[f"miss_{key}"], increment=True)
+
+
+def _door_over(request: HttpRequest) -> bool:
+    """Count this POST; True when the account or the address sent too many this minute."""
+    limited = False
+    for key in ("user", "ip"):
+        limited |= is_ratelimited(
+            request, group=f"fair-door-{key}", key=key, rate=DOOR_RATES[key], method="POST", increment=True
+        )
+    return limited
 
 
 @require_http_methods(["GET", "POST"])
@@ -248,11 +321,20 @@ def checkin_view(request: HttpRequest, pk: int) -> HttpResponse:
         return fair
     result = None
     form = CheckInForm(request.POST or None)
+    walk_in = WalkInForm(skill_choices=fair_skill_choices(fair=fair))
+    if request.method == "POST":
+        refusal = DOOR_TOO_FAST if _door_over(request) else DOOR_TOO_MANY_MISSES if _door_misses_over(request) else None
+        if refusal is not None:
+            # Nothing looked up; the code stays in the box for when the wait is over.
+            response = _door_page(request, fair, form=form, walk_in=walk_in, result=None, refusal=str(refusal))
+            response.status_code = 429
+            return response
     if request.method == "POST" and form.is_valid():
         user: User = request.user  # type: ignore[assignment]
         result = signup_check_in(fair=fair, code=form.cleaned_data["code"], actor=user)
+        if result.outcome in MISSES:
+            _door_miss_count(request)
         form = CheckInForm()  # an empty box for the next person in the queue
-    walk_in = WalkInForm(skill_choices=fair_skill_choices(fair=fair))
     return _door_page(request, fair, form=form, walk_in=walk_in, result=result)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -275,12 +276,7 @@ def _door_page(
 #   door, guessing needs millions (60 random bits per code, models.ticket_code_new) — this is the
 #   limit that stops enumeration, and valid tickets never count towards it.
 # The numbers are strings as django-ratelimit reads them ("N/m", "N/10m"); the bench raises them.
-DOOR_RATES = {
-    "user": "30/m",
-    "ip": "120/m",
-    "miss_user": "20/10m",
-    "miss_ip": "60/10m",
-}
+DOOR_RATES: dict[str, str] = dict(settings.FAIR_DOOR_RATES)  # 30/m, 120/m, 20/10m, 60/10m
 MISSES = (CheckInOutcome.UNKNOWN, CheckInOutcome.OTHER_FAIR)
 DOOR_TOO_FAST = gettext_lazy("签到提交得太快了：这个账号或这个网络一分钟内提交的入场码太多。请等一分钟再扫。")
 DOOR_TOO_MANY_MISSES = gettext_lazy(

@@ -295,7 +295,7 @@ AXES_ENABLE_ADMIN = False
 AXES_VERBOSE = False  # no banner on stdout at every start (manage.py commands, workers)
 # Writes from the portal's forms (common/ratelimits.py): POSTs per client address and per
 # logged-in account, as "N/s|m|h|d". Registration counts every screen's POST (5 or more for one
-# registration); check-in is for the fairs' and markets' own check-in views.
+# registration); check-in is for the markets' QR check-in (the fair door has FAIR_DOOR_RATES).
 POST_RATE_LIMITS = {
     "register": {"ip": env.str("REGISTER_RATE_IP", default="60/h")},
     "apply": {"ip": env.str("APPLY_RATE_IP", default="120/h"), "user": env.str("APPLY_RATE_USER", default="30/h")},
@@ -303,6 +303,14 @@ POST_RATE_LIMITS = {
         "ip": env.str("CHECKIN_RATE_IP", default="300/h"),
         "user": env.str("CHECKIN_RATE_USER", default="20/h"),
     },
+}
+# The fair door's staff check-in (fairs/views.py says why these numbers): every POST per staff
+# account and per address, and codes that are no ticket of the fair (what stops guessing) apart.
+FAIR_DOOR_RATES = {
+    "user": env.str("FAIR_DOOR_RATE_USER", default="30/m"),
+    "ip": env.str("FAIR_DOOR_RATE_IP", default="120/m"),
+    "miss_user": env.str("FAIR_DOOR_MISS_RATE_USER", default="20/10m"),
+    "miss_ip": env.str("FAIR_DOOR_MISS_RATE_IP", default="60/10m"),
 }
 
 # The admin import keeps an upload between preview and confirmation encrypted under var/, bound to

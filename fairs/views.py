@@ -279,6 +279,9 @@ def _door_page(
 DOOR_RATES: dict[str, str] = dict(settings.FAIR_DOOR_RATES)  # 30/m, 120/m, 20/10m, 60/10m
 MISSES = (CheckInOutcome.UNKNOWN, CheckInOutcome.OTHER_FAIR)
 DOOR_TOO_FAST = gettext_lazy("签到提交得太快了：这个账号或这个网络一分钟内提交的入场码太多。请等一分钟再扫。")
+DOOR_TOO_FAST_WALK_IN = gettext_lazy(
+    "现场登记提交得太快了：这个账号或这个网络一分钟内提交的太多。请等一分钟再提交，填好的内容还在。"
+)
 DOOR_TOO_MANY_MISSES = gettext_lazy(
     "输错或不是本场的入场码太多了。为防止有人猜入场码，请 10 分钟后再试；"
     "着急的话，可以先用下面的「没有入场码：现场登记并签到」。"
@@ -342,6 +345,14 @@ def walk_in_view(request: HttpRequest, pk: int) -> HttpResponse:
         return fair
     walk_in = WalkInForm(request.POST, skill_choices=fair_skill_choices(fair=fair))
     result, created = None, False
+    if _door_over(request):
+        # A walk-in looks seekers up by phone: the door's per-minute limit holds here too (a real
+        # registration at the door takes a minute or more), and nothing is looked up or written.
+        response = _door_page(
+            request, fair, form=CheckInForm(), walk_in=walk_in, result=None, refusal=str(DOOR_TOO_FAST_WALK_IN)
+        )
+        response.status_code = 429
+        return response
     if walk_in.is_valid():
         d = walk_in.cleaned_data
         data = WalkInInput(

@@ -116,3 +116,23 @@ def test_the_english_door_says_why_it_refused(client, frozen_clock, fair, alice,
         "Check-ins are coming too fast: this account or this network sent too many codes in a minute. "
         "Wait a minute, then scan again."
     )
+
+
+def test_walk_ins_share_the_doors_limit_and_a_refusal_keeps_what_was_typed(
+    client, frozen_clock, fair, alice, monkeypatch
+):
+    """A walk-in looks seekers up by phone: the per-minute limit holds for it too."""
+    monkeypatch.setitem(views.DOOR_RATES, "user", "2/m")
+    frozen_clock.move_to(FAIR_DAY.replace(second=0))
+    client.force_login(alice)
+    url = f"/fairs/{fair.pk}/checkin/walk-in/"
+    for phone in ("13911110001", "13911110002"):
+        assert client.post(url, {"name": "张 三", "phone": phone}).status_code == 200
+    response = client.post(url, {"name": "李四", "phone": "13911110003"})
+    assert response.status_code == 429
+    p = page(response, status=429)
+    assert p.find("p", class_="checkin-refused").text().startswith("现场登记提交得太快了")
+    assert 'value="13911110003"' in response.content.decode()  # nothing typed is lost
+    from xiangtan_jobs.core.models import SeekerRegistration
+
+    assert not SeekerRegistration.objects.by_phone("13911110003").exists()

@@ -164,7 +164,7 @@ def event_attendance_undo(*, event: StationEvent, signup_id: int, actor: User | 
     sign-up was not marked as attended (a second tap, or another phone undid it first)."""
     event = StationEvent.objects.select_for_update().get(pk=event.pk)
     signup = (
-        StationEventSignup.objects.select_for_update()
+        StationEventSignup.objects.select_for_update(of=("self",))
         .filter(event=event, pk=signup_id, status=EventSignupStatus.ATTENDED)
         .select_related("service_record")
         .first()

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django_permissions_policy.decorators import permissions_policy_override
 
 from matching.enums import APPLYABLE_STATUSES, MatchStatus
 from matching.presenters import seeker_application_status
@@ -104,6 +106,9 @@ def chips(f: PostingFilter, ref: RefData) -> list[dict[str, str]]:
     return result
 
 
+# The job list's "near me" button asks for the phone's location (static/js/near-me.js): this page
+# alone may ask, for itself only (never a frame); every other page keeps location refused.
+@permissions_policy_override({**settings.PERMISSIONS_POLICY, "geolocation": ["self"]})
 def posting_list(request: HttpRequest) -> HttpResponse:
     """Search and filter open postings; keyset pages; at most 4 queries whatever the page size."""
     ref = reference_data()
@@ -117,6 +122,7 @@ def posting_list(request: HttpRequest) -> HttpResponse:
     next_url = None
     if page.next_cursor:
         next_url = "?" + urlencode([*params, ("cursor", page.next_cursor), *([("size", size)] if size != 20 else [])])
+    near = (data.get("near") or "").strip()
     district_selected = [data["district"]] if data.get("district") else []
     town_selected = [data["town"]] if data.get("town") else []
     words = CardWords()
@@ -191,7 +197,11 @@ def posting_list(request: HttpRequest) -> HttpResponse:
         "unit_choices": WAGE_UNIT_CHOICES,
         "wage_unit": data.get("wage_unit") or "day",
         "suitable_choices": [(v, label, v in (data.get("suitable") or [])) for v, label in SUITABLE_CHOICES],
-        "filters_open": bool(params and any(k not in ("q", "sort") for k, _v in params)),
+        # Phones see results first: once filters are applied the panel is folded (the chips and
+        # the count say what is chosen); it stays open only to show a filter that did not validate.
+        "filters_open": bool(f.errors),
+        # "Near me" from the phone's location (static/js/near-me.js): the point as a choice.
+        "near_point": near if "," in near and f.origin is not None else "",
         "errors": f.errors,
         # The search as a saved search keeps it (portal/alerts.py); empty when nothing is chosen.
         "save_query": saved_search_query(request.GET, f) if params else "",

@@ -21,9 +21,7 @@ pytestmark = pytest.mark.django_db
 def _buttons(page) -> list[str]:
     root = parse(page.content.decode())
     return [
-        attrs(b)["value"]
-        for form in find_all(root, "form", class_="status-button")
-        for b in find_all(form, "button")
+        attrs(b)["value"] for form in find_all(root, "form", class_="status-button") for b in find_all(form, "button")
     ]
 
 

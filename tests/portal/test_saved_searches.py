@@ -33,6 +33,7 @@ def _settings(settings):
     settings.NOTIFY_QUIET_HOURS = "21-8"
     settings.PUBLIC_URL = "https://jobs.example"
 
+
 HOUR = dt.timedelta(hours=1)
 
 
@@ -117,7 +118,8 @@ def test_a_logged_in_seeker_saves_the_current_search_from_the_list_and_sees_it_o
     assertContains(response, "已订阅「关键词：保洁、雨湖区、日结零工」", html=False)
     me = client.get("/me/")
     assertContains(
-        me, f'<a href="/jobs/?{search.query.replace("&", "&amp;")}&amp;sort=new">关键词：保洁、雨湖区、日结零工</a>',
+        me,
+        f'<a href="/jobs/?{search.query.replace("&", "&amp;")}&amp;sort=new">关键词：保洁、雨湖区、日结零工</a>',
         html=True,
     )
     # Saving the same search again keeps one.

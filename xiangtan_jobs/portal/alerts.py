@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xiangtan_jobs.core.enums import SeekerStatus
-from xiangtan_jobs.core.models import InboxMessage, JobPosting, SavedSearch, SeekerRegistration
+from xiangtan_jobs.core.models import InboxMessage, JobPosting, SavedSearch, SeekerRegistration, User
 from xiangtan_jobs.core.presenters import wage_text
 from xiangtan_jobs.core.services import is_quiet, sms_queue
 from xiangtan_jobs.portal.filters import PostingFilter
@@ -67,7 +67,7 @@ def saved_search_filter(*, query: str, home: tuple[float, float] | None) -> Post
 
 
 @transaction.atomic
-def saved_search_create(*, user: object, data: QueryDict, label: str, now: dt.datetime | None = None) -> SavedSearch:
+def saved_search_create(*, user: User, data: QueryDict, label: str, now: dt.datetime | None = None) -> SavedSearch:
     """Save a search for its daily alerts; only postings published from now on are told. Saving the
     same search again returns the one already saved."""
     now = now or timezone.now()
@@ -79,7 +79,8 @@ def saved_search_create(*, user: object, data: QueryDict, label: str, now: dt.da
         return existing
     if SavedSearch.objects.filter(user=user).count() >= MAX_SAVED_SEARCHES:
         raise ValidationError(
-            _("最多订阅 %(n)s 个搜索。请先在「我的」页面删掉一个不需要的。") % {"n": MAX_SAVED_SEARCHES}, code="too_many"
+            _("最多订阅 %(n)s 个搜索。请先在「我的」页面删掉一个不需要的。") % {"n": MAX_SAVED_SEARCHES},
+            code="too_many",
         )
     return SavedSearch.objects.create(user=user, query=query, label=label[:200], alerted_until=now)
 
@@ -107,7 +108,7 @@ def saved_search_unsubscribe_url(*, search: SavedSearch) -> str:
     return f"/alerts/off/{saved_search_token(search=search)}/"
 
 
-def saved_searches_of(*, user: object) -> list[SavedSearch]:
+def saved_searches_of(*, user: User) -> list[SavedSearch]:
     """The user's saved searches, newest first (their /me/ list)."""
     return list(SavedSearch.objects.filter(user=user))
 
@@ -142,9 +143,7 @@ def _due(today: dt.date) -> Q:
 def _message(search: SavedSearch, found: NewPostings) -> tuple[str, str, str]:
     """(title, body, link) of one alert."""
     title = _("您订阅的搜索有 %(n)s 个新岗位") % {"n": found.total}
-    names = "；".join(
-        f"{p.title}（{wage_text(p.wage_min, p.wage_max, p.wage_unit).strip()}）" for p in found.shown
-    )
+    names = "；".join(f"{p.title}（{wage_text(p.wage_min, p.wage_max, p.wage_unit).strip()}）" for p in found.shown)
     more = _("等") if found.total > len(found.shown) else ""
     body = _("「%(label)s」有新岗位：%(names)s%(more)s。") % {"label": search.label, "names": names, "more": more}
     return title, body, f"/jobs/?{search.query}&sort=new"

@@ -301,7 +301,10 @@ AXES_VERBOSE = False  # no banner on stdout at every start (manage.py commands, 
 POST_RATE_LIMITS = {
     "register": {"ip": env.str("REGISTER_RATE_IP", default="60/h")},
     "apply": {"ip": env.str("APPLY_RATE_IP", default="120/h"), "user": env.str("APPLY_RATE_USER", default="30/h")},
-    "saved_search": {"ip": env.str("SAVED_SEARCH_RATE_IP", default="120/h"), "user": env.str("SAVED_SEARCH_RATE_USER", default="30/h")},
+    "saved_search": {
+        "ip": env.str("SAVED_SEARCH_RATE_IP", default="120/h"),
+        "user": env.str("SAVED_SEARCH_RATE_USER", default="30/h"),
+    },
     "checkin": {
         "ip": env.str("CHECKIN_RATE_IP", default="300/h"),
         "user": env.str("CHECKIN_RATE_USER", default="20/h"),

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from xiangtan_jobs.common.ratelimits import post_rate_limit
+from xiangtan_jobs.core.auth import acting_user
 from xiangtan_jobs.core.models import JobPosting, SavedSearch
 from xiangtan_jobs.core.selectors import reference_data
 from xiangtan_jobs.portal.alerts import (
@@ -40,7 +41,7 @@ def saved_search_save(request: HttpRequest) -> HttpResponse:
     back = f"/jobs/?{saved_search_query(data)}"
     try:
         search = saved_search_create(
-            user=request.user, data=data, label=saved_search_label(data, session_home(request))
+            user=acting_user(request), data=data, label=saved_search_label(data, session_home(request))
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
@@ -57,7 +58,7 @@ def saved_search_save(request: HttpRequest) -> HttpResponse:
 @require_POST
 def saved_search_remove(request: HttpRequest, pk: int) -> HttpResponse:
     """Delete one of my saved searches (from /me/)."""
-    search = SavedSearch.objects.filter(pk=pk, user=request.user).first() if 0 < pk < 2**62 else None
+    search = SavedSearch.objects.filter(pk=pk, user=acting_user(request)).first() if 0 < pk < 2**62 else None
     if search is None:
         raise Http404(_("没有找到这个订阅"))
     if request.POST.get("confirm") != "yes":

@@ -98,7 +98,7 @@ def me(request: HttpRequest) -> HttpResponse:
         # Nothing shown: say whether anything suits them in range, and what would widen the choice.
         "widen": seeker_widen_hints(seeker=registration) if not paused and not recommendations else None,
         "inbox": inbox,
-        "saved_searches": saved_searches_of(user=request.user),
+        "saved_searches": saved_searches_of(user=acting_user(request)),
         "unread": sum(1 for m in inbox if m.read_at is None),
     }
     return render(request, "portal/me.html", context)

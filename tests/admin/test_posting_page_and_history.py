@@ -71,3 +71,24 @@ def test_match_history_in_words_local_time_and_whole_scores(client, alice, site_
     assert "已联系" in body and ">contacted<" not in page.content.decode()
     assert "03:00" in body  # Asia/Shanghai, not UTC (19:00)
     assertNotContains(page, "80.6")
+
+
+def test_workplace_coordinates_default_to_the_streets_centre_and_stay_adjustable(client, alice, yuhu):
+    from tests.admin.test_workflows import _posting_form
+    from tests.factories import EmployerFactory, street
+    from xiangtan_jobs.core.models import JobPosting
+
+    employer = EmployerFactory(service_point=yuhu)
+    client.force_login(alice)
+    page = client.get(admin_url("core_jobposting", "add"))
+    assertContains(page, "留空取所在街道/乡镇的中心")
+    resp = client.post(admin_url("core_jobposting", "add"), _posting_form(employer, lat="", lng=""))
+    assert resp.status_code == 302, resp.context and resp.context["adminform"].form.errors
+    posting = JobPosting.objects.get(title="小区保洁（日结）")
+    assert (posting.lat, posting.lng) == (street().lat, street().lng)
+    resp = client.post(
+        admin_url("core_jobposting", "add"), _posting_form(employer, title="商场保洁", lat="27.8801", lng="112.9002")
+    )
+    assert resp.status_code == 302
+    moved = JobPosting.objects.get(title="商场保洁")
+    assert (moved.lat, moved.lng) == (27.8801, 112.9002)

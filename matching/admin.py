@@ -13,6 +13,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from xiangtan_jobs.core.admin import SiteListFilter
 from xiangtan_jobs.core.admin_scope import CHANGE, VIEW, ScopedAdminMixin
@@ -52,6 +53,19 @@ def _status_action(status: MatchStatus) -> Any:
 
     action.__name__ = f"to_{status.value}"
     return action
+
+
+class MatchHistoryHelper(HistoricalRecordContextHelper):
+    """A match's recorded changes in words: the status's label, the score as a whole number."""
+
+    def prepare_delta_change_value(self, change: Any, value: Any) -> Any:
+        if change.field == "status" and value in MatchStatus.values:
+            return str(MatchStatus(value).label)
+        if change.field == "score" and isinstance(value, int | float):
+            return str(round(value))
+        if value is None:
+            return "—"
+        return super().prepare_delta_change_value(change, value)
 
 
 @admin.register(Match)
@@ -101,7 +115,19 @@ class MatchAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         _status_action(MatchStatus.HIRED),
         _status_action(MatchStatus.DECLINED),
     )
-    history_list_display = ("status", "status_changed_by")
+    # The history reads like the rest of the page: statuses in words, whole-number scores, and
+    # "—" where nobody (the engine) made the change; times are Django's, in local time.
+    object_history_list_template = "admin/matching/match/object_history_list.html"
+    history_list_display = ("status_words", "changed_by_words")
+
+    def status_words(self, record: Any) -> str:
+        return str(MatchStatus(record.status).label) if record.status in MatchStatus.values else record.status
+
+    def changed_by_words(self, record: Any) -> str:
+        return str(record.status_changed_by) if record.status_changed_by_id else "—"
+
+    def get_historical_record_context_helper(self, request: HttpRequest, historical_record: Any) -> Any:
+        return MatchHistoryHelper(self.model, historical_record)
 
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
         return False

@@ -31,7 +31,9 @@ from tests.api.test_scoping import MATRIX as API_MATRIX
 from tests.conftest import DORA_PHONE
 from tests.factories import SeekerFactory, street
 from xiangtan_jobs.core.enums import ServicePointKind
+from xiangtan_jobs.core.models import SavedSearch
 from xiangtan_jobs.dashboard.kpis import KPIS
+from xiangtan_jobs.portal.alerts import saved_search_token
 
 pytestmark = pytest.mark.django_db
 
@@ -67,6 +69,9 @@ PAGES: dict[str, str] = {
     "portal:apply": "s",
     "portal:withdraw": "s",  # the seeker's own application
     "portal:recommendation-open": "s",  # the seeker's own recommendation
+    "portal:savedsearch-create": "sabcu",  # any account saves its own search
+    "portal:savedsearch-delete": "s",  # the seeker's own saved search
+    "portal:savedsearch-unsubscribe": ALL,  # the alert's signed link: no login
     "accounts:login": ALL,
     "accounts:login-sms": ALL,
     "accounts:login-sms-code": "sabcu",  # with no code asked for, back to the first step
@@ -153,6 +158,8 @@ POST_ONLY = {
     "stations:slot-book",
     "stations:booking-cancel",
     "portal:withdraw",
+    "portal:savedsearch-create",
+    "portal:savedsearch-delete",
 }
 
 
@@ -211,6 +218,7 @@ def world(two_sites, alice, bob, charlie, dora, django_user_model):  # noqa: F81
     a = two_sites["a"]
     me = SeekerFactory(user=dora, phone=DORA_PHONE)
     match = Match.objects.create(posting=a["posting"], seeker=me, score=80, reasons=[], status=MatchStatus.APPLIED)
+    saved = SavedSearch.objects.create(user=dora, query="q=保洁", label="关键词：保洁", alerted_until=timezone.now())
     fair = JobFair.objects.create(
         title="雨湖专场招聘会", organiser="雨湖零工市场", venue="雨湖零工市场", address="湘潭汽车站旁",
         area=street(), lat=27.87, lng=112.91, starts_on=timezone.localdate(), ends_on=timezone.localdate(),
@@ -228,6 +236,8 @@ def world(two_sites, alice, bob, charlie, dora, django_user_model):  # noqa: F81
         "portal:apply": {"posting_id": a["posting"].pk},
         "portal:withdraw": {"match_id": match.pk},
         "portal:recommendation-open": {"match_id": match.pk},
+        "portal:savedsearch-delete": {"pk": saved.pk},
+        "portal:savedsearch-unsubscribe": {"token": saved_search_token(search=saved)},
         "stations:youthstation-detail": {"pk": station.pk},
         "fairs:jobfair-detail": {"pk": fair.pk},
         "fairs:signup": {"pk": fair.pk},

@@ -237,6 +237,7 @@ def test_data_download_contains_everything(logged_in, seeker, dora):
     posting = PostingFactory()
     logged_in.post(f"/me/apply/{posting.pk}/")
     InboxMessage.objects.create(user=dora, title="有新的推荐")
+    logged_in.post("/me/searches/", {"query": "q=保洁"})
     response = logged_in.get("/me/data/")
     assert response["Content-Disposition"].startswith("attachment")
     data = json.loads(response.content)
@@ -244,6 +245,7 @@ def test_data_download_contains_everything(logged_in, seeker, dora):
     assert data["skills"][0]["skill"] == "保洁员"
     assert data["matches"][0]["status"] == "applied"
     assert data["inbox"][0]["title"] == "有新的推荐"
+    assert [(s["label"], s["query"]) for s in data["saved_searches"]] == [("关键词：保洁", "q=%E4%BF%9D%E6%B4%81")]
 
 
 def test_delete_my_data(logged_in, seeker, dora):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.conf import settings
 
-from tests.api.html import find_all, parse, text
+from tests.api.html import attrs, find, find_all, parse, text
 from tests.conftest import DORA_PHONE
 from tests.factories import SeekerFactory, skill, street
 from xiangtan_jobs.core.enums import ConsentMethod, SeekerStatus, UserRole
@@ -185,3 +185,48 @@ def test_login_with_phone_in_any_spelling(client, ref):
     user = User.objects.get(pk=client.session["_auth_user_id"])
     assert user.registrations.get() == SeekerRegistration.objects.by_phone("13800138111").get()
     assert user.registrations.get().status == SeekerStatus.ACTIVE
+
+
+def _ticks(page) -> dict[str, str]:
+    """The skills offered to tick (name -> id) on the skills screen."""
+    [picks] = find_all(page, "fieldset", class_="skill-picks")
+    return {text(label): attrs(find(label, "input"))["value"] for label in find_all(picks, "label")}
+
+
+def test_several_skills_are_ticked_from_one_search_list(client, ref):
+    """保洁 and 家政 in one search, both ticked from its one list, land in the first two rows."""
+    for step in ["account", "person"]:
+        assert post(client, step, good(step)).status_code == 302
+    found = post(client, "skills", {"skill_search": "保洁 家政", "skill_1": ""}, action="search")
+    page = parse(found.content.decode())
+    ticks = _ticks(page)
+    assert {"保洁员", "家政服务员", "开荒保洁"} <= set(ticks)
+    assert "电工" not in ticks
+    added = post(
+        client, "skills", {"skill_search": "保洁 家政", "pick": [ticks["保洁员"], ticks["家政服务员"]]}, action="add"
+    )
+    page = parse(added.content.decode())
+    chosen = [
+        next((attrs(o)["value"] for o in find_all(row, "option") if "selected" in attrs(o)), "")
+        for row in find_all(page, "fieldset", class_="skill-row")
+    ]
+    assert chosen == [ticks["保洁员"], ticks["家政服务员"], ""]
+    # Ticking and going straight on works too (no "add" first); more than three are named, not lost.
+    over = post(
+        client,
+        "skills",
+        {"skill_1": ticks["保洁员"], "skill_2": ticks["家政服务员"], "pick": [ticks["开荒保洁"], ticks["钟点工"]]},
+    )
+    assert over.status_code == 302
+    for step in ["wishes", "confirm"]:
+        post(client, step, good(step))
+    reg = SeekerRegistration.objects.by_phone("13800138111").get()
+    assert sorted(s.skill.name for s in reg.seeker_skills.all()) == ["保洁员", "家政服务员", "开荒保洁"]
+    assert "最多填 3 个会做的工作，没放下的：钟点工" in client.get("/me/").content.decode()
+
+
+def test_pinyin_finds_skills_to_tick(client, ref):
+    for step in ["account", "person"]:
+        post(client, step, good(step))
+    page = parse(post(client, "skills", {"skill_search": "baojie"}, action="search").content.decode())
+    assert "保洁员" in _ticks(page)

@@ -463,6 +463,55 @@ class JobPostingAdmin(
         # After the skills inline: the search text and the matching see the whole edit.
         services.posting_content_changed(posting=form.instance)
 
+    # The posting's own page: publish / close / mark filled as buttons (the same actions as the
+    # list's, on this one posting), offered by what its status allows.
+    change_form_template = "admin/core/jobposting/change_form.html"
+    STATUS_BUTTONS: dict[str, tuple[str, tuple[str, ...]]] = {
+        "publish": ("发布", (PostingStatus.DRAFT, PostingStatus.REJECTED)),
+        "mark_filled": ("标记为已招满", (PostingStatus.PUBLISHED,)),
+        "close": ("结束招聘", (PostingStatus.DRAFT, PostingStatus.PENDING_REVIEW, PostingStatus.PUBLISHED)),
+    }
+
+    def get_urls(self) -> list[Any]:
+        from django.urls import path
+
+        own = [
+            path(
+                "<path:object_id>/status/",
+                self.admin_site.admin_view(self.status_view),
+                name="core_jobposting_status",
+            )
+        ]
+        return own + super().get_urls()
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        obj = self.get_object(request, object_id)
+        buttons = []
+        if obj is not None and self.has_change_permission(request, obj):
+            buttons = [(key, label) for key, (label, states) in self.STATUS_BUTTONS.items() if obj.status in states]
+        context = {**(extra_context or {}), "status_buttons": buttons}
+        return super().change_view(request, object_id, form_url, extra_context=context)
+
+    def status_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """POST: one status button of the posting's page, through the list's action (and its service)."""
+        from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        obj = self.get_object(request, object_id)  # the scoped queryset: another site's posting is 404
+        if obj is None:
+            raise Http404("没有找到这个岗位")
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        key = request.POST.get("do", "")
+        if key not in self.STATUS_BUTTONS:
+            self.message_user(request, "请点页面上的按钮（发布、标记为已招满或结束招聘）。", messages.ERROR)
+        else:
+            getattr(self, key)(request, self.get_queryset(request).filter(pk=obj.pk))
+        return HttpResponseRedirect(reverse("admin:core_jobposting_change", args=[obj.pk]))
+
     # Each action calls the service for every selected posting and reports what it could not do.
     def _run(
         self,

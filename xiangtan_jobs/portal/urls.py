@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from .views import accounts, home, jobs, me, register
+from .views import accounts, alerts, home, jobs, me, register
 
 app_name = "portal"
 urlpatterns = [
@@ -28,6 +28,9 @@ urlpatterns = [
     path("me/apply/<int:posting_id>/", me.apply, name="apply"),
     path("me/applications/<int:match_id>/withdraw/", me.withdraw, name="withdraw"),
     path("me/recommendations/<int:match_id>/", me.recommendation_open, name="recommendation-open"),
+    path("me/searches/", alerts.saved_search_save, name="savedsearch-create"),
+    path("me/searches/<int:pk>/delete/", alerts.saved_search_remove, name="savedsearch-delete"),
+    path("alerts/off/<str:token>/", alerts.saved_search_unsubscribe, name="savedsearch-unsubscribe"),
 ]
 
 account_urlpatterns = (

@@ -218,6 +218,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "sms-flush": {"task": "core.sms_flush", "schedule": crontab(minute="*/5")},
     # Every application gets an answer: unanswered ones past their deadline are closed (未获回复).
     "close-unanswered-applications": {"task": "matching.close_unanswered", "schedule": crontab(minute=15)},
+    # Saved searches (订阅的搜索): new matching postings, one message a search a day, within the hour.
+    "saved-search-alerts": {"task": "portal.saved_search_alerts", "schedule": crontab(minute=40)},
     # The dashboard's KPI roll-up (docs/kpis.md), after the expiry and before the rematch.
     "dashboard-rollup-nightly": {"task": "dashboard.rollup_refresh", "schedule": crontab(hour=1, minute=30)},
     # Youth stations: tomorrow's consultation bookings are reminded (inbox + SMS), once each.
@@ -299,6 +301,10 @@ AXES_VERBOSE = False  # no banner on stdout at every start (manage.py commands, 
 POST_RATE_LIMITS = {
     "register": {"ip": env.str("REGISTER_RATE_IP", default="60/h")},
     "apply": {"ip": env.str("APPLY_RATE_IP", default="120/h"), "user": env.str("APPLY_RATE_USER", default="30/h")},
+    "saved_search": {
+        "ip": env.str("SAVED_SEARCH_RATE_IP", default="120/h"),
+        "user": env.str("SAVED_SEARCH_RATE_USER", default="30/h"),
+    },
     "checkin": {
         "ip": env.str("CHECKIN_RATE_IP", default="300/h"),
         "user": env.str("CHECKIN_RATE_USER", default="20/h"),

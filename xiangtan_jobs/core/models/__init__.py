@@ -10,6 +10,7 @@ from .inbox import InboxMessage
 from .login_codes import LoginCode
 from .postings import JobPosting, PostingSkill
 from .records import ServiceRecord, SiteEvent
+from .saved_searches import SavedSearch
 from .seekers import SeekerRegistration, SeekerSkill
 from .service_points import OperatorMembership, ServicePoint
 from .skills import Skill, SkillCategory
@@ -26,6 +27,7 @@ __all__ = [
     "LoginCode",
     "OperatorMembership",
     "PostingSkill",
+    "SavedSearch",
     "SeekerRegistration",
     "SeekerSkill",
     "ServicePoint",

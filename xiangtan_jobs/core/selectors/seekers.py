@@ -56,4 +56,8 @@ def seeker_export(*, registration: SeekerRegistration) -> dict[str, Any]:
             {"title": m.title, "body": m.body, "link": m.link, "created_at": m.created_at.isoformat()}
             for m in reg.user.inbox.all()
         ]
+        data["saved_searches"] = [
+            {"label": s.label, "query": s.query, "saved_at": s.created_at.isoformat()}
+            for s in reg.user.saved_searches.all()
+        ]
     return data

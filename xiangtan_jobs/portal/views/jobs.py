@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django_permissions_policy.decorators import permissions_policy_override
 
 from matching.enums import APPLYABLE_STATUSES, MatchStatus
 from matching.presenters import seeker_application_status
@@ -31,6 +33,7 @@ from xiangtan_jobs.core.selectors import (
     posting_detail,
     reference_data,
 )
+from xiangtan_jobs.portal.alerts import saved_search_query
 from xiangtan_jobs.portal.filters import (
     DAYS_CHOICES,
     KM_CHOICES,
@@ -67,7 +70,7 @@ def _query_without(params: list[tuple[str, str]], drop_key: str, drop_value: str
     return "?" + urlencode(kept) if kept else "?"
 
 
-def _chips(f: PostingFilter, ref: RefData) -> list[dict[str, str]]:
+def chips(f: PostingFilter, ref: RefData) -> list[dict[str, str]]:
     """The chosen filters as removable chips (each links to the same search without it)."""
     data = f.form.cleaned_data
     params = [(k, v) for k, values in f.data.lists() for v in values if v != ""]
@@ -80,29 +83,32 @@ def _chips(f: PostingFilter, ref: RefData) -> list[dict[str, str]]:
         "days": lambda v: str(dict(DAYS_CHOICES).get(v, "")),
         "km": lambda v: _("%(v)s 公里内") % {"v": v},
     }
-    chips = []
+    result = []
     if data.get("q"):
-        chips.append({"label": _("关键词：%(q)s") % {"q": data["q"]}, "url": _query_without(params, "q")})
+        result.append({"label": _("关键词：%(q)s") % {"q": data["q"]}, "url": _query_without(params, "q")})
     for key, label_of in labels.items():
         if data.get(key):
-            chips.append({"label": label_of(data[key]), "url": _query_without(params, key)})
+            result.append({"label": label_of(data[key]), "url": _query_without(params, key)})
     for value in data.get("work_type") or []:
-        chips.append({"label": str(WORK_TYPE_LABELS[value]), "url": _query_without(params, "work_type", value)})
+        result.append({"label": str(WORK_TYPE_LABELS[value]), "url": _query_without(params, "work_type", value)})
     for value in data.get("suitable") or []:
-        chips.append({"label": str(dict(SUITABLE_CHOICES)[value]), "url": _query_without(params, "suitable", value)})
+        result.append({"label": str(dict(SUITABLE_CHOICES)[value]), "url": _query_without(params, "suitable", value)})
     if data.get("wage") is not None:
         unit = data.get("wage_unit") or "day"
-        chips.append(
+        result.append(
             {
                 "label": _("工资至少 %(n)s %(unit)s") % {"n": int(data["wage"]), "unit": UNIT_LABELS[unit]},
                 "url": _query_without(params, "wage"),
             }
         )
     if data.get("near") and f.origin is not None:
-        chips.append({"label": _("按距离筛选"), "url": _query_without(params, "near")})
-    return chips
+        result.append({"label": _("按距离筛选"), "url": _query_without(params, "near")})
+    return result
 
 
+# The job list's "near me" button asks for the phone's location (static/js/near-me.js): this page
+# alone may ask, for itself only (never a frame); every other page keeps location refused.
+@permissions_policy_override({**settings.PERMISSIONS_POLICY, "geolocation": ["self"]})
 def posting_list(request: HttpRequest) -> HttpResponse:
     """Search and filter open postings; keyset pages; at most 4 queries whatever the page size."""
     ref = reference_data()
@@ -116,6 +122,7 @@ def posting_list(request: HttpRequest) -> HttpResponse:
     next_url = None
     if page.next_cursor:
         next_url = "?" + urlencode([*params, ("cursor", page.next_cursor), *([("size", size)] if size != 20 else [])])
+    near = (data.get("near") or "").strip()
     district_selected = [data["district"]] if data.get("district") else []
     town_selected = [data["town"]] if data.get("town") else []
     words = CardWords()
@@ -138,7 +145,7 @@ def posting_list(request: HttpRequest) -> HttpResponse:
             }
             for value, label in WorkType.choices
         ],
-        "chips": _chips(f, ref),
+        "chips": chips(f, ref),
         "q": data.get("q") or "",
         "wage": "" if data.get("wage") is None else int(data["wage"]),
         "sort": sort,
@@ -190,8 +197,14 @@ def posting_list(request: HttpRequest) -> HttpResponse:
         "unit_choices": WAGE_UNIT_CHOICES,
         "wage_unit": data.get("wage_unit") or "day",
         "suitable_choices": [(v, label, v in (data.get("suitable") or [])) for v, label in SUITABLE_CHOICES],
-        "filters_open": bool(params and any(k not in ("q", "sort") for k, _v in params)),
+        # Phones see results first: once filters are applied the panel is folded (the chips and
+        # the count say what is chosen); it stays open only to show a filter that did not validate.
+        "filters_open": bool(f.errors),
+        # "Near me" from the phone's location (static/js/near-me.js): the point as a choice.
+        "near_point": near if "," in near and f.origin is not None else "",
         "errors": f.errors,
+        # The search as a saved search keeps it (portal/alerts.py); empty when nothing is chosen.
+        "save_query": saved_search_query(request.GET, f) if params else "",
     }
     return render(request, "portal/jobposting_list.html", context)
 

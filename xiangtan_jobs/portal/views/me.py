@@ -48,6 +48,7 @@ from xiangtan_jobs.core.services import (
     registration_set_paused,
     registration_update,
 )
+from xiangtan_jobs.portal.alerts import saved_searches_of
 from xiangtan_jobs.portal.forms import MAX_SKILLS, ConfirmOnlineForm, PersonForm, SkillsForm, WishesForm
 from xiangtan_jobs.portal.selectors import seeker_application_list
 from xiangtan_jobs.portal.views.jobs import HOME_SESSION_KEY
@@ -97,6 +98,7 @@ def me(request: HttpRequest) -> HttpResponse:
         # Nothing shown: say whether anything suits them in range, and what would widen the choice.
         "widen": seeker_widen_hints(seeker=registration) if not paused and not recommendations else None,
         "inbox": inbox,
+        "saved_searches": saved_searches_of(user=acting_user(request)),
         "unread": sum(1 for m in inbox if m.read_at is None),
     }
     return render(request, "portal/me.html", context)

@@ -29,7 +29,7 @@ from xiangtan_jobs.common.text import normalize_text
 from xiangtan_jobs.common.widgets import options_html
 from xiangtan_jobs.core.enums import KeyGroup, SkillLevel, WageUnit, WorkType
 from xiangtan_jobs.core.models import Area
-from xiangtan_jobs.core.selectors import reference_data, seeker_current
+from xiangtan_jobs.core.selectors import keyword_direct_terms, keyword_words, reference_data, seeker_current
 from xiangtan_jobs.core.services import SkillInput, registration_submit
 from xiangtan_jobs.portal.forms import (
     MAX_SKILLS,
@@ -157,16 +157,29 @@ def register_step(request: HttpRequest, step: str) -> HttpResponse:
         action = request.POST.get("action", "next")
         form = _make_form(step, state, request.POST)
         if action == "back":
-            state["data"][step] = _raw(form, request.POST)
+            state["data"][step] = _raw(form, form.data)
             _save(request, state)
             target = steps[max(index - 1, 0)]
             return HttpResponseRedirect(reverse("portal:register-step", args=[target]))
+        if step == "skills" and request.POST.getlist("pick"):
+            data, dropped = skills_with_picks(request.POST, request.POST.getlist("pick"))
+            form = _make_form(step, state, data)
+            if dropped:
+                messages.warning(
+                    request,
+                    _("最多填 %(n)s 个会做的工作，没放下的：%(names)s。可以先去掉一个再加。")
+                    % {"n": MAX_SKILLS, "names": "、".join(dropped)},
+                )
+        if action == "add" and step == "skills":
+            state["data"][step] = _raw(form, form.data)
+            _save(request, state)
+            return _render_step(request, steps, step, _make_form(step, state, None), search=True)
         if action == "search" and step == "skills":
-            state["data"][step] = _raw(form, request.POST)
+            state["data"][step] = _raw(form, form.data)
             _save(request, state)
             return _render_step(request, steps, step, _make_form(step, state, None), search=True)
         if form.is_valid():
-            state["data"][step] = _raw(form, request.POST)
+            state["data"][step] = _raw(form, form.data)
             if step == "account" and form.cleaned_data.get("password1"):
                 state["password_hash"] = make_password(form.cleaned_data["password1"])
             _save(request, state)
@@ -232,13 +245,42 @@ def _finish(request: HttpRequest, state: dict[str, Any], steps: list[str]) -> Ht
     return HttpResponseRedirect(reverse("portal:me"))
 
 
+def skills_with_picks(post: Any, picks: list[str]) -> tuple[Any, list[str]]:
+    """The skills screen's data with the ticked skills of the search list put into its empty rows
+    (several skills from one list, e.g. 保洁员 and 家政服务员); the names that found no free row."""
+    ref = reference_data()
+    data = post.copy()
+    chosen = [str(data.get(f"skill_{i}") or "") for i in range(1, MAX_SKILLS + 1)]
+    dropped = []
+    for value in dict.fromkeys(picks):
+        pk = parse_id(value)
+        if pk not in ref.skill_name or str(pk) in chosen:
+            continue  # not a skill, or in a row already
+        if "" not in chosen:
+            dropped.append(ref.skill_name[pk])
+            continue
+        slot = chosen.index("")
+        chosen[slot] = str(pk)
+        data[f"skill_{slot + 1}"] = str(pk)
+    return data, dropped
+
+
+def skill_search_hits(search: str) -> list[tuple[int, str]]:
+    """The skills a search names, in the list's order: each word (保洁 家政, or baojie) on its own,
+    by name, alias or pinyin, so one search can offer several skills to tick."""
+    ref = reference_data()
+    words = [t for w in keyword_words(search) for t in keyword_direct_terms(w, ref)]
+    hits = {pk for w in words for t, ids in ref.skill_terms.items() if w in t for pk in ids}
+    return [(s, sn) for cpk, _c in ref.categories for s, sn in ref.skills_by_category.get(cpk, []) if s in hits]
+
+
 def skill_select_context(form: SkillsForm, search: str = "") -> list[dict[str, Any]]:
     """The skill rows of the skills screen, with options narrowed by a search if one was typed."""
     ref = reference_data()
     term = normalize_text(search).strip()
     chosen = {str(form[f"skill_{i}"].value() or "") for i in range(1, MAX_SKILLS + 1)}
     if term:
-        hits = {pk for t, ids in ref.skill_terms.items() if term in t for pk in ids}
+        hits = {pk for pk, _name in skill_search_hits(term)}
         groups = [
             (cname, [(str(s), sn) for s, sn in ref.skills_by_category.get(cpk, []) if s in hits or str(s) in chosen])
             for cpk, cname in ref.categories
@@ -299,6 +341,10 @@ def _render_step(
         search_term = str(form["skill_search"].value() or "") if search else ""
         context["skill_rows"] = skill_select_context(form, search_term)
         context["searched"] = search_term
+        chosen = {str(form[f"skill_{i}"].value() or "") for i in range(1, MAX_SKILLS + 1)}
+        context["skill_hits"] = [
+            (pk, name, str(pk) in chosen) for pk, name in (skill_search_hits(search_term) if search_term else [])
+        ][:30]
     if step == "confirm":
         context["summary"] = _summary(request, _state(request))
     if step == "account" and form.is_bound:

@@ -34,9 +34,13 @@ PYTEST_ARGS ?= -n 2 -m "not browser"
 test: lint ## Run the whole suite: the checks of `make lint`, then pytest
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-test-clock: $(VENV)/.installed ## Run pytest with the clock a year ahead, at 03:00 and at 22:00 (quiet hours)
-	scripts/test-clock 365 3 $(PYTEST_ARGS)
-	scripts/test-clock 365 22 $(PYTEST_ARGS)
+# One pass at 03:00 a year ahead: night, inside the quiet hours, and the hour when Asia/Shanghai's
+# date is a day ahead of UTC's. The pure engine's tests are left out: the engine reads no clock
+# (tests/matching/engine/test_no_clock.py fails the day it does), so shifting it proves nothing.
+# CLOCK_HOUR=22 (or any hour) runs the same pass at another hour.
+CLOCK_HOUR ?= 3
+test-clock: $(VENV)/.installed ## Run pytest with the clock a year ahead at 03:00 (night, quiet hours, local date ≠ UTC date)
+	scripts/test-clock 365 $(CLOCK_HOUR) $(PYTEST_ARGS) --ignore=tests/matching/engine
 
 lint: $(VENV)/.installed ## Check only (changes nothing): ruff, format, migrations, import contracts, bandit, mypy
 	$(VENV)/bin/ruff check .

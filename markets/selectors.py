@@ -22,6 +22,7 @@ from django.db.models import (
     Sum,
 )
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from matching.enums import MatchStatus
 from matching.models import Match
@@ -399,3 +400,16 @@ def markets_today(*, today: dt.date | None = None) -> list[MarketToday]:
     # Not market_list(): its count of open postings over the whole table cost 0.4 s (bench_markets).
     markets = GigMarket.objects.exclude(status=ServicePointStatus.CLOSED).order_by("is_demo", "name")
     return [MarketToday(cast(GigMarket, m), *counts.get(m.pk, (0, 0))) for m in markets]
+
+
+def posting_unpaid_hold(posting: Any) -> str:
+    """The reason a new posting of an employer with overdue wages waits for review (a check
+    registered with core's posting_publish, markets/apps.py), or "" when it owes nothing overdue."""
+    flag = employer_unpaid_flag(employer_id=posting.employer_id)
+    if flag is None:
+        return ""
+    return _("欠薪待审：该单位还欠 %(n)s 位零工的工资（共 %(owed)s 元，最早应在 %(due)s 付清），新岗位须审核后才能发布。") % {
+        "n": flag.workers,
+        "owed": flag.owed,
+        "due": flag.oldest_due.isoformat(),
+    }

@@ -25,7 +25,7 @@ from xiangtan_jobs.core.models import Area
 from xiangtan_jobs.core.presenters import place_text, service_point_context, wage_text
 from xiangtan_jobs.core.selectors import posting_detail, reference_data, seeker_current
 
-from .enums import CheckinPurpose
+from .enums import GATED_FOCUSES, CheckinPurpose
 from .forms import CheckinForm
 from .models import GigMarket
 from .selectors import (
@@ -35,6 +35,7 @@ from .selectors import (
     gigs_near,
     market_board,
     market_day_figures,
+    market_focus_skills,
     market_get,
     market_list,
     markets_today,
@@ -65,7 +66,13 @@ def market_list_view(request: HttpRequest) -> HttpResponse:
 def market_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Address, hours, phone, services offered and the postings collected here."""
     site = _market_or_404(pk)
-    return render(request, "markets/gigmarket_detail.html", service_point_context(site, _("零工市场")))
+    context = {**service_point_context(site, _("零工市场")), **_focus_context(site)}
+    return render(request, "markets/gigmarket_detail.html", context)
+
+
+def _focus_context(site: GigMarket) -> dict[str, Any]:
+    """An industry market's trade: its skills, and whether its gigs need a certificate or training."""
+    return {"focus_skills": market_focus_skills(market=site), "gated": site.focus in GATED_FOCUSES}
 
 
 def _day_label(row: GigRow, today: Any) -> str:
@@ -88,6 +95,7 @@ def market_today_view(request: HttpRequest, pk: int) -> HttpResponse:
         "nearby": rows(board.nearby),
         "today": board.today,
         "here": here,
+        **_focus_context(site),
     }
     return render(request, "markets/gigmarket_today.html", context)
 

@@ -26,13 +26,14 @@ from django.utils.translation import gettext as _
 
 from matching.enums import MatchStatus
 from matching.models import Match
-from xiangtan_jobs.core.enums import PostingStatus, SeekerStatus, ServicePointStatus
+from xiangtan_jobs.core.enums import PostingStatus, SeekerStatus, ServicePointKind, ServicePointStatus
 from xiangtan_jobs.core.models import (
     Employer,
     JobPosting,
     PostingSkill,
     SeekerRegistration,
     SeekerSkill,
+    ServicePoint,
     ServiceRecord,
     Skill,
 )
@@ -46,7 +47,7 @@ from .enums import (
     DayGigStatus,
     SettlementStatus,
 )
-from .models import DayGig, GigAssignment, GigMarket, InsuranceEnrolment, WageSettlement
+from .models import DayGig, GigAssignment, GigMarket, GigPost, InsuranceEnrolment, WageSettlement
 
 
 def _open_postings() -> Q:
@@ -523,3 +524,52 @@ def industry_gap(
     if not missing:
         return None
     return IndustryGap(market_id=market.pk, market_name=market.name, market_phone=market.phone, missing=missing)
+
+
+# --- the "1+3+N" network: gig posts of a market, the smart HR market -----------------------------
+
+
+def _open_postings_count() -> Count:
+    return Count("postings", filter=_open_postings())
+
+
+def gig_post_list(*, market: GigMarket | None = None) -> QuerySet[GigPost]:
+    """Operating gig posts (零工驿站), of one market or all, named sites first, then demo."""
+    qs = (
+        GigPost.objects.exclude(status=ServicePointStatus.CLOSED)
+        .select_related("area", "area__parent", "market")
+        .annotate(open_postings=_open_postings_count())
+        .order_by("is_demo", "name")
+    )
+    return cast("QuerySet[GigPost]", qs.filter(market=market) if market is not None else qs)
+
+
+def gig_post_get(*, pk: int) -> GigPost | None:
+    """One gig post for its public page and its check-in, or None."""
+    if not 0 < pk < 2**62:
+        return None
+    return cast(
+        "GigPost | None",
+        GigPost.objects.exclude(status=ServicePointStatus.CLOSED)
+        .exclude(market__status=ServicePointStatus.CLOSED)
+        .select_related("area", "area__parent", "market")
+        .filter(pk=pk)
+        .first(),
+    )
+
+
+def hr_market_list() -> QuerySet[ServicePoint]:
+    """The smart HR markets (智慧人力资源市场) still operating."""
+    return (
+        ServicePoint.objects.filter(kind=ServicePointKind.HR_MARKET)
+        .exclude(status=ServicePointStatus.CLOSED)
+        .select_related("area", "area__parent")
+        .annotate(open_postings=_open_postings_count())
+        .order_by("is_demo", "name")
+    )
+
+
+def hr_market_get(*, pk: int) -> ServicePoint | None:
+    if not 0 < pk < 2**62:
+        return None
+    return hr_market_list().filter(pk=pk).first()

@@ -35,8 +35,12 @@ def home_summary() -> dict[str, object]:
     sites = ServicePoint.objects.active().aggregate(
         markets=Count("id", filter=Q(kind=ServicePointKind.GIG_MARKET)),
         stations=Count("id", filter=Q(kind=ServicePointKind.YOUTH_STATION)),
+        posts=Count("id", filter=Q(kind=ServicePointKind.GIG_POST)),
+        demo_sites=Count("id", filter=Q(is_demo=True)),
     )
-    return {"open_postings": postings["open"], "open_gigs": postings["gigs"], **sites}
+    # The home page says which sites are real: the demo ones are there to show the portal working.
+    real = ServicePoint.objects.active().filter(is_demo=False).order_by("kind", "name").values("pk", "kind", "name")
+    return {"open_postings": postings["open"], "open_gigs": postings["gigs"], **sites, "real_sites": list(real)}
 
 
 def count_cache_key(f: PostingFilter) -> str:

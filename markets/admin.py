@@ -85,9 +85,9 @@ class GigPostAdmin(ServicePointAdminBase):
 
     site_field = "market"
     list_display = ("name", "market", "area", "host_name", "status", "is_demo", "poster")  # type: ignore[assignment]  # columns of its own
-    list_filter = ("status", "is_demo")
-    list_select_related = ("area", "market")
-    autocomplete_fields = ("area", "market")
+    list_filter = ("status", "is_demo")  # type: ignore[assignment]  # no kind: all are posts
+    list_select_related = ("area", "market")  # type: ignore[assignment]  # and the market
+    autocomplete_fields = ("area", "market")  # type: ignore[assignment]  # and the market
 
     @admin.display(description="签到海报")
     def poster(self, obj: GigPost) -> str:

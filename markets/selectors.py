@@ -533,28 +533,34 @@ def _open_postings_count() -> Count:
     return Count("postings", filter=_open_postings())
 
 
+def _gig_posts() -> QuerySet[GigPost]:
+    # The manager is inherited from ServicePoint, so the stubs type its rows as ServicePoint.
+    return cast("QuerySet[GigPost]", GigPost.objects.all())
+
+
 def gig_post_list(*, market: GigMarket | None = None) -> QuerySet[GigPost]:
     """Operating gig posts (零工驿站), of one market or all, named sites first, then demo."""
     qs = (
-        GigPost.objects.exclude(status=ServicePointStatus.CLOSED)
+        _gig_posts()
+        .exclude(status=ServicePointStatus.CLOSED)
         .select_related("area", "area__parent", "market")
         .annotate(open_postings=_open_postings_count())
         .order_by("is_demo", "name")
     )
-    return cast("QuerySet[GigPost]", qs.filter(market=market) if market is not None else qs)
+    return qs.filter(market=market) if market is not None else qs
 
 
 def gig_post_get(*, pk: int) -> GigPost | None:
     """One gig post for its public page and its check-in, or None."""
     if not 0 < pk < 2**62:
         return None
-    return cast(
-        "GigPost | None",
-        GigPost.objects.exclude(status=ServicePointStatus.CLOSED)
+    return (
+        _gig_posts()
+        .exclude(status=ServicePointStatus.CLOSED)
         .exclude(market__status=ServicePointStatus.CLOSED)
         .select_related("area", "area__parent", "market")
         .filter(pk=pk)
-        .first(),
+        .first()
     )
 
 

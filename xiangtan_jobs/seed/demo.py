@@ -13,6 +13,7 @@ import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import cast
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -292,7 +293,7 @@ class DemoBuilder:
     def gig_posts(self) -> int:
         """The demo gig posts, each beside its market (within 2 km of it)."""
         for name, market_name, host_name in DEMO_GIG_POSTS:
-            market = GigMarket.objects.select_related("area").get(name=market_name)
+            market = cast(GigMarket, GigMarket.objects.select_related("area").get(name=market_name))
             lat, lng = _jitter(self.rng, market.lat, market.lng, 2)
             GigPost.objects.create(
                 kind=ServicePointKind.GIG_POST,

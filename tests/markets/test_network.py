@@ -101,6 +101,10 @@ def test_the_home_page_says_which_sites_are_demo(client, market, nursing_market,
     assert page(client.get("/")).find(id="demo-sites") is None  # only the real sites: nothing to say
     ServicePointFactory(name="某某零工市场（演示）", is_demo=True)
     ServicePointFactory(name="某某青年驿站（演示）", kind=ServicePointKind.YOUTH_STATION, is_demo=True)
+    GigPost.objects.create(  # a demo post is not one of the markets and stations the sentence counts
+        kind=ServicePointKind.GIG_POST, name="某某零工驿站（演示）", market=market, area=street(), address="某社区",
+        lat=27.87, lng=112.91, is_demo=True,
+    )  # fmt: skip
     notice = page(client.get("/")).find(id="demo-sites")
     assert notice is not None and "其中 2 个是演示站点" in notice.text()
     real = {a.text(): a["href"] for a in notice.find_all("a")}

@@ -36,7 +36,10 @@ def home_summary() -> dict[str, object]:
         markets=Count("id", filter=Q(kind=ServicePointKind.GIG_MARKET)),
         stations=Count("id", filter=Q(kind=ServicePointKind.YOUTH_STATION)),
         posts=Count("id", filter=Q(kind=ServicePointKind.GIG_POST)),
-        demo_sites=Count("id", filter=Q(is_demo=True)),
+        # Of the markets and stations the sentence counts (gig posts and the HR market are not in it).
+        demo_sites=Count(
+            "id", filter=Q(is_demo=True, kind__in=(ServicePointKind.GIG_MARKET, ServicePointKind.YOUTH_STATION))
+        ),
     )
     # The home page says which sites are real: the demo ones are there to show the portal working.
     real = ServicePoint.objects.active().filter(is_demo=False).order_by("kind", "name").values("pk", "kind", "name")

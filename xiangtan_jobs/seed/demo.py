@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from fairs.models import Exhibitor, FairSession, JobFair
-from markets.enums import AssignmentSource, MarketFocus
+from markets.enums import FOCUS_CATEGORIES, AssignmentSource, MarketFocus
 from markets.models import DayGig, GigAssignment, GigMarket, GigPost
 from markets.services import CHECKIN_NOTE
 from stations.enums import StationHost
@@ -705,18 +705,22 @@ class DemoBuilder:
         its open day-wage postings, some places already taken; and the morning's QR check-ins.
         Dated from the seeding day, so a fresh `make run` shows real entries."""
         markets = [s for s in sites if s.kind == ServicePointKind.GIG_MARKET]
+        focus = dict(GigMarket.objects.values_list("pk", "focus"))
         tomorrow = self.today + dt.timedelta(days=1)
         gigs: list[DayGig] = []
         for market in markets:
-            postings = list(
-                JobPosting.objects.filter(
-                    service_point=market,
-                    work_type=WorkType.DAY,
-                    wage_unit=WageUnit.DAY,
-                    status=PostingStatus.PUBLISHED,
-                    expires_on__gte=tomorrow,
-                ).order_by("id")[:40]
+            candidates = JobPosting.objects.filter(
+                service_point=market,
+                work_type=WorkType.DAY,
+                wage_unit=WageUnit.DAY,
+                status=PostingStatus.PUBLISHED,
+                expires_on__gte=tomorrow,
             )
+            # An industry market puts up gigs of its trade (护理 at the nursing-care market).
+            trade = FOCUS_CATEGORIES.get(focus.get(market.pk, ""))
+            if trade:
+                candidates = candidates.filter(posting_skills__skill__category__code__in=trade).distinct()
+            postings = list(candidates.order_by("id")[:40])
             for posting in self.rng.sample(postings, min(len(postings), 8)):
                 days = [self.today, tomorrow] if self.rng.random() < 0.4 else [self.rng.choice((self.today, tomorrow))]
                 for day in days:

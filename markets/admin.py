@@ -42,6 +42,7 @@ from .models import (
     DayGig,
     GigAssignment,
     GigMarket,
+    GigPost,
     InsuranceEnrolment,
     MarketCheckIn,
     RightsCase,
@@ -74,6 +75,24 @@ class GigMarketAdmin(ServicePointAdminBase):
             reverse("markets:gigmarket-screen", args=[obj.pk]),
             reverse("markets:gigmarket-poster", args=[obj.pk]),
             reverse("markets:gigmarket-today", args=[obj.pk]),
+        )
+
+
+@admin.register(GigPost)
+class GigPostAdmin(ServicePointAdminBase):
+    """Gig posts (零工驿站): the market's operators see their market's posts and print each post's
+    own check-in poster; superusers add and change them."""
+
+    site_field = "market"
+    list_display = ("name", "market", "area", "host_name", "status", "is_demo", "poster")  # type: ignore[assignment]  # columns of its own
+    list_filter = ("status", "is_demo")  # type: ignore[assignment]  # no kind: all are posts
+    list_select_related = ("area", "market")  # type: ignore[assignment]  # and the market
+    autocomplete_fields = ("area", "market")  # type: ignore[assignment]  # and the market
+
+    @admin.display(description="签到海报")
+    def poster(self, obj: GigPost) -> str:
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">签到海报</a>', reverse("markets:gigpost-poster", args=[obj.pk])
         )
 
 

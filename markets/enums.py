@@ -70,3 +70,16 @@ class RightsCaseStatus(models.TextChoices):
     OPEN = "open", _("已受理")
     IN_PROGRESS = "in_progress", _("处理中")
     CLOSED = "closed", _("已办结")
+
+
+# The skill categories (core reference data, skills.json) an industry market works in: its board
+# shows nearby gigs of these only, its page names these skills. A general market has none (all).
+FOCUS_CATEGORIES: dict[str, tuple[str, ...]] = {
+    MarketFocus.NURSING: ("C02",),  # 养老护理与医护
+    MarketFocus.CONSTRUCTION: ("C04", "C05"),  # 建筑施工与装修; 电工焊工与设备维修
+    MarketFocus.LOGISTICS: ("C03", "C07"),  # 装卸搬运与仓储物流; 驾驶与运输
+    MarketFocus.HOUSEKEEPING: ("C01",),  # 家政服务
+}
+# Industries whose gigs need the certificate or a completed training (培训合格) of every required
+# skill: nursing-care skills are the bottleneck the facts name, and the cared-for are frail.
+GATED_FOCUSES = (MarketFocus.NURSING,)

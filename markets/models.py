@@ -37,6 +37,18 @@ class GigMarket(ServicePoint):
         constraints = [choices_constraint("focus", MarketFocus, "gigmarket_focus_valid")]
 
 
+class GigPost(ServicePoint):
+    """A gig post (零工驿站): a small point of a gig market in a community or business district
+    ("1+3+N": the N), with its own check-in QR; its person-times count at the post itself."""
+
+    market = models.ForeignKey(GigMarket, verbose_name="所属零工市场", on_delete=models.PROTECT, related_name="posts")
+    host_name = models.CharField("所在社区/商圈", max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = "零工驿站"
+        verbose_name_plural = "零工驿站"
+
+
 class DayGig(TimeStampedModel):
     """One day of work of a day-gig posting at a market (零工订单): date, start time, place, headcount."""
 

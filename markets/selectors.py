@@ -22,15 +22,32 @@ from django.db.models import (
     Sum,
 )
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from matching.enums import MatchStatus
 from matching.models import Match
-from xiangtan_jobs.core.enums import PostingStatus, SeekerStatus, ServicePointStatus
-from xiangtan_jobs.core.models import Employer, SeekerRegistration, ServiceRecord
+from xiangtan_jobs.core.enums import PostingStatus, SeekerStatus, ServicePointKind, ServicePointStatus
+from xiangtan_jobs.core.models import (
+    Employer,
+    JobPosting,
+    PostingSkill,
+    SeekerRegistration,
+    SeekerSkill,
+    ServicePoint,
+    ServiceRecord,
+    Skill,
+)
 from xiangtan_jobs.core.selectors.geo import KM_PER_DEGREE, km_between
 
-from .enums import HOLDING_STATUSES, AssignmentSource, DayGigStatus, SettlementStatus
-from .models import DayGig, GigAssignment, GigMarket, InsuranceEnrolment, WageSettlement
+from .enums import (
+    FOCUS_CATEGORIES,
+    GATED_FOCUSES,
+    HOLDING_STATUSES,
+    AssignmentSource,
+    DayGigStatus,
+    SettlementStatus,
+)
+from .models import DayGig, GigAssignment, GigMarket, GigPost, InsuranceEnrolment, WageSettlement
 
 
 def _open_postings() -> Q:
@@ -159,6 +176,11 @@ def market_board(*, market: GigMarket, today: dt.date | None = None, with_nearby
     )
     if not market.is_demo:
         others = others.filter(market__is_demo=False, posting__is_demo=False)
+    categories = FOCUS_CATEGORIES.get(market.focus)
+    if categories:  # an industry market's board: nearby gigs of its trade only
+        others = others.filter(
+            Exists(PostingSkill.objects.filter(posting_id=OuterRef("posting_id"), skill__category__code__in=categories))
+        )
     nearby = []
     for g in others:
         km = km_between(market.lat, market.lng, g.posting.lat, g.posting.lng)
@@ -399,3 +421,161 @@ def markets_today(*, today: dt.date | None = None) -> list[MarketToday]:
     # Not market_list(): its count of open postings over the whole table cost 0.4 s (bench_markets).
     markets = GigMarket.objects.exclude(status=ServicePointStatus.CLOSED).order_by("is_demo", "name")
     return [MarketToday(cast(GigMarket, m), *counts.get(m.pk, (0, 0))) for m in markets]
+
+
+def posting_unpaid_hold(posting: Any) -> str:
+    """The reason a new posting of an employer with overdue wages waits for review (a check
+    registered with core's posting_publish, markets/apps.py), or "" when it owes nothing overdue."""
+    flag = employer_unpaid_flag(employer_id=posting.employer_id)
+    if flag is None:
+        return ""
+    return _(
+        "欠薪待审：该单位还欠 %(n)s 位零工的工资（共 %(owed)s 元，最早应在 %(due)s 付清），新岗位须审核后才能发布。"
+    ) % {
+        "n": flag.workers,
+        "owed": flag.owed,
+        "due": flag.oldest_due.isoformat(),
+    }
+
+
+# --- industry markets: the market's trade, and the certificate-or-training gate ------------------
+
+
+def market_focus_skills(*, market: GigMarket) -> list[Skill]:
+    """The skills of an industry market's trade (its page names them); [] for a general market."""
+    categories = FOCUS_CATEGORIES.get(market.focus)
+    if not categories:
+        return []
+    return list(
+        Skill.objects.filter(category__code__in=categories, alias_of__isnull=True).order_by("category__code", "code")
+    )
+
+
+@dataclass(frozen=True)
+class MissingSkill:
+    skill_id: int
+    name: str
+    certificate: str
+
+
+@dataclass(frozen=True)
+class IndustryGap:
+    """What a seeker lacks to take an industry market's gig: the required skills with neither a
+    certificate nor a completed training on their registration, and the market to go to."""
+
+    market_id: int
+    market_name: str
+    market_phone: str
+    missing: tuple[MissingSkill, ...]
+
+    @property
+    def reason(self) -> str:
+        names = "、".join(f"「{m.certificate}」" if m.certificate else f"「{m.name}」的证书" for m in self.missing)
+        return _(
+            "这是护理类零工，需要持有%(certs)s，或参加过相应的技能培训并结业，才能报名。"
+            "您的求职登记里还没有这个证书，也没有培训结业记录。"
+        ) % {"certs": names}
+
+    @property
+    def what_to_do(self) -> str:
+        phone = _("（电话 %(p)s）") % {"p": self.market_phone} if self.market_phone else ""
+        return _(
+            "有证书的：在「我的」页面修改登记，勾选“有证书”，或带证书到%(market)s%(phone)s登记。"
+            "没有证书的：报名下面的培训课程，结业后就能报名这类零工。"
+        ) % {"market": self.market_name, "phone": phone}
+
+
+def _gated_market(posting: JobPosting) -> GigMarket | None:
+    if posting.work_type != "day" or posting.service_point_id is None:
+        return None
+    market = GigMarket.objects.filter(pk=posting.service_point_id, focus__in=GATED_FOCUSES).first()
+    return cast("GigMarket | None", market)
+
+
+def industry_gap(
+    *, posting: JobPosting, seeker: SeekerRegistration, market: GigMarket | None = None
+) -> IndustryGap | None:
+    """Why a seeker may not take a day gig of a nursing-care market (None: they may). Each required
+    skill needs its certificate or a completed training on the registration (the stations record a
+    course's completion on the seeker's skill, core's registration_skill_trained); a skill held
+    under an alias (护工 = 陪护) counts. ``market``: the gig's market when known (派工)."""
+    if market is None:
+        market = _gated_market(posting)
+    elif market.focus not in GATED_FOCUSES:
+        market = None
+    if market is None:
+        return None
+    required = list(
+        PostingSkill.objects.filter(posting=posting, required=True).select_related("skill").order_by("skill__code")
+    )
+    if not required:
+        return None
+    qualified = (
+        SeekerSkill.objects.filter(registration=seeker)
+        .filter(Q(has_certificate=True) | ~Q(trained_evidence=""))
+        .values_list("skill_id", "skill__alias_of_id")
+    )
+    held = {s for pair in qualified for s in pair if s is not None}
+    missing = tuple(
+        MissingSkill(ps.skill_id, ps.skill.name, ps.skill.certificate_name)
+        for ps in required
+        if ps.skill_id not in held and (ps.skill.alias_of_id is None or ps.skill.alias_of_id not in held)
+    )
+    if not missing:
+        return None
+    return IndustryGap(market_id=market.pk, market_name=market.name, market_phone=market.phone, missing=missing)
+
+
+# --- the "1+3+N" network: gig posts of a market, the smart HR market -----------------------------
+
+
+def _open_postings_count() -> Count:
+    return Count("postings", filter=_open_postings())
+
+
+def _gig_posts() -> QuerySet[GigPost]:
+    # The manager is inherited from ServicePoint, so the stubs type its rows as ServicePoint.
+    return cast("QuerySet[GigPost]", GigPost.objects.all())
+
+
+def gig_post_list(*, market: GigMarket | None = None) -> QuerySet[GigPost]:
+    """Operating gig posts (零工驿站), of one market or all, named sites first, then demo."""
+    qs = (
+        _gig_posts()
+        .exclude(status=ServicePointStatus.CLOSED)
+        .select_related("area", "area__parent", "market")
+        .annotate(open_postings=_open_postings_count())
+        .order_by("is_demo", "name")
+    )
+    return qs.filter(market=market) if market is not None else qs
+
+
+def gig_post_get(*, pk: int) -> GigPost | None:
+    """One gig post for its public page and its check-in, or None."""
+    if not 0 < pk < 2**62:
+        return None
+    return (
+        _gig_posts()
+        .exclude(status=ServicePointStatus.CLOSED)
+        .exclude(market__status=ServicePointStatus.CLOSED)
+        .select_related("area", "area__parent", "market")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def hr_market_list() -> QuerySet[ServicePoint]:
+    """The smart HR markets (智慧人力资源市场) still operating."""
+    return (
+        ServicePoint.objects.filter(kind=ServicePointKind.HR_MARKET)
+        .exclude(status=ServicePointStatus.CLOSED)
+        .select_related("area", "area__parent")
+        .annotate(open_postings=_open_postings_count())
+        .order_by("is_demo", "name")
+    )
+
+
+def hr_market_get(*, pk: int) -> ServicePoint | None:
+    if not 0 < pk < 2**62:
+        return None
+    return hr_market_list().filter(pk=pk).first()

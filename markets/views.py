@@ -25,16 +25,21 @@ from xiangtan_jobs.core.models import Area
 from xiangtan_jobs.core.presenters import place_text, service_point_context, wage_text
 from xiangtan_jobs.core.selectors import posting_detail, reference_data, seeker_current
 
-from .enums import CheckinPurpose
+from .enums import GATED_FOCUSES, CheckinPurpose
 from .forms import CheckinForm
-from .models import GigMarket
+from .models import GigMarket, GigPost
 from .selectors import (
     NEAR_DEFAULT_KM,
     NEAR_MAX_KM,
     GigRow,
+    gig_post_get,
+    gig_post_list,
     gigs_near,
+    hr_market_get,
+    hr_market_list,
     market_board,
     market_day_figures,
+    market_focus_skills,
     market_get,
     market_list,
     markets_today,
@@ -58,14 +63,47 @@ def _market_or_404(pk: int) -> GigMarket:
     return site
 
 
+def _post_or_404(pk: int) -> GigPost:
+    post = gig_post_get(pk=pk)
+    if post is None:
+        raise Http404(_("没有找到这个零工驿站"))
+    return post
+
+
 def market_list_view(request: HttpRequest) -> HttpResponse:
-    return render(request, "markets/gigmarket_list.html", {"sites": market_list()})
+    """The gig markets, their gig posts and the smart HR market: the city's "1+3+N" points for day work."""
+    context = {"sites": market_list(), "posts": list(gig_post_list()), "hr_markets": list(hr_market_list())}
+    return render(request, "markets/gigmarket_list.html", context)
+
+
+def post_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """A gig post's page: where, when, the market it belongs to, its own check-in."""
+    post = _post_or_404(pk)
+    return render(request, "markets/gigpost_detail.html", service_point_context(post, _("零工驿站")))
+
+
+def hr_market_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The smart HR market's page (智慧人力资源市场): address, services, the postings collected there."""
+    site = hr_market_get(pk=pk)
+    if site is None:
+        raise Http404(_("没有找到这个人力资源市场"))
+    return render(request, "markets/hrmarket_detail.html", service_point_context(site, _("人力资源市场")))
 
 
 def market_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Address, hours, phone, services offered and the postings collected here."""
     site = _market_or_404(pk)
-    return render(request, "markets/gigmarket_detail.html", service_point_context(site, _("零工市场")))
+    context = {
+        **service_point_context(site, _("零工市场")),
+        **_focus_context(site),
+        "posts": list(gig_post_list(market=site)),
+    }
+    return render(request, "markets/gigmarket_detail.html", context)
+
+
+def _focus_context(site: GigMarket) -> dict[str, Any]:
+    """An industry market's trade: its skills, and whether its gigs need a certificate or training."""
+    return {"focus_skills": market_focus_skills(market=site), "gated": site.focus in GATED_FOCUSES}
 
 
 def _day_label(row: GigRow, today: Any) -> str:
@@ -88,6 +126,7 @@ def market_today_view(request: HttpRequest, pk: int) -> HttpResponse:
         "nearby": rows(board.nearby),
         "today": board.today,
         "here": here,
+        **_focus_context(site),
     }
     return render(request, "markets/gigmarket_today.html", context)
 
@@ -176,9 +215,10 @@ def market_screen_data_view(request: HttpRequest, pk: int) -> JsonResponse:
     )
 
 
-def checkin_url(site: GigMarket) -> str:
-    """The address the market's QR code encodes (stable: printed posters point at it)."""
-    return settings.PUBLIC_URL.rstrip("/") + reverse("markets:gigmarket-checkin", args=[site.pk])
+def checkin_url(site: GigMarket | GigPost) -> str:
+    """The address the site's QR code encodes (stable: printed posters point at it)."""
+    name = "markets:gigpost-checkin" if isinstance(site, GigPost) else "markets:gigmarket-checkin"
+    return settings.PUBLIC_URL.rstrip("/") + reverse(name, args=[site.pk])
 
 
 @require_http_methods(["GET", "POST"])
@@ -186,8 +226,22 @@ def checkin_url(site: GigMarket) -> str:
 def market_checkin_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The QR check-in: log in (or register) with this page as `next`, pick what you came for."""
     site = _market_or_404(pk)
-    here = reverse("markets:gigmarket-checkin", args=[site.pk])
-    context: dict[str, Any] = {"site": site}
+    return _checkin(request, site=site, board=site)
+
+
+@require_http_methods(["GET", "POST"])
+@post_rate_limit("checkin")
+def post_checkin_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """A gig post's own QR check-in: the market's check-in, the person-time counted at the post."""
+    post = _post_or_404(pk)
+    return _checkin(request, site=post, board=post.market)
+
+
+def _checkin(request: HttpRequest, *, site: GigMarket | GigPost, board: GigMarket) -> HttpResponse:
+    """The check-in of a market or one of its gig posts (``site``); ``board``: the market whose
+    今日零工 the seeker goes on to."""
+    here = request.path
+    context: dict[str, Any] = {"site": site, "board": board}
     if not request.user.is_authenticated:
         nxt = urlencode({"next": here})
         context.update(
@@ -213,7 +267,7 @@ def market_checkin_view(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("签到成功：%(what)s。请到服务台，工作人员会为您办理。") % {"what": label})
             else:
                 messages.info(request, _("您今天已经签到过「%(what)s」了，不用再签。") % {"what": label})
-            return HttpResponseRedirect(reverse("markets:gigmarket-today", args=[site.pk]))
+            return HttpResponseRedirect(reverse("markets:gigmarket-today", args=[board.pk]))
     context.update(form=form, registration=registration)
     return render(request, "markets/gigmarket_checkin.html", context, status=400 if form.errors else 200)
 
@@ -228,7 +282,16 @@ def qr_svg(url: str) -> str:
 @require_GET
 def market_poster_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The A4 poster for the market's door: a QR code to the check-in page (print from the browser)."""
-    site = _market_or_404(pk)
+    return _poster(request, _market_or_404(pk))
+
+
+@require_GET
+def post_poster_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The A4 poster of a gig post's door: its own check-in QR code."""
+    return _poster(request, _post_or_404(pk))
+
+
+def _poster(request: HttpRequest, site: GigMarket | GigPost) -> HttpResponse:
     url = checkin_url(site)
     # segno's own SVG of the check-in address: no user input in it.
     context = {"site": site, "url": url, "qr": mark_safe(qr_svg(url))}  # noqa: S308  # nosec B308 B703

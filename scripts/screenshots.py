@@ -154,7 +154,8 @@ def shoot(base: str) -> None:
 
         tv = page({"viewport": {"width": 1920, "height": 1080}})
         tv.goto(base + "/markets/")
-        href = tv.locator("main a[href^='/markets/']").first.get_attribute("href")
+        # The market the facts describe (雨湖零工市场, beside the bus station), not the list's first.
+        href = tv.get_by_role("link", name="雨湖零工市场", exact=True).get_attribute("href")
         tv.goto(base + f"{href}screen/")
         save(tv, "15-market-screen-tv", full=False)
         tv.context.close()

@@ -9,9 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from markets.models import GigMarket
 from xiangtan_jobs.core.enums import ServiceKind
-from xiangtan_jobs.core.models import SeekerRegistration, ServiceRecord
+from xiangtan_jobs.core.models import SeekerRegistration, ServicePoint, ServiceRecord
 from xiangtan_jobs.core.services import service_record_create
 
 # A self check-in carries this note, so the operators' list tells it from counter entries.
@@ -29,10 +28,11 @@ def _local_day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
 
 @transaction.atomic
 def market_check_in(
-    *, market: GigMarket, seeker: SeekerRegistration, kind: str, now: dt.datetime | None = None
+    *, market: ServicePoint, seeker: SeekerRegistration, kind: str, now: dt.datetime | None = None
 ) -> tuple[ServiceRecord, bool]:
-    """A seeker's QR self check-in: a ServiceRecord of ``kind`` at the market, or the one they
-    already have today (a repeated scan counts once, as the KPI counts it); returns (record, created)."""
+    """A seeker's QR self check-in: a ServiceRecord of ``kind`` at the market (or at one of its gig
+    posts, which counts its own person-times), or the one they already have today (a repeated scan
+    counts once, as the KPI counts it); returns (record, created)."""
     if kind not in ServiceKind.values:
         raise ValidationError(_("请选择您今天来办什么事。"), code="kind")
     now = now or timezone.now()

@@ -15,15 +15,14 @@ from markets.enums import (
     AssignmentSource,
     AssignmentStatus,
     DayGigStatus,
-    MarketFocus,
 )
 from markets.models import DayGig, GigAssignment, GigMarket
-from markets.selectors import employer_unpaid_flag
+from markets.selectors import employer_unpaid_flag, industry_gap
 from matching.enums import MatchStatus
 from matching.models import Match
 from matching.services import match_set_status
 from xiangtan_jobs.core.enums import PostingStatus, SeekerStatus, WorkType
-from xiangtan_jobs.core.models import InboxMessage, JobPosting, SeekerRegistration, SeekerSkill, User
+from xiangtan_jobs.core.models import InboxMessage, JobPosting, SeekerRegistration, User
 from xiangtan_jobs.core.services import sms_queue
 
 # Seekers registered at a counter have no password yet: the SMS says how they log in.
@@ -128,22 +127,6 @@ def day_gig_cancel(*, day_gig: DayGig, actor: User) -> DayGig:
     return day_gig
 
 
-def _passes_industry_gate(market: GigMarket, posting: JobPosting, seeker: SeekerRegistration) -> bool:
-    """At a nursing-care market a worker holds the certificate of every skill the gig requires
-    (the training route comes with the stations; until then the certificate)."""
-    if market.focus != MarketFocus.NURSING:
-        return True
-    required = set(posting.posting_skills.filter(required=True).values_list("skill_id", flat=True))
-    if not required:
-        return True
-    certified = set(
-        SeekerSkill.objects.filter(registration=seeker, skill_id__in=required, has_certificate=True).values_list(
-            "skill_id", flat=True
-        )
-    )
-    return required <= certified
-
-
 def day_gig_left(day_gig: DayGig) -> int:
     """Places still free on a day gig (assigned and done workers hold one)."""
     held = day_gig.assignments.filter(status__in=HOLDING_STATUSES).count()
@@ -164,9 +147,16 @@ def gig_assign_check(
         raise ValidationError(_("这个零工订单的日期已经过去了。"), code="past")
     if seeker.status != SeekerStatus.ACTIVE:
         raise ValidationError({"seeker": _("这位求职者已暂停求职或已就业，不能派工。")})
-    if not _passes_industry_gate(day_gig.market, day_gig.posting, seeker):
+    gap = industry_gap(posting=day_gig.posting, seeker=seeker, market=day_gig.market)
+    if gap is not None:
         raise ValidationError(
-            {"seeker": _("护理类零工需持有相应的证书（或完成培训）才能派工，请先核验证书。")}, code="certificate"
+            {
+                "seeker": _(
+                    "护理类零工需持有相应的证书或培训结业才能派工：这位零工缺%(skills)s。请先核验证书或安排培训。"
+                )
+                % {"skills": "、".join(f"「{m.certificate or m.name}」" for m in gap.missing)}
+            },
+            code="certificate",
         )
     if GigAssignment.objects.filter(day_gig=day_gig, seeker=seeker, status__in=HOLDING_STATUSES).exists():
         raise ValidationError({"seeker": _("这位零工已经派到这个订单了。")}, code="already_assigned")

@@ -55,6 +55,8 @@ CASES = [
     # Service points: operators see their own, nobody but superusers changes them.
     case("core_servicepoint", "site", "abc", "ac"),
     case("markets_gigmarket", "site", "abc", "ac"),
+    # A market's gig posts: its operators see them (and their posters), superusers change them.
+    case("markets_gigpost", "gigpost", "abc", "ac"),
     # A gig market's daily records: its operators add them and move them on by actions, none deleted.
     case("markets_daygig", "daygig", "abc", "ac", "a", "ab", ""),
     case("markets_gigassignment", "assignment", "abc", "ac", "a", "ab", ""),
@@ -103,6 +105,18 @@ def _object(key: str, site_a: dict[str, Any], users: dict[str, Any]) -> Any:
         return EmployerFactory(name="雨湖待删单位", service_point=site_a["draft"].service_point)
     if key == "site":
         return site_a["draft"].service_point
+    if key == "gigpost":
+        from markets.models import GigPost
+
+        return GigPost.objects.create(
+            kind=ServicePointKind.GIG_POST,
+            name="测试零工驿站",
+            market_id=site_a["draft"].service_point_id,
+            area=street(),
+            address="测试",
+            lat=27.87,
+            lng=112.91,
+        )
     if key == "station":
         return YouthStation.objects.create(
             kind=ServicePointKind.YOUTH_STATION,

@@ -153,3 +153,21 @@ def test_a_rights_case_is_opened_from_the_flag_for_the_markets_own_workers(
     assert "约定工资 200.00 元" in cases[0].facts and "尚欠 120.00 元" in cases[1].facts
     _open_cases(client, debtor)  # the same tap again: the cases already being handled
     assert RightsCase.objects.count() == 2
+
+
+def test_a_debtors_new_posting_waits_for_review_with_the_reason(frozen_clock, debtor, market, alice):
+    """A verified employer's posting goes public at once, unless it owes overdue wages: then the
+    publish service holds it for the site's reviewer, who reads why in the review note."""
+    from xiangtan_jobs.core.enums import PostingStatus
+    from xiangtan_jobs.core.services import posting_publish
+
+    held = posting_publish(posting=PostingFactory(service_point=market, employer=debtor, status="draft"), actor=alice)
+    assert held.status == PostingStatus.PENDING_REVIEW
+    assert "欠 2 位零工的工资" in held.review_note and "320" in held.review_note
+    fine = PostingFactory(service_point=market, employer=EmployerFactory(name="按时付款的单位"), status="draft")
+    assert posting_publish(posting=fine, actor=alice).status == PostingStatus.PUBLISHED
+    # Once the wages are paid, the employer's next posting goes public again without review.
+    for st in debtor_settlements(debtor):
+        settlement_pay(settlement=st, amount=st.outstanding, method=PaymentMethod.BANK, actor=alice)
+    again = posting_publish(posting=PostingFactory(service_point=market, employer=debtor, status="draft"), actor=alice)
+    assert again.status == PostingStatus.PUBLISHED

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from fairs.enums import FairStatus
 from fairs.models import JobFair
+from markets.models import GigPost
 from matching.enums import MatchStatus
 from matching.models import Match
 from stations.models import YouthStation
@@ -32,6 +33,7 @@ from tests.conftest import DORA_PHONE
 from tests.factories import SeekerFactory, street
 from xiangtan_jobs.core.enums import ServicePointKind
 from xiangtan_jobs.core.models import SavedSearch
+from xiangtan_jobs.core.models import ServicePoint
 from xiangtan_jobs.dashboard.kpis import KPIS
 from xiangtan_jobs.portal.alerts import saved_search_token
 
@@ -84,6 +86,10 @@ PAGES: dict[str, str] = {
     "markets:gigmarket-checkin": ALL,
     "markets:gigmarket-poster": ALL,
     "markets:gigs-near": ALL,
+    "markets:gigpost-detail": ALL,
+    "markets:gigpost-checkin": ALL,
+    "markets:gigpost-poster": ALL,
+    "markets:hrmarket-detail": ALL,
     "posters:posting-poster": ALL,  # an open posting's A4 sheet
     "stations:youthstation-list": ALL,
     "stations:youthstation-detail": ALL,
@@ -273,6 +279,19 @@ def world(two_sites, alice, bob, charlie, dora, django_user_model):  # noqa: F81
             kwargs[name] = {"pk": MISSING}
         if name in {"fairs:ticket", "fairs:ticket-cancel", "fairs:invitation-answer"}:
             kwargs[name] = {"pk": MISSING}
+    # A gig post of site A's market, and the smart HR market of the reference data.
+    post = GigPost.objects.create(
+        kind=ServicePointKind.GIG_POST,
+        name="测试零工驿站",
+        market_id=site,
+        area=street(),
+        address="测试",
+        lat=27.87,
+        lng=112.91,
+    )
+    for name in ("markets:gigpost-detail", "markets:gigpost-checkin", "markets:gigpost-poster"):
+        kwargs[name] = {"pk": post.pk}
+    kwargs["markets:hrmarket-detail"] = {"pk": ServicePoint.objects.get(kind=ServicePointKind.HR_MARKET).pk}
     query = {"dashboard:list": f"?kpi={next(iter(KPIS))}&site={site}"}
     return users, kwargs, query
 

@@ -60,8 +60,15 @@ def test_demo_is_plausible_and_idempotent():
     counts = demo_seed(postings=300, seekers=200, seed=7, today=TODAY)
     assert counts.created and counts.postings == 300
     sites = ServicePoint.objects.values("kind").annotate(n=Count("id"))
-    assert {r["kind"]: r["n"] for r in sites} == {ServicePointKind.GIG_MARKET: 10, ServicePointKind.YOUTH_STATION: 12}
-    assert ServicePoint.objects.filter(is_demo=False).count() == 2  # the two sites the facts name
+    assert {r["kind"]: r["n"] for r in sites} == {
+        ServicePointKind.GIG_MARKET: 10,
+        ServicePointKind.YOUTH_STATION: 12,
+        ServicePointKind.HR_MARKET: 1,
+        ServicePointKind.GIG_POST: 3,
+    }
+    # The three sites the facts name (two gig markets, the HR market); every other one is demo.
+    assert ServicePoint.objects.filter(is_demo=False).count() == 3
+    assert not JobPosting.objects.filter(service_point__kind=ServicePointKind.HR_MARKET).exists()
     assert JobPosting.objects.count() == 300 and SeekerRegistration.objects.count() == 200
     # Cleaning pays by the day, around the 200 yuan the facts report.
     cleaning = list(JobPosting.objects.filter(posting_skills__skill__name="保洁员", posting_skills__required=True))

@@ -53,6 +53,11 @@ def test_named_service_points_as_the_facts_give_them():
     assert nursing.focus == "nursing" and nursing.opened_on == dt.date(2024, 8, 1)
 
 
+def test_the_hr_market_is_a_service_point_of_its_own_kind():
+    hr = ServicePoint.objects.get(name="湘潭人才市场")
+    assert (hr.kind, hr.address, hr.area.name, hr.is_demo) == ("hr_market", "岳塘区湘潭大道157号", "岳塘区", False)
+
+
 def test_spring_breeze_fairs_as_announced():
     launch = JobFair.objects.get(title__contains="启动仪式")
     assert (launch.starts_on, launch.ends_on) == (dt.date(2025, 2, 6), dt.date(2025, 2, 6))

@@ -29,6 +29,8 @@ class ServicePointKind(models.TextChoices):
     GIG_MARKET = "gig_market", _("零工市场")
     YOUTH_STATION = "youth_station", _("青年驿站")
     HR_MARKET = "hr_market", _("人力资源市场")
+    # A small point of a gig market in a community or business district (零工驿站), attached to it.
+    GIG_POST = "gig_post", _("零工驿站")
 
 
 class ServicePointStatus(models.TextChoices):

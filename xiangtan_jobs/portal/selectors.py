@@ -10,10 +10,12 @@ from typing import Any
 from django.db import connection
 from django.db.models import Count, Q
 
+from markets.selectors import IndustryGap, industry_gap
 from matching.enums import APPLYABLE_STATUSES, UNTOUCHED_STATUSES, MatchStatus
 from matching.models import Match
 from matching.presenters import seeker_applications
 from matching.services import application_deadline
+from stations.selectors import course_open_list
 from xiangtan_jobs.common.parsing import parse_id
 from xiangtan_jobs.core.enums import ServicePointKind, WorkType
 from xiangtan_jobs.core.models import InboxMessage, JobPosting, SeekerRegistration, ServicePoint
@@ -33,8 +35,15 @@ def home_summary() -> dict[str, object]:
     sites = ServicePoint.objects.active().aggregate(
         markets=Count("id", filter=Q(kind=ServicePointKind.GIG_MARKET)),
         stations=Count("id", filter=Q(kind=ServicePointKind.YOUTH_STATION)),
+        posts=Count("id", filter=Q(kind=ServicePointKind.GIG_POST)),
+        # Of the markets and stations the sentence counts (gig posts and the HR market are not in it).
+        demo_sites=Count(
+            "id", filter=Q(is_demo=True, kind__in=(ServicePointKind.GIG_MARKET, ServicePointKind.YOUTH_STATION))
+        ),
     )
-    return {"open_postings": postings["open"], "open_gigs": postings["gigs"], **sites}
+    # The home page says which sites are real: the demo ones are there to show the portal working.
+    real = ServicePoint.objects.active().filter(is_demo=False).order_by("kind", "name").values("pk", "kind", "name")
+    return {"open_postings": postings["open"], "open_gigs": postings["gigs"], **sites, "real_sites": list(real)}
 
 
 def count_cache_key(f: PostingFilter) -> str:
@@ -161,3 +170,28 @@ def seeker_application_list(*, seeker: SeekerRegistration, user: Any, limit: int
             )
         )
     return result
+
+
+@dataclass(frozen=True)
+class ApplyGate:
+    """Why a seeker may not take a gig yet (an industry market's certificate-or-training rule),
+    what to do, and the coming courses that teach the missing skills."""
+
+    gap: IndustryGap
+    courses: list[Any]
+
+
+# Courses offered per missing skill on the refusal page.
+GATE_COURSES_PER_SKILL = 3
+
+
+def apply_gate(*, posting: JobPosting, seeker: SeekerRegistration) -> ApplyGate | None:
+    """The gig markets' industry gate for an application (None: the seeker may apply), with the
+    stations' open courses of each missing skill (their completion lifts the gate)."""
+    gap = industry_gap(posting=posting, seeker=seeker)
+    if gap is None:
+        return None
+    courses: list[Any] = []
+    for missing in gap.missing:
+        courses.extend(course_open_list(skill_id=missing.skill_id)[:GATE_COURSES_PER_SKILL])
+    return ApplyGate(gap=gap, courses=courses)

@@ -21,8 +21,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from fairs.models import Exhibitor, FairSession, JobFair
-from markets.enums import AssignmentSource, MarketFocus
-from markets.models import DayGig, GigAssignment, GigMarket
+from markets.enums import FOCUS_CATEGORIES, AssignmentSource, MarketFocus
+from markets.models import DayGig, GigAssignment, GigMarket, GigPost
 from markets.services import CHECKIN_NOTE
 from stations.enums import ConsultationTopic, CourseFunding, ProjectStage, StationEventKind, StationHost
 from stations.models import Course, CourseSession, ProjectFounder, StartupProject, StationEvent, YouthStation
@@ -157,7 +157,14 @@ DEMO_MARKETS = [
     ("湘潭高新区零工市场", "湘潭高新区", MarketFocus.CONSTRUCTION),
     ("昭山示范区零工市场", "昭山示范区", MarketFocus.GENERAL),
     ("岳塘区物流配送零工市场", "岳塘区", MarketFocus.LOGISTICS),
-    ("雨湖区家政零工驿站", "雨湖区", MarketFocus.HOUSEKEEPING),
+    ("雨湖区家政零工市场", "雨湖区", MarketFocus.HOUSEKEEPING),
+]
+# Gig posts (零工驿站) in communities and business districts, each attached to a market: (name,
+# market, host). Demo sites: the facts name the kind, not the places.
+DEMO_GIG_POSTS = [
+    ("车站路社区零工驿站", YUHU, "雨湖区车站路社区"),
+    ("步步高商圈零工驿站", "岳塘区物流配送零工市场（演示）", "步步高广场商圈"),
+    ("易俗河镇零工驿站", "湘潭县易俗河零工市场（演示）", "易俗河镇社区"),
 ]
 DEMO_STATIONS = [
     ("湘潭大学青年驿站", "雨湖区", StationHost.CAMPUS, "湘潭大学"),
@@ -283,7 +290,32 @@ class DemoBuilder:
                 is_demo=True,
                 description="演示站点：用于展示平台功能，并非真实服务点。",
             )
-        return list(ServicePoint.objects.order_by("id"))
+        # The HR market (reference data) collects no demo postings; gig posts come after (gig_posts).
+        kinds = (ServicePointKind.GIG_MARKET, ServicePointKind.YOUTH_STATION)
+        return list(ServicePoint.objects.filter(kind__in=kinds).order_by("id"))
+
+    def gig_posts(self) -> int:
+        """The demo gig posts, each beside its market (within 2 km of it)."""
+        for name, market_name, host_name in DEMO_GIG_POSTS:
+            market = cast(GigMarket, GigMarket.objects.select_related("area").get(name=market_name))
+            lat, lng = _jitter(self.rng, market.lat, market.lng, 2)
+            GigPost.objects.create(
+                kind=ServicePointKind.GIG_POST,
+                name=f"{name}（演示）",
+                market=market,
+                host_name=host_name,
+                area=market.area,
+                lat=lat,
+                lng=lng,
+                address=host_name,
+                hours="周一至周六 7:00-12:00",
+                phone=market.phone,
+                operator_org=market.operator_org or "演示运营主体",
+                services=[ServiceKind.REGISTRATION.value, ServiceKind.CONSULTATION.value],
+                is_demo=True,
+                description="演示站点：用于展示平台功能，并非真实服务点。",
+            )
+        return len(DEMO_GIG_POSTS)
 
     def accounts(self, sites: list[ServicePoint]) -> User:
         """The demo logins; returns the demo seeker's account."""
@@ -677,18 +709,22 @@ class DemoBuilder:
         its open day-wage postings, some places already taken; and the morning's QR check-ins.
         Dated from the seeding day, so a fresh `make run` shows real entries."""
         markets = [s for s in sites if s.kind == ServicePointKind.GIG_MARKET]
+        focus = dict(GigMarket.objects.values_list("pk", "focus"))
         tomorrow = self.today + dt.timedelta(days=1)
         gigs: list[DayGig] = []
         for market in markets:
-            postings = list(
-                JobPosting.objects.filter(
-                    service_point=market,
-                    work_type=WorkType.DAY,
-                    wage_unit=WageUnit.DAY,
-                    status=PostingStatus.PUBLISHED,
-                    expires_on__gte=tomorrow,
-                ).order_by("id")[:40]
+            candidates = JobPosting.objects.filter(
+                service_point=market,
+                work_type=WorkType.DAY,
+                wage_unit=WageUnit.DAY,
+                status=PostingStatus.PUBLISHED,
+                expires_on__gte=tomorrow,
             )
+            # An industry market puts up gigs of its trade (护理 at the nursing-care market).
+            trade = FOCUS_CATEGORIES.get(focus.get(market.pk, ""))
+            if trade:
+                candidates = candidates.filter(posting_skills__skill__category__code__in=trade).distinct()
+            postings = list(candidates.order_by("id")[:40])
             for posting in self.rng.sample(postings, min(len(postings), 8)):
                 days = [self.today, tomorrow] if self.rng.random() < 0.4 else [self.rng.choice((self.today, tomorrow))]
                 for day in days:
@@ -842,5 +878,6 @@ def demo_seed(
     n_events = builder.events(sites)
     builder.upcoming_fairs()
     builder.day_gigs(sites, regs)
+    n_posts = builder.gig_posts()  # the random draws of everything before stay as they were
     builder.station_offers(regs)
-    return DemoCounts(len(sites), len(employers), postings, seekers, n_services, n_events, created=True)
+    return DemoCounts(len(sites) + n_posts, len(employers), postings, seekers, n_services, n_events, created=True)

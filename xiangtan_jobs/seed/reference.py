@@ -19,7 +19,7 @@ from fairs.models import FairSession, JobFair
 from markets.enums import MarketFocus
 from markets.models import GigMarket
 from xiangtan_jobs.core.enums import ServiceKind, ServicePointKind
-from xiangtan_jobs.core.models import Area, Skill, SkillCategory
+from xiangtan_jobs.core.models import Area, ServicePoint, Skill, SkillCategory
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "core" / "reference_data"
 BUREAU = "湘潭市人力资源和社会保障局"
@@ -35,6 +35,15 @@ GIG_MARKET_SERVICES = [
     ServiceKind.RIGHTS.value,
     ServiceKind.INSURANCE.value,
     ServiceKind.SETTLEMENT.value,
+]
+
+
+# The HR market's name as the fairs' announcement gives it (市人社局一院湘潭人才市场).
+HR_MARKET = "湘潭人才市场"
+HR_MARKET_SERVICES = [
+    ServiceKind.REGISTRATION.value,
+    ServiceKind.CONSULTATION.value,
+    ServiceKind.ENTREPRENEURSHIP.value,
 ]
 
 
@@ -142,7 +151,7 @@ def _area(name: str, parent: str | None = None) -> Area:
 
 
 def named_service_points_load() -> int:
-    """The two gig markets the facts name; what the facts do not say stays empty."""
+    """The two gig markets and the HR market the facts name; what the facts do not say stays empty."""
     yuhu = _area("雨湖区")
     _upsert(
         GigMarket,
@@ -182,7 +191,26 @@ def named_service_points_load() -> int:
             "is_demo": False,
         },
     )
-    return 2
+    # The smart HR market (智慧人力资源市场) of "1+3+N": the city's talent market, where the
+    # 2025 春节招聘周 was held (the fairs' venue and address; coordinates as the fair's).
+    _upsert(
+        ServicePoint,
+        {"name": HR_MARKET},
+        {
+            "kind": ServicePointKind.HR_MARKET,
+            "area": yuetang,
+            "address": "岳塘区湘潭大道157号",
+            "lat": 27.8561,
+            "lng": 112.9532,
+            "operator_org": BUREAU,
+            "phone": BUREAU_PHONE,
+            "description": "智慧人力资源市场：市人社局一院湘潭人才市场。"
+            "2025年春风行动的春节招聘周（正月初十至十二）在这里连续举办三场招聘会。",
+            "services": HR_MARKET_SERVICES,
+            "is_demo": False,
+        },
+    )
+    return 3
 
 
 def spring_fairs_load() -> int:

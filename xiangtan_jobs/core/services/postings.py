@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -93,9 +93,33 @@ def posting_refresh_search_text(*, posting: JobPosting) -> None:
         posting.search_text = text
 
 
+# Checks of the apps above core that can hold a posting for review (the gig markets hold the new
+# postings of an employer with overdue wages). Each takes the posting and returns the reason in
+# words, or "" to let it through. Core cannot import those apps, so they register here from their
+# AppConfig.ready(); it is one explicit list, not a signal: posting_publish calls them in order.
+PublishHold = Callable[[JobPosting], str]
+PUBLISH_HOLDS: list[PublishHold] = []
+
+
+def posting_publish_hold_register(check: PublishHold) -> None:
+    """Add a check that may hold a posting for review when it is published (once per check)."""
+    if check not in PUBLISH_HOLDS:
+        PUBLISH_HOLDS.append(check)
+
+
+def _hold_reason(posting: JobPosting) -> str:
+    for check in PUBLISH_HOLDS:
+        reason = check(posting)
+        if reason:
+            return reason
+    return ""
+
+
 def _go_public(posting: JobPosting, actor: User | None) -> None:
-    """Publish now, or hold for the site's reviewer when the employer is not verified yet."""
-    if posting.employer.verified:
+    """Publish now, or hold for the site's reviewer when the employer is not verified yet or a
+    registered check (PUBLISH_HOLDS) gives a reason, which the reviewer reads as the review note."""
+    hold = _hold_reason(posting)
+    if posting.employer.verified and not hold:
         posting.status = PostingStatus.PUBLISHED
         posting.published_at = timezone.now()
         posting.review_note = ""
@@ -103,6 +127,8 @@ def _go_public(posting: JobPosting, actor: User | None) -> None:
     else:
         # Management measures: an unverified employer's posting is checked before it goes public.
         posting.status = PostingStatus.PENDING_REVIEW
+        if hold:
+            posting.review_note = hold[:200]
 
 
 @transaction.atomic

@@ -35,7 +35,7 @@ from xiangtan_jobs.core.selectors.feed import FeedCursorError, posting_changes
 from xiangtan_jobs.core.services import SkillInput, registration_update
 from xiangtan_jobs.portal.api import serializers as s
 from xiangtan_jobs.portal.filters import PostingFilter
-from xiangtan_jobs.portal.selectors import posting_search
+from xiangtan_jobs.portal.selectors import apply_gate, posting_search
 
 ID = r"[0-9]{1,18}"
 SIZE_MAX = 100
@@ -373,6 +373,9 @@ class MyApplicationsViewSet(viewsets.ViewSet):
         posting = JobPosting.objects.filter(pk=form.validated_data["posting"]).first()
         if posting is None:
             raise exceptions.ValidationError({"posting": [_("没有找到这个岗位。")]})
+        gate = apply_gate(posting=posting, seeker=registration)
+        if gate is not None:
+            raise exceptions.ValidationError({"posting": [gate.gap.reason, gate.gap.what_to_do]})
         match = match_apply(seeker=registration, posting=posting, actor=acting_user(request))
         match = Match.objects.select_related("posting", "posting__employer").get(pk=match.pk)
         return Response(s.ApplicationSerializer(self._rows([match])[0]).data, status=status.HTTP_201_CREATED)

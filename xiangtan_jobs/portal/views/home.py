@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from fairs.selectors import fair_next
 from xiangtan_jobs.common.context_processors import ELDER_COOKIE
 from xiangtan_jobs.portal.selectors import home_summary
+from xiangtan_jobs.portal.views.jobs import SITE_PAGES
 
 
 def home(request: HttpRequest) -> HttpResponse:
     """One search box, the big buttons, the next fair and today's count of open postings."""
-    return render(request, "portal/home.html", {**home_summary(), "next_fair": fair_next()})
+    summary = home_summary()
+    real = [
+        {"name": s["name"], "url": reverse(SITE_PAGES[s["kind"]], args=[s["pk"]])}
+        for s in cast("list[dict[str, Any]]", summary.pop("real_sites"))
+        if s["kind"] in SITE_PAGES
+    ]
+    return render(request, "portal/home.html", {**summary, "real_sites": real, "next_fair": fair_next()})
 
 
 @require_POST

@@ -45,10 +45,12 @@ from xiangtan_jobs.portal.filters import (
 from xiangtan_jobs.portal.selectors import posting_search
 
 HOME_SESSION_KEY = "home_point"
-# The public page of a service point, by kind (an HR market has none yet).
+# The public page of a service point, by kind.
 SITE_PAGES: dict[str, str] = {
     ServicePointKind.GIG_MARKET: "markets:gigmarket-detail",
     ServicePointKind.YOUTH_STATION: "stations:youthstation-detail",
+    ServicePointKind.HR_MARKET: "markets:hrmarket-detail",
+    ServicePointKind.GIG_POST: "markets:gigpost-detail",
 }
 PAGE_SIZES = (20, 50, 100)
 # Parameters that choose a page of a result, not the result itself.

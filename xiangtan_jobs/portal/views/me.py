@@ -50,7 +50,7 @@ from xiangtan_jobs.core.services import (
 )
 from xiangtan_jobs.portal.alerts import saved_searches_of
 from xiangtan_jobs.portal.forms import MAX_SKILLS, ConfirmOnlineForm, PersonForm, SkillsForm, WishesForm
-from xiangtan_jobs.portal.selectors import seeker_application_list
+from xiangtan_jobs.portal.selectors import apply_gate, seeker_application_list
 from xiangtan_jobs.portal.views.jobs import HOME_SESSION_KEY
 from xiangtan_jobs.portal.views.next_step import safe_next
 from xiangtan_jobs.portal.views.register import skill_select_context
@@ -129,6 +129,12 @@ def apply(request: HttpRequest, posting_id: int) -> HttpResponse:
     if status is not None and status not in APPLYABLE_STATUSES:
         messages.info(request, _("您已经申请过这个岗位了，进展请看「我的申请」。"))
         return HttpResponseRedirect(job_url)
+    gate = apply_gate(posting=posting, seeker=registration)
+    if gate is not None:
+        # An industry market's gig (nursing care) without the certificate or a completed training:
+        # say why, what to do and which course, instead of an application nobody may accept.
+        context = {"posting": posting, "gate": gate, "job_url": job_url}
+        return render(request, "portal/apply_gated.html", context, status=403 if request.method == "POST" else 200)
     if request.method == "GET":
         # The confirm step (also where the login and registration bring a reader who tapped 申请):
         # applying is consent to be contacted, so it is said before, and a GET never applies.

@@ -32,8 +32,7 @@ from tests.api.test_scoping import MATRIX as API_MATRIX
 from tests.conftest import DORA_PHONE
 from tests.factories import SeekerFactory, street
 from xiangtan_jobs.core.enums import ServicePointKind
-from xiangtan_jobs.core.models import SavedSearch
-from xiangtan_jobs.core.models import ServicePoint
+from xiangtan_jobs.core.models import SavedSearch, ServicePoint
 from xiangtan_jobs.dashboard.kpis import KPIS
 from xiangtan_jobs.portal.alerts import saved_search_token
 

@@ -7,6 +7,11 @@ from matching.services.news import (
     match_tell_seeker,
     similar_open_postings,
 )
+from matching.services.retention import (
+    RETENTION_CHUNK,
+    registrations_anonymise_inactive,
+    seekers_inactive,
+)
 from matching.services.notify import (
     seekers_notify,
 )
@@ -53,6 +58,9 @@ from matching.services.statuses import (
 from matching.services.widen import WidenHints, seeker_widen_hints
 
 __all__ = [
+    "RETENTION_CHUNK",
+    "registrations_anonymise_inactive",
+    "seekers_inactive",
     "ENGINE_PARAMS",
     "KM_PER_DEGREE",
     "PIPELINE_NEXT",

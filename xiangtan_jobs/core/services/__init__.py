@@ -43,9 +43,16 @@ from xiangtan_jobs.core.services.postings import (
     posting_relist,
     posting_save,
 )
-from xiangtan_jobs.core.services.registrations import (
+from xiangtan_jobs.core.models.seekers import ERASED_PHONE
+from xiangtan_jobs.core.services.retention import (
+    ANONYMISED_NAME,
     ERASED_NAME,
-    ERASED_PHONE,
+    registration_anonymise,
+    registration_erase,
+    retention_cutoff,
+    retention_purge_messages,
+)
+from xiangtan_jobs.core.services.registrations import (
     MATCH_SEEKER_TASK,
     OPERATOR_STATUSES,
     WALK_IN_LOGIN_TEXT,
@@ -54,7 +61,6 @@ from xiangtan_jobs.core.services.registrations import (
     registration_confirm_online,
     registration_content_changed,
     registration_create_walk_in,
-    registration_erase,
     registration_set_paused,
     registration_set_status,
     registration_submit,
@@ -129,6 +135,10 @@ __all__ = [
     "registration_content_changed",
     "registration_create_walk_in",
     "registration_erase",
+    "registration_anonymise",
+    "retention_cutoff",
+    "retention_purge_messages",
+    "ANONYMISED_NAME",
     "registration_set_paused",
     "registration_set_status",
     "registration_submit",

@@ -106,7 +106,11 @@ def engine_postings(postings: QuerySet[JobPosting] | None = None, *, now: dt.dat
 
 def engine_seekers(seekers: QuerySet[SeekerRegistration] | None = None) -> list[SeekerIn]:
     """Registrations as engine inputs: two queries (registrations, their skills)."""
-    qs = matchable_seekers() if seekers is None else seekers.filter(status=SeekerStatus.ACTIVE, anonymised_at__isnull=True)
+    qs = (
+        matchable_seekers()
+        if seekers is None
+        else seekers.filter(status=SeekerStatus.ACTIVE, anonymised_at__isnull=True)
+    )
     rows = list(
         qs.order_by("id").values_list(
             "id", "home_lat", "home_lng", "travel_km", "work_types", "shifts", "expected_wage", "expected_unit", "tags"

@@ -11,8 +11,8 @@ import pytest
 import time_machine
 from axes.models import AccessAttempt
 from django.conf import settings
-from django.db import connection
 from django.contrib.auth import authenticate
+from django.db import connection
 from django.test import RequestFactory
 
 from matching.enums import MatchStatus
@@ -161,7 +161,9 @@ def test_any_use_within_the_period_keeps_the_registration(activity, yuhu):
                 posting=PostingFactory(), seeker=seeker, score=70, status=MatchStatus.VIEWED, status_changed_at=used
             )
         else:
-            ServiceRecord.objects.create(service_point=yuhu, seeker=seeker, kind=ServiceKind.CONSULTATION, served_at=used)
+            ServiceRecord.objects.create(
+                service_point=yuhu, seeker=seeker, kind=ServiceKind.CONSULTATION, served_at=used
+            )
     # Two years after the registration, but not after the use: kept.
     assert registrations_anonymise_inactive(now=NOON + RETENTION + dt.timedelta(days=1)) == 0
     # Two years after the use: due.
@@ -237,13 +239,13 @@ def test_staff_accounts_are_never_deleted_by_retention(alice):
 # --- The KPIs do not move ------------------------------------------------------------------------
 
 
-def _all_figures(world):
+def _all_figures(w):
     periods = [Period(dt.date(2026, 1, 1), dt.date(2026, 11, 30)), Period(dt.date(2026, 11, 20), dt.date(2026, 11, 25))]
     scopes = [
         Scope(),
-        Scope(site_id=world.yuhu.pk),
-        Scope(site_id=world.other.pk),
-        Scope(district_id=world.yuhu.area.parent_id),
+        Scope(site_id=w.yuhu.pk),
+        Scope(site_id=w.other.pk),
+        Scope(district_id=w.yuhu.area.parent_id),
         Scope(group="mother"),
         Scope(group="older"),
         Scope(include_demo=True),

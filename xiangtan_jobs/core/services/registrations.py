@@ -18,7 +18,6 @@ from xiangtan_jobs.common.validators import normalize_mobile, validate_mobile
 from xiangtan_jobs.core.enums import ConsentMethod, SeekerStatus, ServiceKind, UserRole
 from xiangtan_jobs.core.models import (
     Area,
-    InboxMessage,
     SeekerRegistration,
     SeekerSkill,
     ServicePoint,

@@ -126,6 +126,10 @@ def retention_purge_messages(*, now: dt.datetime | None = None) -> int:
     """Texts and login codes older than the retention period are deleted (sent, failed or expired
     long ago, they are only somebody's phone number): returns how many rows went."""
     cutoff = retention_cutoff(now=now)
-    sms, _ = SmsOutbox.objects.filter(created_at__lt=cutoff).exclude(status__in=[SmsStatus.PENDING, SmsStatus.SENDING]).delete()
+    sms, _ = (
+        SmsOutbox.objects.filter(created_at__lt=cutoff)
+        .exclude(status__in=[SmsStatus.PENDING, SmsStatus.SENDING])
+        .delete()
+    )
     codes, _ = LoginCode.objects.filter(expires_at__lt=cutoff).delete()
     return sms + codes

@@ -25,7 +25,7 @@ from matching.services.news import WALK_IN_LOGIN_HINT
 from xiangtan_jobs.common.spreadsheet import tables_export_response
 from xiangtan_jobs.core.enums import EventKind, SeekerStatus, ServiceKind
 from xiangtan_jobs.core.models import InboxMessage, SeekerRegistration, ServiceRecord, SiteEvent, User
-from xiangtan_jobs.core.services import SkillInput, registration_create_walk_in
+from xiangtan_jobs.core.services import SkillInput, audit_export, registration_create_walk_in
 from xiangtan_jobs.core.services.sms import sms_queue
 
 from .enums import BoothResult, FairStatus, InvitationStatus, SignupStatus
@@ -754,6 +754,10 @@ def results_export(*, fair: JobFair, results: Any, fmt: str, series: bool, actor
         action_flag=CHANGE,
         change_message=what,
         single_object=True,
+    )
+    # And in the audit log, like every export (who, what, how many rows).
+    audit_export(
+        user=actor, what=f"fairs.JobFair {fair.pk} {'series ' if series else ''}results {fmt.upper()}", rows=rows
     )
     name = f"fair-{fair.pk}{'-series' if series else ''}-results"
     return tables_export_response(tables, fmt, name)

@@ -852,13 +852,16 @@ class InsuranceEnrolmentAdmin(ScopedAdminMixin, admin.ModelAdmin):
             if full:
                 sites = None if role is StaffRole.SUPERUSER else operator_site_ids(request)
             rows = insurance_export_rows(queryset, full_sites=sites)
+            day = rows[0][2][0] if rows else timezone.localdate().isoformat()
+            fmt = form.cleaned_data["fmt"]
             services.insurance_export_logged(
                 actor=acting_user(request),
                 seekers=[e.assignment.seeker for e, shown, _r in rows if shown],
-                path=request.path,
+                rows=len(rows),
+                what=f"markets.InsuranceEnrolment 参保名单 {day} {fmt.upper()} {'完整' if full else '脱敏'}",
+                request=request,
             )
-            day = rows[0][2][0] if rows else timezone.localdate().isoformat()
-            return _insurance_file([r for _e, _s, r in rows], form.cleaned_data["fmt"], str(day))
+            return _insurance_file([r for _e, _s, r in rows], fmt, str(day))
         return render(
             request,
             "admin/markets/action_form.html",

@@ -38,8 +38,9 @@ def matchable_postings() -> QuerySet[JobPosting]:
 
 
 def matchable_seekers() -> QuerySet[SeekerRegistration]:
-    """Registrations that may receive recommendations: actively seeking (not paused or employed)."""
-    return SeekerRegistration.objects.filter(status=SeekerStatus.ACTIVE)
+    """Registrations that may receive recommendations: actively seeking (not paused or employed) and
+    still someone's (an anonymised registration keeps its status for the KPIs, but nobody is behind it)."""
+    return SeekerRegistration.objects.filter(status=SeekerStatus.ACTIVE, anonymised_at__isnull=True)
 
 
 def engine_postings(postings: QuerySet[JobPosting] | None = None, *, now: dt.datetime | None = None) -> list[PostingIn]:
@@ -105,7 +106,11 @@ def engine_postings(postings: QuerySet[JobPosting] | None = None, *, now: dt.dat
 
 def engine_seekers(seekers: QuerySet[SeekerRegistration] | None = None) -> list[SeekerIn]:
     """Registrations as engine inputs: two queries (registrations, their skills)."""
-    qs = matchable_seekers() if seekers is None else seekers.filter(status=SeekerStatus.ACTIVE)
+    qs = (
+        matchable_seekers()
+        if seekers is None
+        else seekers.filter(status=SeekerStatus.ACTIVE, anonymised_at__isnull=True)
+    )
     rows = list(
         qs.order_by("id").values_list(
             "id", "home_lat", "home_lng", "travel_km", "work_types", "shifts", "expected_wage", "expected_unit", "tags"

@@ -128,3 +128,9 @@ def notify() -> int:
 def close_unanswered() -> int:
     """Hourly (beat): applications nobody answered in time are closed as 「未获回复」, the seeker told."""
     return services.applications_close_unanswered()
+
+
+@shared_task(name="matching.retention_anonymise", soft_time_limit=600, time_limit=660, **RETRY)
+def retention_anonymise() -> int:
+    """Nightly (beat): registrations unused for SEEKER_RETENTION_DAYS are anonymised, in chunks."""
+    return services.registrations_anonymise_inactive()

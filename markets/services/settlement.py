@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,7 +21,7 @@ from markets.enums import (
 from markets.models import GigAssignment, GigMarket, InsuranceEnrolment, RightsCase, WageSettlement
 from xiangtan_jobs.core.enums import ServiceKind
 from xiangtan_jobs.core.models import AccessLog, SeekerRegistration, User
-from xiangtan_jobs.core.services import service_record_create
+from xiangtan_jobs.core.services import audit_export, service_record_create
 
 # --- wage settlement, rights help, day insurance -----------------------------------------------------
 
@@ -238,9 +239,14 @@ def insurance_enrol(
     return enrolment
 
 
-def insurance_export_logged(*, actor: User, seekers: list[SeekerRegistration], path: str) -> None:
-    """Put each worker whose full name, phone and ID number went to the insurer in the access log
+def insurance_export_logged(
+    *, actor: User, seekers: list[SeekerRegistration], rows: int, what: str, request: HttpRequest | None = None
+) -> None:
+    """The insurer's list is in the audit log like every export (who, what, how many rows), and each
+    worker whose full name, phone and ID number went to the insurer has an access row of their own
     (PIPL accountability: who took whose personal data out of the portal, and when)."""
+    audit_export(user=actor, what=what, rows=rows, request=request)
+    path = request.path[:200] if request is not None else ""
     AccessLog.objects.bulk_create(
-        [AccessLog(user=actor, seeker=s, action="export_insurance", path=path[:200]) for s in seekers]
+        [AccessLog(user=actor, seeker=s, action="export_insurance", path=path) for s in seekers]
     )

@@ -37,6 +37,11 @@ from matching.services.rematch import (
     rematch_stale_chunks,
     rematch_unnotified,
 )
+from matching.services.retention import (
+    RETENTION_CHUNK,
+    registrations_anonymise_inactive,
+    seekers_inactive,
+)
 from matching.services.statuses import (
     PIPELINE_NEXT,
     application_deadline,
@@ -61,6 +66,7 @@ __all__ = [
     "REMATCH_KEEP_DETAILS",
     "REMATCH_MAX_ATTEMPTS",
     "REMATCH_STALE",
+    "RETENTION_CHUNK",
     "TOLD_STATUSES",
     "DbReachStore",
     "DbWorld",
@@ -79,6 +85,7 @@ __all__ = [
     "matches_fill_reasons",
     "matching_run_posting",
     "matching_run_seeker",
+    "registrations_anonymise_inactive",
     "rematch_chunk",
     "rematch_finish",
     "rematch_inline",
@@ -91,6 +98,7 @@ __all__ = [
     "rematch_unnotified",
     "seeker_erase",
     "seeker_widen_hints",
+    "seekers_inactive",
     "seekers_notify",
     "similar_open_postings",
 ]

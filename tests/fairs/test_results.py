@@ -18,6 +18,7 @@ from tests.clock import NOON
 from tests.factories import SeekerFactory, UserFactory, street
 from tests.fairs.conftest import make_fair
 from tests.fairs.html import page
+from xiangtan_jobs.core.models import AccessLog
 
 pytestmark = pytest.mark.django_db
 
@@ -140,6 +141,12 @@ def test_exports_have_the_pages_numbers_and_are_logged(client, held, alice):
     assert [(e.user, e.change_message) for e in log] == [
         (alice, "导出成果 CSV，33 行"),
         (alice, "导出成果 XLSX，33 行"),
+    ]
+    # And in the append-only audit log, like every export (who, what, how many rows).
+    exports = AccessLog.objects.filter(action="export").order_by("id")
+    assert [(e.user, e.rows, e.detail) for e in exports] == [
+        (alice, 33, f"fairs.JobFair {held.pk} results CSV"),
+        (alice, 33, f"fairs.JobFair {held.pk} results XLSX"),
     ]
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -34,6 +35,12 @@ class FormulaSafeExportMixin:
         return neutralise_cell(super().export_field(field, instance, **kwargs))  # type: ignore[misc]
 
 
+def sheet_title(text: str) -> str:
+    """A name Excel accepts for a sheet: without \\ / * ? : [ ] (openpyxl raises on them, a 500:
+    the dashboard's 「住在哪/在哪工作」 table) and at most 31 characters."""
+    return re.sub(r"[\\/*?:\[\]]", "·", text)[:31] or "Sheet1"
+
+
 def tables_export_response(tables: list[tuple[str, list[list[Any]]]], fmt: str, filename: str) -> HttpResponse:
     """Titled tables (title, rows with the header first) as one download: an Excel workbook with a
     sheet per table, or a CSV (UTF-8 with BOM, so Excel opens the Chinese right) with each table
@@ -42,7 +49,7 @@ def tables_export_response(tables: list[tuple[str, list[list[Any]]]], fmt: str, 
         book = Workbook()
         book.remove(book.active)
         for title, rows in tables:
-            sheet = book.create_sheet(title[:31])
+            sheet = book.create_sheet(sheet_title(title))
             for row in rows:
                 sheet.append(neutralise_row(v if isinstance(v, int | float) else str(v) for v in row))
         buffer = io.BytesIO()

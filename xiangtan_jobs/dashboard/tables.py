@@ -8,13 +8,15 @@ import io
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from xiangtan_jobs.common.spreadsheet import neutralise_row
+from xiangtan_jobs.common.spreadsheet import neutralise_row, sheet_title
+from xiangtan_jobs.core.auth import acting_user
 from xiangtan_jobs.core.enums import KeyGroup
 from xiangtan_jobs.core.models import Area, ServicePoint
+from xiangtan_jobs.core.services import audit_export
 from xiangtan_jobs.dashboard.kpis import CARD_KPIS, KPIS, PEOPLE_KPIS, rate
 from xiangtan_jobs.dashboard.selectors import Figures, change
 
@@ -103,12 +105,16 @@ def groups(figs: Figures) -> Table:
     return table
 
 
-def export(table: Table, fmt: str, filename: str) -> HttpResponse:
-    """A table as CSV (UTF-8 with BOM, so Excel opens the Chinese right) or as an Excel workbook."""
+def export(table: Table, fmt: str, filename: str, *, request: HttpRequest) -> HttpResponse:
+    """A table as CSV (UTF-8 with BOM, so Excel opens the Chinese right) or as an Excel workbook;
+    the export is in the audit log (who, which table, how many rows) like every other export."""
+    audit_export(
+        user=acting_user(request), what=f"dashboard {filename} {fmt.upper()}", rows=len(table.rows), request=request
+    )
     if fmt == "xlsx":
         book = Workbook()
         sheet = book.active
-        sheet.title = table.title[:31]
+        sheet.title = sheet_title(table.title)
         for row in table.as_lists():
             sheet.append(neutralise_row(v if isinstance(v, int | float) else str(v) for v in row))
         buffer = io.BytesIO()

@@ -235,7 +235,7 @@ def site_view(request: HttpRequest, pk: int) -> HttpResponse:
             ]
         )
     if request.GET.get("format") in ("csv", "xlsx"):
-        return tables.export(table, request.GET["format"], f"site-{pk}-{period.start}-{period.end}")
+        return tables.export(table, request.GET["format"], f"site-{pk}-{period.start}-{period.end}", request=request)
     context = {
         "site": site,
         "period": period,
@@ -267,7 +267,7 @@ def export_view(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
         if slug not in built:
             raise Http404
         table = built[slug]
-    return tables.export(table, fmt, f"{slug}-{period.start}-{period.end}")
+    return tables.export(table, fmt, f"{slug}-{period.start}-{period.end}", request=request)
 
 
 def _drill_row(code: str, obj: Any) -> list[str]:

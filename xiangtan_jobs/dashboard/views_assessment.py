@@ -21,6 +21,7 @@ from xiangtan_jobs.common.parsing import parse_id
 from xiangtan_jobs.common.spreadsheet import neutralise_row
 from xiangtan_jobs.core.auth import acting_user
 from xiangtan_jobs.core.models import ServicePoint
+from xiangtan_jobs.core.services import audit_export
 from xiangtan_jobs.dashboard.assessment import ASSESSED, assessment_table
 from xiangtan_jobs.dashboard.pdf import report_pdf
 from xiangtan_jobs.dashboard.selectors import today
@@ -52,7 +53,7 @@ def assessment_view(request: HttpRequest) -> HttpResponse:
     month = _month(request)
     record, scheme, rows = assessment_table(month)
     if request.GET.get("format") == "xlsx":
-        return _xlsx(f"assessment-{month:%Y-%m}", _ranked_sheet(month, scheme, rows))
+        return _xlsx(request, f"assessment-{month:%Y-%m}", _ranked_sheet(month, scheme, rows), rows=len(rows))
     context = {
         "month": month,
         "record": record,
@@ -82,7 +83,8 @@ def _ranked_sheet(month: dt.date, scheme: Any, rows: list[Any]) -> list[list[Any
     return out
 
 
-def _xlsx(name: str, lines: list[list[Any]]) -> HttpResponse:
+def _xlsx(request: HttpRequest, name: str, lines: list[list[Any]], *, rows: int) -> HttpResponse:
+    audit_export(user=acting_user(request), what=f"dashboard {name} XLSX", rows=rows, request=request)
     book = Workbook()
     sheet = book.active
     for line in lines:
@@ -126,10 +128,11 @@ def report_view(request: HttpRequest, pk: int) -> HttpResponse:
     header: list[object] = [_("指标"), _("数值"), _("其中调整")]
     name = f"report-{pk}-{month:%Y-%m}"
     if request.GET.get("format") == "xlsx":
-        return _xlsx(name, [*head, header, *lines, *tail])
+        return _xlsx(request, name, [*head, header, *lines, *tail], rows=len(lines))
     if request.GET.get("format") == "pdf":
         title = f"{row.site_name} · {month:%Y-%m} {_('运营考核报告')}"
         table = [header, *([label, value, adj or "—"] for label, value, adj in lines), *([*t, ""] for t in tail)]
+        audit_export(user=acting_user(request), what=f"dashboard {name} PDF", rows=len(lines), request=request)
         response = HttpResponse(report_pdf(title=title, head=head, table=table), content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
         return response

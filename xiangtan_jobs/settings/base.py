@@ -220,6 +220,9 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "close-unanswered-applications": {"task": "matching.close_unanswered", "schedule": crontab(minute=15)},
     # Saved searches (订阅的搜索): new matching postings, one message a search a day, within the hour.
     "saved-search-alerts": {"task": "portal.saved_search_alerts", "schedule": crontab(minute=40)},
+    # Retention: registrations unused for SEEKER_RETENTION_DAYS are anonymised, in chunks; after the
+    # roll-up (which it does not change) and the rematch, before the day begins.
+    "retention-anonymise-nightly": {"task": "matching.retention_anonymise", "schedule": crontab(hour=3, minute=30)},
     # The dashboard's KPI roll-up (docs/kpis.md), after the expiry and before the rematch.
     "dashboard-rollup-nightly": {"task": "dashboard.rollup_refresh", "schedule": crontab(hour=1, minute=30)},
     # Youth stations: tomorrow's consultation bookings are reminded (inbox + SMS), once each.
@@ -465,6 +468,10 @@ SPECTACULAR_SETTINGS = {
 
 # --- Portal -----------------------------------------------------------------------------------
 PRIVACY_NOTICE_VERSION = "2025-01"
+# Retention (PIPL art. 19, kept no longer than needed): a registration with no login, application,
+# update or service at a site for this many days is anonymised by the nightly task
+# matching.retention_anonymise (README "Privacy"); 730 days = two years.
+SEEKER_RETENTION_DAYS = env.int("SEEKER_RETENTION_DAYS", default=730)
 SITE_NAME = "湘潭市公共就业服务平台"
 # Outgoing SMS: the console backend writes to the log; a real provider is a dotted path here.
 SMS_BACKEND = env.str("SMS_BACKEND", default="xiangtan_jobs.common.sms.ConsoleSmsBackend")

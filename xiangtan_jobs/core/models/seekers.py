@@ -14,11 +14,19 @@ from xiangtan_jobs.common.models import TimeStampedModel, choices_constraint
 from xiangtan_jobs.common.validators import NameTextValidator, validate_latitude, validate_longitude
 from xiangtan_jobs.core.enums import ConsentMethod, SeekerStatus, SkillLevel, WageUnit
 
+# What an erased or anonymised registration keeps instead of the phone: the encrypted field cannot
+# hold an empty value (it stores NULL). Its digest and last digits are empty, so it answers no look-up.
+ERASED_PHONE = "erased"
+
 
 class SeekerQuerySet(models.QuerySet["SeekerRegistration"]):
     def current(self) -> SeekerQuerySet:
         """Registrations that are not withdrawn."""
         return self.exclude(status=SeekerStatus.WITHDRAWN)
+
+    def not_anonymised(self) -> SeekerQuerySet:
+        """Registrations that still belong to someone (neither erased nor anonymised for inactivity)."""
+        return self.filter(anonymised_at__isnull=True)
 
     def by_phone(self, phone: str) -> SeekerQuerySet:
         return self.filter(phone_digest=pii_digest(phone))
@@ -82,6 +90,9 @@ class SeekerRegistration(TimeStampedModel):
     confirmed_online_at = models.DateTimeField("本人网上确认时间", null=True, blank=True)
     note = models.CharField("备注", max_length=200, blank=True)
     is_demo = models.BooleanField("演示数据", default=False)
+    # Set when the personal fields were removed (the seeker's erasure, or the retention task after
+    # SEEKER_RETENTION_DAYS without activity): the row stays for the statistics, nobody behind it.
+    anonymised_at = models.DateTimeField("匿名化时间", null=True, blank=True, editable=False)
 
     history = HistoricalRecords(excluded_fields=["phone", "id_number", "updated_at"])
     objects = SeekerQuerySet.as_manager()
@@ -92,8 +103,11 @@ class SeekerRegistration(TimeStampedModel):
         ordering = ["-created_at", "-id"]
         constraints = [
             # One current registration per person (by phone, and by ID number when given).
+            # An anonymised registration keeps its status (the KPIs) and an empty digest: not a phone.
             models.UniqueConstraint(
-                fields=["phone_digest"], condition=~Q(status="withdrawn"), name="seeker_one_active_per_phone"
+                fields=["phone_digest"],
+                condition=~Q(status="withdrawn") & ~Q(phone_digest=""),
+                name="seeker_one_active_per_phone",
             ),
             models.UniqueConstraint(
                 fields=["id_digest"],
@@ -123,8 +137,11 @@ class SeekerRegistration(TimeStampedModel):
 
     def refresh_digests(self) -> None:
         """Recompute the look-up digests from the (decrypted) phone and ID number."""
-        self.phone_digest = pii_digest(self.phone)
-        self.phone_last4 = self.phone[-4:]
+        if self.phone == ERASED_PHONE:
+            self.phone_digest, self.phone_last4 = "", ""
+        else:
+            self.phone_digest = pii_digest(self.phone)
+            self.phone_last4 = self.phone[-4:]
         self.id_digest = pii_digest(self.id_number) if self.id_number else ""
 
     def save(self, *args: object, **kwargs: object) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from xiangtan_jobs.core.models.seekers import ERASED_PHONE
 from xiangtan_jobs.core.services.api_tokens import (
     api_token_authenticate,
     api_token_issue,
@@ -45,8 +46,6 @@ from xiangtan_jobs.core.services.postings import (
     posting_save,
 )
 from xiangtan_jobs.core.services.registrations import (
-    ERASED_NAME,
-    ERASED_PHONE,
     MATCH_SEEKER_TASK,
     OPERATOR_STATUSES,
     WALK_IN_LOGIN_TEXT,
@@ -55,12 +54,19 @@ from xiangtan_jobs.core.services.registrations import (
     registration_confirm_online,
     registration_content_changed,
     registration_create_walk_in,
-    registration_erase,
     registration_set_paused,
     registration_set_status,
     registration_submit,
     registration_update,
     service_record_create,
+)
+from xiangtan_jobs.core.services.retention import (
+    ANONYMISED_NAME,
+    ERASED_NAME,
+    registration_anonymise,
+    registration_erase,
+    retention_cutoff,
+    retention_purge_messages,
 )
 from xiangtan_jobs.core.services.sms import (
     SMS_DELIVER_TASK,
@@ -76,6 +82,7 @@ from xiangtan_jobs.core.services.sms import (
 )
 
 __all__ = [
+    "ANONYMISED_NAME",
     "DEFAULT_POSTING_DAYS",
     "ERASED_NAME",
     "ERASED_PHONE",
@@ -126,6 +133,7 @@ __all__ = [
     "posting_relist",
     "posting_save",
     "quiet_over",
+    "registration_anonymise",
     "registration_claim_account",
     "registration_confirm_online",
     "registration_content_changed",
@@ -135,6 +143,8 @@ __all__ = [
     "registration_set_status",
     "registration_submit",
     "registration_update",
+    "retention_cutoff",
+    "retention_purge_messages",
     "service_record_create",
     "sms_deliver",
     "sms_flush",

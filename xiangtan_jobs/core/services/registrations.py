@@ -18,7 +18,6 @@ from xiangtan_jobs.common.validators import normalize_mobile, validate_mobile
 from xiangtan_jobs.core.enums import ConsentMethod, SeekerStatus, ServiceKind, UserRole
 from xiangtan_jobs.core.models import (
     Area,
-    InboxMessage,
     SeekerRegistration,
     SeekerSkill,
     ServicePoint,
@@ -136,8 +135,6 @@ def registration_confirm_online(
 # --- The seeker's own registration: submit, edit, pause/resume, erasure ----------------------
 
 MATCH_SEEKER_TASK = "matching.match_seeker"
-ERASED_NAME = "已注销"
-ERASED_PHONE = "erased"
 
 
 def registration_taken_message() -> str:
@@ -347,30 +344,3 @@ def registration_set_status(*, registration: SeekerRegistration, status: str, ac
         registration.save(update_fields=["status", "updated_at"])
         enqueue_owed(MATCH_SEEKER_TASK, registration.pk)
     return registration
-
-
-@transaction.atomic
-def registration_erase(*, registration: SeekerRegistration, actor: User) -> None:
-    """Delete my data (PIPL art. 47): the registration is withdrawn and its personal fields
-    erased (name, phone, ID number, exact home point, also in its history); the account and
-    its inbox are deleted. What remains (birth year, town, skills, tags, served records,
-    applications' outcomes) is anonymous and keeps the bureau's statistics true."""
-    if registration.user_id != actor.pk:
-        raise PermissionDenied("只能注销自己的登记")
-    registration = SeekerRegistration.objects.select_for_update().get(pk=registration.pk)
-    registration.status = SeekerStatus.WITHDRAWN
-    registration.name = ERASED_NAME
-    # The encrypted field cannot hold an empty value (it stores NULL); a marker replaces the phone.
-    registration.phone = ERASED_PHONE
-    registration.id_number = None
-    registration.home_lat, registration.home_lng = registration.area.lat, registration.area.lng
-    registration.note = ""
-    registration.user = None
-    registration.save()
-    registration.refresh_digests()
-    # Empty digests: the erased row no longer answers a look-up by the old phone.
-    SeekerRegistration.objects.filter(pk=registration.pk).update(phone_digest="", phone_last4="", id_digest="")
-    registration.history.all().update(name=ERASED_NAME, user=None)
-    InboxMessage.objects.filter(user=actor).delete()
-    enqueue_owed(MATCH_SEEKER_TASK, registration.pk)
-    User.objects.filter(pk=actor.pk).delete()

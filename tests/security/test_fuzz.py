@@ -253,6 +253,9 @@ NOT_FUZZED: dict[str, str] = {
             "stations:youthstation-list",
             "stations:youthstation-detail",
             "stations:startup-showcase",
+            "markets:gigpost-detail",
+            "markets:gigpost-poster",
+            "markets:hrmarket-detail",
             "fairs:jobfair-detail",
             "fairs:ticket",
             "dashboard:home",
@@ -295,9 +298,17 @@ NOT_FUZZED: dict[str, str] = {
             "stations:enrolment-cancel",
             "stations:event-signup",
             "stations:event-signup-cancel",
+            "portal:savedsearch-delete",
         ],
         "a button on an object: no free field",
     ),
+    # The gig post's check-in is the market's check-in view and form (fuzzed as the market's).
+    "markets:gigpost-checkin": "the market check-in's own view and form, fuzzed there",
+    # Its only field is a signed token in the address; a bad one answers the expired-link page.
+    "portal:savedsearch-unsubscribe": "a button on a signed token: no free field",
+    # Saves the job list's own query string, re-parsed by the job list's filter (whose fields are
+    # fuzzed as the job list); fuzzing the save itself is still to do.
+    "portal:savedsearch-create": "the job list's query, fuzzed as the job list's filters (own fuzz planned)",
 }
 
 # The API's write operations and who may call them (the first role of tests/api/test_scoping.MATRIX).

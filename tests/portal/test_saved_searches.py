@@ -25,7 +25,9 @@ from xiangtan_jobs.portal.alerts import (
 )
 from xiangtan_jobs.portal.filters import PostingFilter
 
-pytestmark = pytest.mark.django_db
+# The public-posting filter reads the date; the clock is frozen at tests.clock.NOON, so the suite
+# passes with the machine clock moved (make test-clock).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 
 
 @pytest.fixture(autouse=True)

@@ -18,11 +18,8 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
-import sys
-import time
 
-from bench_pages import ROOT, latencies, setup_django, url_sets, wrk
+from bench_pages import measure, setup_django, url_sets
 
 
 def api_sets(n: int) -> dict[str, list[str]]:
@@ -56,49 +53,10 @@ def main() -> None:
 
     setup_django()
     sets = api_sets(args.urls)
-    env = {
-        **os.environ,
-        "DEBUG": "0",
-        "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only-secret-" + "x" * 40),
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "LOG_LEVEL": "WARNING",
-        "CONN_MAX_AGE": "600",
-        # Plain HTTP on loopback: TLS ends at the reverse proxy in production (no redirect there).
-        "SECURE_SSL_REDIRECT": "0",
-        # The API throttles anonymous clients per address (60/minute); wrk is one address asking
-        # hundreds of times a second, so the bench raises that rate. The throttle still runs (its
-        # cache look-up and count per request are part of the measured path).
-        "API_THROTTLE_ADDRESS": os.environ.get("API_THROTTLE_ADDRESS", "100000000/minute"),
-    }
-    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
-    server = subprocess.Popen(
-        [
-            str(ROOT / ".venv/bin/gunicorn"),
-            "xiangtan_jobs.wsgi",
-            "-b",
-            f"127.0.0.1:{args.port}",
-            "-w",
-            str(args.workers),
-            "-k",
-            "sync",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    try:
-        time.sleep(3)
-        for urls in sets.values():  # warm every worker (connections, reference lists)
-            wrk(args.port, urls, 2, args.connections)
-        rps: dict[str, list[float]] = {k: [] for k in sets}
-        for _ in range(args.rounds):
-            for name, urls in sets.items():
-                rps[name].append(wrk(args.port, urls, args.seconds, args.connections))
-        lat = {name: latencies(args.port, urls, args.latency_requests) for name, urls in sets.items()}
-    finally:
-        server.terminate()
-        server.wait(10)
+    # The API throttles anonymous clients per address (60/minute); wrk is one address asking
+    # hundreds of times a second, so the bench raises that rate. The throttle still runs (its
+    # cache look-up and count per request are part of the measured path).
+    rps, lat = measure(sets, args, {"API_THROTTLE_ADDRESS": os.environ.get("API_THROTTLE_ADDRESS", "100000000/minute")})
 
     med = {k: statistics.median(v) for k, v in rps.items()}
     print(

@@ -151,25 +151,11 @@ def latencies(port: int, urls: list[str], n: int) -> tuple[float, float]:
     return statistics.median(times), times[int(len(times) * 0.95) - 1]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--seconds", type=int, default=5)
-    parser.add_argument("--connections", type=int, default=4)
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
-    parser.add_argument("--port", type=int, default=8765)
-    parser.add_argument("--urls", type=int, default=400)
-    parser.add_argument("--latency-requests", type=int, default=300)
-    parser.add_argument(
-        "--count-cache-seconds",
-        type=int,
-        default=None,
-        help="PORTAL_COUNT_CACHE_SECONDS for the server (0: count every request, no count cache)",
-    )
-    args = parser.parse_args()
-
-    setup_django()
-    sets = url_sets(args.urls, seed=1)
+def measure(
+    sets: dict[str, list[str]], args: argparse.Namespace, extra_env: dict[str, str]
+) -> tuple[dict[str, list[float]], dict[str, tuple[float, float]]]:
+    """Start gunicorn (sync workers, DEBUG off, persistent connections, plain HTTP), warm it, run
+    wrk per view round by round (drift cancels), then single-connection p50/p95 per view."""
     env = {
         **os.environ,
         "DEBUG": "0",
@@ -180,9 +166,8 @@ def main() -> None:
         # Plain HTTP on loopback: with DEBUG=0 every list URL would otherwise answer a 301 to
         # https:// (only /healthz/ is exempt), and wrk would time the redirect, not the page.
         "SECURE_SSL_REDIRECT": "0",
+        **extra_env,
     }
-    if args.count_cache_seconds is not None:
-        env["PORTAL_COUNT_CACHE_SECONDS"] = str(args.count_cache_seconds)
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     server = subprocess.Popen(
         [
@@ -216,6 +201,33 @@ def main() -> None:
         except subprocess.TimeoutExpired:  # a worker busy under a loaded machine: the figures stand
             server.kill()
             server.wait()
+
+    return rps, lat
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--urls", type=int, default=400)
+    parser.add_argument("--latency-requests", type=int, default=300)
+    parser.add_argument(
+        "--count-cache-seconds",
+        type=int,
+        default=None,
+        help="PORTAL_COUNT_CACHE_SECONDS for the server (0: count every request, no count cache)",
+    )
+    args = parser.parse_args()
+
+    setup_django()
+    sets = url_sets(args.urls, seed=1)
+    extra = {}
+    if args.count_cache_seconds is not None:
+        extra["PORTAL_COUNT_CACHE_SECONDS"] = str(args.count_cache_seconds)
+    rps, lat = measure(sets, args, extra)
 
     med = {k: statistics.median(v) for k, v in rps.items()}
     print(
